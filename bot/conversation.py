@@ -1,0 +1,121 @@
+"""The plain data the engine works on: conversations, inbound messages, outcomes and effects."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Priority(str, Enum):
+    URGENT = "URGENT"
+    HIGH = "HIGH"
+    NORMAL = "NORMAL"
+
+    @property
+    def rank(self) -> int:
+        """Lower ranks are served first."""
+        return _RANK[self]
+
+    def at_least(self, other: "Priority | None") -> "Priority":
+        """Return the more urgent of the two (a request is never lowered)."""
+        return self if other is None or self.rank <= other.rank else other
+
+
+_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
+
+
+@dataclass
+class Conversation:
+    """One survivor's conversation, named by the keyed hash of their address."""
+
+    key: str
+    address: str
+    state: str = "new"
+    lang: str = "en"
+    answers: dict[str, str] = field(default_factory=dict)
+    area: str | None = None
+    priority: Priority | None = None
+    case_code: str | None = None
+    contact_ok: bool = False
+    unreadable: int = 0
+    last_holding_at: float | None = None
+    requested_at: float | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    @property
+    def has_open_request(self) -> bool:
+        return self.priority is not None
+
+    @property
+    def channel(self) -> str:
+        return channel_of(self.address)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["priority"] = self.priority.value if self.priority else None
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Conversation":
+        data = json.loads(raw)
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        if known.get("priority"):
+            known["priority"] = Priority(known["priority"])
+        return cls(**known)
+
+
+def channel_of(address: str) -> str:
+    """Return 'whatsapp', 'web' or 'sms' from an address such as 'whatsapp:+15550100'."""
+    prefix, sep, _ = address.partition(":")
+    return prefix if sep and prefix in ("whatsapp", "web") else "sms"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message as it arrived, already cleaned (see webhooks/parsing.py)."""
+
+    sid: str
+    address: str
+    body: str
+    num_media: int = 0
+
+
+# Effects: what the service must do outside the conversation's own keys.
+@dataclass(frozen=True)
+class RequestAdvocate:
+    """Put the conversation in the handoff queue, or raise its priority there."""
+
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class WithdrawRequest:
+    """Take the conversation out of the handoff queue."""
+
+
+@dataclass(frozen=True)
+class EraseTranscript:
+    """Delete the transcript and answers now (DELETE)."""
+
+
+@dataclass(frozen=True)
+class RecordOptOut:
+    """Keep the STOP record forever (a keyed hash only)."""
+
+
+@dataclass(frozen=True)
+class LiftOptOut:
+    """START/UNSTOP lifts the STOP record."""
+
+
+Effect = RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut
+
+
+@dataclass
+class Outcome:
+    conversation: Conversation
+    replies: list[str]
+    effects: list[Effect]
+    intent: str
+    previous_state: str

@@ -1,0 +1,235 @@
+"""Load flows/survivor.yaml, check it, and compile it once into one shared transitions Machine."""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from transitions import Machine
+
+from bot.yaml_text import LineLoader
+
+LANGUAGES = ("en", "es")
+TRIGGERS = (
+    "stop", "start", "help", "delete", "quiet", "danger", "ask_person", "unreadable_twice",
+    "choice_1", "choice_2", "choice_3", "yes", "no", "text", "any",
+)
+CONDITIONS = ("has_open_request",)
+ACTIONS_WITH_PRIORITY = ("request_advocate",)
+ACTIONS_WITH_FLAG = ("contact_ok",)
+PLAIN_ACTIONS = ("withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources")
+PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org"}
+PRIORITIES = ("URGENT", "HIGH", "NORMAL")
+
+
+class FlowError(ValueError):
+    """The flow file is wrong; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a transition does besides changing state."""
+
+    say: tuple[str, ...] = ()
+    actions: tuple[tuple[str, Any], ...] = ()
+    record: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Flow:
+    path: Path
+    initial: str
+    prompts: dict[str, str | None]
+    transitions: list[dict[str, Any]]
+    messages: dict[str, dict[str, str]]
+    triggers_by_state: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def compile(self, after) -> Machine:
+        """Build the one shared Machine; `after(event)` runs each transition's Step."""
+        machine = SharedMachine(
+            model=None, states=list(self.prompts), initial=self.initial, auto_transitions=False,
+            send_event=True, ignore_invalid_triggers=False,
+        )
+        for spec in self.transitions:
+            machine.add_transition(
+                spec["trigger"], spec["sources"], spec["dest"], conditions=spec["conditions"],
+                after=_bind(after, spec["step"]),
+            )
+        return machine
+
+    def mermaid(self) -> str:
+        """Return the flow as a Mermaid state diagram."""
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        for spec in self.transitions:
+            label = spec["trigger"] + (" [" + ", ".join(spec["conditions"]) + "]" if spec["conditions"] else "")
+            for source in spec["sources"]:
+                dest = spec["dest"] or source
+                lines.append(f"    {source} --> {dest}: {label}")
+        return "\n".join(lines) + "\n"
+
+
+class SharedMachine(Machine):
+    """A Machine for many short-lived models that are driven through `events[name].trigger(model)`.
+
+    add_model normally binds a method per trigger and per state onto each model; with one model
+    per inbound message that binding costs more than the rest of the turn, so it is skipped.
+    """
+
+    def _add_trigger_to_model(self, trigger, model):
+        pass
+
+    def _add_model_to_state(self, state, model):
+        pass
+
+
+def _bind(after, step: Step):
+    def run(event):
+        after(event, step)
+    return run
+
+
+def load_flow(path: Path) -> Flow:
+    """Read and check a flow file; any mistake raises FlowError naming the line."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        raise FlowError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise FlowError(f"{path}: expected a mapping with states, transitions and messages")
+    here = _Where(path)
+    states = _states(data.get("states"), here)
+    messages = _messages(data.get("messages"), here)
+    initial = data.get("initial")
+    if initial not in states:
+        raise FlowError(here(data, f"initial state {initial!r} is not a state"))
+    for name, prompt in states.items():
+        if prompt is not None and prompt not in messages:
+            raise FlowError(here(data["states"][name], f"state {name!r}: prompt {prompt!r} is not a message"))
+    transitions = [_transition(t, states, messages, here) for t in data.get("transitions") or []]
+    if not transitions:
+        raise FlowError(here(data, "no transitions"))
+    flow = Flow(path, initial, states, transitions, messages)
+    _check_reachable(flow, data, here)
+    flow.triggers_by_state = {
+        s: frozenset(t["trigger"] for t in transitions if s in t["sources"]) for s in states
+    }
+    return flow
+
+
+class _Where:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __call__(self, node: Any, problem: str) -> str:
+        line = node.get("__line__") if isinstance(node, dict) else None
+        return f"{self.path}:{line}: {problem}" if line else f"{self.path}: {problem}"
+
+
+def _states(raw: Any, here: _Where) -> dict[str, str | None]:
+    if not isinstance(raw, dict) or len(raw) <= 1:
+        raise FlowError(here(raw, "'states' must map state names to their settings"))
+    states = {}
+    for name, spec in raw.items():
+        if name == "__line__":
+            continue
+        if not isinstance(spec, dict):
+            raise FlowError(here(raw, f"state {name!r}: settings must be a mapping ({{}} for none)"))
+        states[name] = spec.get("prompt")
+    return states
+
+
+def _messages(raw: Any, here: _Where) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise FlowError(here(raw, "'messages' must map message names to their text per language"))
+    messages = {}
+    for name, texts in raw.items():
+        if name == "__line__":
+            continue
+        if not isinstance(texts, dict):
+            raise FlowError(here(raw, f"message {name!r}: expected text per language"))
+        for lang in LANGUAGES:
+            text = texts.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                raise FlowError(here(texts, f"message {name!r} has no text in {lang!r}"))
+            unknown = {f for _, f, _, _ in string.Formatter().parse(text) if f} - PLACEHOLDERS
+            if unknown:
+                raise FlowError(here(texts, f"message {name!r} ({lang}): unknown placeholder {sorted(unknown)}"))
+        messages[name] = {lang: texts[lang] for lang in LANGUAGES}
+    return messages
+
+
+def _transition(raw: Any, states: dict, messages: dict, here: _Where) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise FlowError(here(raw, "each transition must be a mapping"))
+    trigger = raw.get("trigger")
+    if trigger not in TRIGGERS:
+        raise FlowError(here(raw, f"unknown trigger {trigger!r} (known: {', '.join(TRIGGERS)})"))
+    sources = _sources(raw, states, here)
+    dest = raw.get("dest")
+    if dest == "same":
+        dest = None
+    elif dest not in states:
+        raise FlowError(here(raw, f"unknown state {dest!r} as dest"))
+    conditions = raw.get("conditions") or []
+    conditions = [conditions] if isinstance(conditions, str) else list(conditions)
+    for condition in conditions:
+        if condition not in CONDITIONS:
+            raise FlowError(here(raw, f"unknown condition {condition!r}"))
+    say = raw.get("say") or []
+    for key in say:
+        if key not in messages:
+            raise FlowError(here(raw, f"unknown message {key!r} in say"))
+    record = raw.get("record") or {}
+    step = Step(
+        say=tuple(say),
+        actions=tuple(_action(a, raw, here) for a in raw.get("do") or []),
+        record=tuple((str(k), str(v)) for k, v in record.items() if k != "__line__"),
+    )
+    return {"trigger": trigger, "sources": sources, "dest": dest, "conditions": conditions, "step": step,
+            "line": raw.get("__line__")}
+
+
+def _sources(raw: dict, states: dict, here: _Where) -> list[str]:
+    source = raw.get("source")
+    excluded = raw.get("except") or []
+    for name in excluded:
+        if name not in states:
+            raise FlowError(here(raw, f"unknown state {name!r} in except"))
+    if source == "*":
+        return [s for s in states if s not in excluded]
+    sources = [source] if isinstance(source, str) else list(source or [])
+    for name in sources:
+        if name not in states:
+            raise FlowError(here(raw, f"unknown state {name!r} as source"))
+    if not sources:
+        raise FlowError(here(raw, "transition has no source"))
+    return sources
+
+
+def _action(raw: Any, transition: dict, here: _Where) -> tuple[str, Any]:
+    if isinstance(raw, str) and raw in PLAIN_ACTIONS:
+        return raw, None
+    if isinstance(raw, dict):
+        items = [(k, v) for k, v in raw.items() if k != "__line__"]
+        if len(items) == 1:
+            name, value = items[0]
+            if name in ACTIONS_WITH_PRIORITY and value in PRIORITIES:
+                return name, value
+            if name in ACTIONS_WITH_FLAG and isinstance(value, bool):
+                return name, value
+    raise FlowError(here(transition, f"unknown action {raw!r}"))
+
+
+def _check_reachable(flow: Flow, data: dict, here: _Where) -> None:
+    seen, frontier = {flow.initial}, [flow.initial]
+    while frontier:
+        state = frontier.pop()
+        for spec in flow.transitions:
+            if state in spec["sources"] and spec["dest"] and spec["dest"] not in seen:
+                seen.add(spec["dest"])
+                frontier.append(spec["dest"])
+    for name in flow.prompts:
+        if name not in seen:
+            raise FlowError(here(data["states"], f"state {name!r} can never be reached from {flow.initial!r}"))

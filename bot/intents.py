@@ -1,0 +1,98 @@
+"""Read one message into one intent, from the word lists in flows/keywords.yaml."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from bot.yaml_text import WordsLoader
+
+WHOLE_INTENTS = (
+    "stop", "start", "help", "delete", "language_en", "language_es",
+    "choice_1", "choice_2", "choice_3", "yes", "no",
+)
+PHRASE_LISTS = ("danger", "ask_person", "quiet", "spanish", "english")
+# Checked first, in this order: a message that is one of these words is that word.
+_COMMANDS = ("stop", "start", "help", "delete", "language_en", "language_es")
+_ANSWERS = ("choice_1", "choice_2", "choice_3", "yes", "no")
+_LEADING_CHOICE = re.compile(r"^#?([123])(?:\W|$)")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+class KeywordsError(ValueError):
+    """keywords.yaml is missing a list or holds something that is not a word."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes and collapse spaces, for matching."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def _whole_form(text: str) -> str:
+    """The message as one command word: folded, upper case, outer punctuation dropped."""
+    return fold(text).strip(" .!?¡¿,;:\"'()#*").upper()
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted((re.escape(fold(p)) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])")
+
+
+@dataclass(frozen=True)
+class Keywords:
+    whole: dict[str, frozenset[str]]
+    patterns: dict[str, re.Pattern[str]]
+    quiet_words: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path, quiet_words: Iterable[str]) -> "Keywords":
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=WordsLoader) or {}  # noqa: S506
+        whole, phrases = data.get("whole") or {}, data.get("phrases") or {}
+        for group, names, source in (("whole", WHOLE_INTENTS, whole), ("phrases", PHRASE_LISTS, phrases)):
+            for name in names:
+                words = source.get(name)
+                if not isinstance(words, list) or not words or not all(str(w).strip() for w in words):
+                    raise KeywordsError(f"{path}: '{group}.{name}' must be a list of words")
+        return cls(
+            whole={name: frozenset(_whole_form(str(w)) for w in whole[name]) for name in WHOLE_INTENTS},
+            patterns={name: _phrase_pattern(str(p) for p in phrases[name]) for name in PHRASE_LISTS},
+            quiet_words=frozenset(_whole_form(w) for w in quiet_words),
+        )
+
+    def classify(self, body: str, num_media: int = 0) -> str:
+        """Return the intent of one message (see flows/survivor.yaml for what each one does)."""
+        word = _whole_form(body)
+        if not word:
+            return "media" if num_media else "unreadable"
+        for name in _COMMANDS:
+            if word in self.whole[name]:
+                return name
+        if word in self.quiet_words:
+            return "quiet"
+        folded = fold(body)
+        for name in ("danger", "quiet", "ask_person"):
+            if self.patterns[name].search(folded):
+                return name
+        for name in _ANSWERS:
+            if word in self.whole[name]:
+                return name
+        leading = _LEADING_CHOICE.match(folded)
+        if leading:
+            return f"choice_{leading.group(1)}"
+        return "text"
+
+    def is_danger(self, body: str) -> bool:
+        return bool(self.patterns["danger"].search(fold(body)))
+
+    def guess_language(self, body: str) -> str:
+        """Spanish when the message has more Spanish marks than English ones."""
+        folded = fold(body)
+        spanish = len(self.patterns["spanish"].findall(folded)) + sum(body.count(c) for c in "¿¡ñÑ")
+        english = len(self.patterns["english"].findall(folded))
+        return "es" if spanish > english else "en"

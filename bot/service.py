@@ -1,0 +1,68 @@
+"""Run one inbound message through the store, the engine and the messenger."""
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import AbstractContextManager
+from typing import Callable, Protocol
+
+from bot.conversation import Conversation, Inbound, Outcome, RequestAdvocate
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+class Store(Protocol):
+    def conversation_key(self, address: str) -> str: ...
+    def locked(self, conversation: str) -> AbstractContextManager[None]: ...
+    def stored_reply(self, conversation: str, sid: str) -> list[str] | None: ...
+    def load(self, conversation: str, address: str) -> Conversation: ...
+    def reserve_case_code(self, conversation: str) -> str: ...
+    def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
+    def update_queue(self, conversation: Conversation, effects: list) -> None: ...
+
+
+class Messenger(Protocol):
+    def after_turn(self, outcome: Outcome) -> None:
+        """Send what a turn asks for beyond its reply (pages to advocates)."""
+
+
+class InboundService:
+    def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None,
+                 clock: Callable[[], float] = time.time):
+        self.engine = engine
+        self.store = store
+        self.messenger = messenger
+        self.clock = clock
+
+    def handle(self, inbound: Inbound) -> list[str]:
+        """Return the replies to one inbound message; a retried MessageSid gets the same replies."""
+        started = time.perf_counter()
+        conv_key = self.store.conversation_key(inbound.address)
+        with self.store.locked(conv_key):
+            stored = self.store.stored_reply(conv_key, inbound.sid)
+            if stored is not None:
+                log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
+                return stored
+            now = self.clock()
+            outcome = self.engine.step(self.store.load(conv_key, inbound.address), inbound, now)
+            conv = outcome.conversation
+            if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):
+                conv.case_code = self.store.reserve_case_code(conv_key)
+            self.store.commit(outcome, inbound, now)
+            self.store.update_queue(conv, outcome.effects)
+        if self.messenger is not None:
+            try:
+                self.messenger.after_turn(outcome)
+            except Exception:  # the reply and the queued request stand; paging is retried by escalation
+                log.exception("after-turn sending failed conv=%s", conv_key[:12])
+        log.info(
+            "message conv=%s intent=%s state=%s->%s effects=%s ms=%.1f", conv_key[:12], outcome.intent,
+            outcome.previous_state, conv.state, ",".join(type(e).__name__ for e in outcome.effects) or "-",
+            _ms(started),
+        )
+        return outcome.replies
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

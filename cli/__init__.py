@@ -1,0 +1,11 @@
+"""`flask --app app …` commands."""
+from flask import Flask
+
+from cli.flow import flow_diagram
+from cli.keys import keys
+from cli.simulate import simulate
+
+
+def register_commands(app: Flask) -> None:
+    for command in (simulate, flow_diagram, keys):
+        app.cli.add_command(command)

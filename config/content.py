@@ -1,0 +1,111 @@
+"""Load the organisation's content (org.yaml, resources.yaml) from the config directory."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+LANGUAGES = ("en", "es")
+
+
+class ContentError(ValueError):
+    """A config file is missing, malformed or incomplete; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    discreet: bool
+    emergency_number: str
+    hotline_call: str
+    hotline_text: str
+    quiet_words: dict[str, str]
+    holding_interval: timedelta
+    retention: timedelta
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Content:
+    org: Org
+    resources: dict[str, tuple[str, ...]]
+
+
+def load_content(config_dir: Path) -> Content:
+    """Read and check org.yaml and resources.yaml under `config_dir`."""
+    org = _read(config_dir / "org.yaml")
+    resources = _read(config_dir / "resources.yaml")
+    return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found (LANTERN_CONFIG_DIR points at {path.parent})") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping at the top")
+    return data
+
+
+def _org(data: dict[str, Any], path: Path) -> Org:
+    def need(key: str, kind: type) -> Any:
+        value = data.get(key)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            raise ContentError(f"{path}: '{key}' must be a {kind.__name__}")
+        return value
+
+    hotline = need("hotline", dict)
+    quiet = need("quiet_word", dict)
+    for lang in LANGUAGES:
+        if not str(quiet.get(lang, "")).strip():
+            raise ContentError(f"{path}: 'quiet_word' has no word for '{lang}'")
+    for part in ("call", "text"):
+        if not str(hotline.get(part, "")).strip():
+            raise ContentError(f"{path}: 'hotline.{part}' is missing")
+    timezone = need("timezone", str)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ContentError(f"{path}: 'timezone' {timezone!r} is not a known time zone") from None
+    return Org(
+        name=need("org_name", str).strip(),
+        discreet=bool(data.get("discreet_mode", False)),
+        emergency_number=_emergency_number(data, path),
+        hotline_call=str(hotline["call"]).strip(),
+        hotline_text=str(hotline["text"]).strip(),
+        quiet_words={lang: str(quiet[lang]).strip().upper() for lang in LANGUAGES},
+        holding_interval=timedelta(minutes=_positive(data, "holding_interval_minutes", 10, path)),
+        retention=timedelta(days=_positive(data, "retention_days", 30, path)),
+        timezone=timezone,
+    )
+
+
+def _emergency_number(data: dict[str, Any], path: Path) -> str:
+    value = str(data.get("emergency_number", "")).strip()
+    if not value:
+        raise ContentError(f"{path}: 'emergency_number' is missing")
+    return value
+
+
+def _positive(data: dict[str, Any], key: str, default: int, path: Path) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ContentError(f"{path}: '{key}' must be a whole number above 0")
+    return value
+
+
+def _resources(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for lang in LANGUAGES:
+        lines = data.get(lang)
+        if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
+            raise ContentError(f"{path}: '{lang}' must be a list of lines of text")
+        out[lang] = tuple(x.strip() for x in lines)
+    return out

@@ -1,0 +1,120 @@
+"""Read the environment (and .env) into one frozen Settings object."""
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import load_dotenv
+
+from config.content import Content, load_content
+
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent
+TWILIO_DEFAULT_API_BASE = "https://api.twilio.com"
+
+# The whole of what production requires (DESIGN.md, contract with the outside).
+PRODUCTION_REQUIRED = (
+    "REDIS_URL",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_NUMBER",
+    "PUBLIC_BASE_URL",
+    "SECRET_KEY",
+    "LANTERN_DATA_KEYS",
+    "LANTERN_LOOKUP_KEY",
+)
+# Without these, data written to a real Redis could never be read back (or found) again.
+KEYS_FOR_REAL_STORE = ("SECRET_KEY", "LANTERN_DATA_KEYS", "LANTERN_LOOKUP_KEY")
+
+
+class SettingsError(RuntimeError):
+    """The environment can't make a working Settings; the message names what is wrong."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    redis_url: str | None
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_number: str
+    twilio_api_base: str
+    public_base_url: str
+    secret_key: str
+    data_keys: tuple[str, ...]
+    lookup_key: bytes
+    config_dir: Path
+    timezone: str
+    content: Content = field(repr=False)
+    # True when keys were made up for this process: the embedded store keeps nothing anyway.
+    ephemeral_keys: bool = False
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded(self) -> bool:
+        return not self.redis_url
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Build Settings from `environ` (default: os.environ after loading .env)."""
+    if environ is None:
+        if dotenv:
+            load_dotenv(override=False)
+        environ = os.environ
+    env = {k: v.strip() for k, v in environ.items() if isinstance(v, str) and v.strip()}
+    mode = env.get("LANTERN_ENV", "development")
+    if mode == "production":
+        missing = [name for name in PRODUCTION_REQUIRED if name not in env]
+        if missing:
+            raise SettingsError("LANTERN_ENV=production but these are not set: " + ", ".join(missing))
+    elif "REDIS_URL" in env:
+        missing = [name for name in KEYS_FOR_REAL_STORE if name not in env]
+        if missing:
+            raise SettingsError(
+                "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
+                + " (`flask --app app keys` prints fresh ones)"
+            )
+    ephemeral = not all(name in env for name in KEYS_FOR_REAL_STORE)
+    data_keys = _data_keys(env.get("LANTERN_DATA_KEYS") or new_data_key())
+    config_dir = Path(env.get("LANTERN_CONFIG_DIR", DEFAULT_CONFIG_DIR))
+    content = load_content(config_dir)
+    return Settings(
+        env=mode,
+        redis_url=env.get("REDIS_URL"),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+        twilio_number=env.get("TWILIO_NUMBER", ""),
+        twilio_api_base=env.get("TWILIO_API_BASE", TWILIO_DEFAULT_API_BASE).rstrip("/"),
+        public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        secret_key=env.get("SECRET_KEY") or secrets.token_urlsafe(32),
+        data_keys=data_keys,
+        lookup_key=(env.get("LANTERN_LOOKUP_KEY") or secrets.token_urlsafe(32)).encode(),
+        config_dir=config_dir,
+        timezone=env.get("LANTERN_TIMEZONE", content.org.timezone),
+        content=content,
+        ephemeral_keys=ephemeral,
+    )
+
+
+def new_data_key() -> str:
+    """Return a fresh Fernet key (urlsafe base64 of 32 random bytes)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _data_keys(raw: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    for position, key in enumerate(keys, start=1):
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except ValueError:
+            raise SettingsError(
+                f"LANTERN_DATA_KEYS: key {position} is not a Fernet key (urlsafe base64 of 32 bytes)"
+            ) from None
+    return keys

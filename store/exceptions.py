@@ -1,0 +1,13 @@
+"""Narrow errors of the store, caught by the edges that know what to tell the user."""
+
+
+class StoreError(Exception):
+    """Base class: the store could not do what was asked."""
+
+
+class LockTimeout(StoreError):
+    """Another message of the same conversation held the lock for too long."""
+
+
+class UnreadableData(StoreError):
+    """Stored data does not decrypt with the configured keys."""

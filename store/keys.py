@@ -1,0 +1,27 @@
+"""Every Redis key Lantern uses: one prefix, one place.
+
+All keys of one conversation carry its hash tag (`lantern:{<conv>}:…`) so that a conversation's
+one-transaction writes stay in one slot when the organisation moves to a Redis Cluster.
+"""
+from __future__ import annotations
+
+PREFIX = "lantern:"
+HANDOFF_QUEUE = PREFIX + "handoff"
+CONVERSATION_PARTS = ("state", "log", "lock", "optout")
+
+
+def key_for(conversation: str, part: str) -> str:
+    """The key of one part of a conversation: state, log, lock, optout."""
+    if part not in CONVERSATION_PARTS:
+        raise ValueError(f"unknown conversation part {part!r}")
+    return f"{PREFIX}{{{conversation}}}:{part}"
+
+
+def message_sid_key(conversation: str, sid: str) -> str:
+    """The claim on one inbound MessageSid, holding the reply that was given to it."""
+    return f"{PREFIX}{{{conversation}}}:sid:{sid}"
+
+
+def case_code_key(code: str) -> str:
+    """Case code (K7Q2) → conversation."""
+    return f"{PREFIX}case:{code}"

@@ -1,0 +1,165 @@
+"""The store on Redis: conversations, transcripts, MessageSid claims, opt-outs and the handoff queue.
+
+Numbers and message text are only ever written encrypted; keys name conversations by keyed hash.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Iterator
+
+from redis import Redis
+from redis.exceptions import LockError
+
+from bot.conversation import (
+    Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
+    WithdrawRequest,
+)
+from store.crypto import Cipher, keyed_hash
+from store.exceptions import LockTimeout
+from store.keys import HANDOFF_QUEUE, case_code_key, key_for, message_sid_key
+
+log = logging.getLogger(__name__)
+
+# Twilio retries a webhook for up to a day; keep the claim and its reply for twice that.
+MESSAGE_SID_TTL = int(timedelta(hours=48).total_seconds())
+CASE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud by phone
+CASE_CODE_LENGTH = 4
+_QUEUE_RANK_SPAN = 10**13  # above any epoch time in milliseconds for centuries
+
+
+class RedisStore:
+    """The one store; the embedded default runs it on an in-process fakeredis server."""
+
+    def __init__(self, redis: Redis, cipher: Cipher, lookup_key: bytes, retention: timedelta,
+                 lock_timeout: float = 10.0, lock_wait: float = 3.0):
+        self.redis = redis
+        self.cipher = cipher
+        self._lookup_key = lookup_key
+        self.retention = int(retention.total_seconds())
+        self.lock_timeout = lock_timeout
+        self.lock_wait = lock_wait
+
+    def conversation_key(self, address: str) -> str:
+        return keyed_hash(self._lookup_key, address)
+
+    @contextmanager
+    def locked(self, conversation: str) -> Iterator[None]:
+        """Hold the conversation's lock: two messages of one conversation never run at once."""
+        lock = self.redis.lock(key_for(conversation, "lock"), timeout=self.lock_timeout,
+                               blocking_timeout=self.lock_wait, thread_local=False)
+        if not lock.acquire():
+            raise LockTimeout("conversation lock not acquired in time")
+        try:
+            yield
+        finally:
+            try:
+                lock.release()
+            except LockError:
+                log.warning("conversation lock expired before release conv=%s", conversation[:12])
+
+    def stored_reply(self, conversation: str, sid: str) -> list[str] | None:
+        raw = self.redis.get(message_sid_key(conversation, sid))
+        return None if raw is None else json.loads(self.cipher.decrypt(raw))
+
+    def load(self, conversation: str, address: str) -> Conversation:
+        """The conversation as stored, or a new one; an opt-out record always wins."""
+        raw, opted_out = self.redis.mget(key_for(conversation, "state"), key_for(conversation, "optout"))
+        conv = Conversation.from_json(self.cipher.decrypt(raw)) if raw else Conversation(conversation, address)
+        conv.address = address
+        if opted_out and conv.state != "opted_out":
+            conv.state, conv.priority, conv.contact_ok = "opted_out", None, False
+        return conv
+
+    def get(self, conversation: str) -> Conversation | None:
+        raw = self.redis.get(key_for(conversation, "state"))
+        return Conversation.from_json(self.cipher.decrypt(raw)) if raw else None
+
+    def is_opted_out(self, conversation: str) -> bool:
+        return bool(self.redis.exists(key_for(conversation, "optout")))
+
+    def reserve_case_code(self, conversation: str) -> str:
+        """A short code (K7Q2) for advocates, unique while the conversation is kept."""
+        while True:
+            code = "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
+            if self.redis.set(case_code_key(code), conversation, nx=True, ex=self.retention):
+                return code
+
+    def conversation_for_code(self, code: str) -> str | None:
+        raw = self.redis.get(case_code_key(code.upper()))
+        return raw.decode() if raw else None
+
+    def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None:
+        """Write state, transcript, the MessageSid claim with its reply and the opt-out in one MULTI/EXEC."""
+        conv = outcome.conversation
+        kinds = {type(e) for e in outcome.effects}
+        state_key, log_key = key_for(conv.key, "state"), key_for(conv.key, "log")
+        pipe = self.redis.pipeline(transaction=True)
+        if EraseTranscript in kinds:
+            # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
+            pipe.delete(log_key, state_key)
+        else:
+            entries = [self._entry(now, "survivor", transcript_text(inbound))]
+            if outcome.replies:
+                entries.append(self._entry(now, "bot", "\n".join(outcome.replies)))
+            pipe.rpush(log_key, *entries)
+            pipe.expire(log_key, self.retention)
+            pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=self.retention)
+        pipe.set(message_sid_key(conv.key, inbound.sid), self.cipher.encrypt(json.dumps(outcome.replies)),
+                 nx=True, ex=MESSAGE_SID_TTL)
+        if RecordOptOut in kinds:
+            pipe.set(key_for(conv.key, "optout"), b"1")
+        if LiftOptOut in kinds:
+            pipe.delete(key_for(conv.key, "optout"))
+        pipe.execute()
+
+    def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None:
+        """Keep a message that could not be run (lock timeout) in the transcript, so it is not lost."""
+        log_key = key_for(conversation, "log")
+        entry = self._entry(now, "survivor", transcript_text(inbound), unprocessed=True)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(log_key, entry)
+        pipe.expire(log_key, self.retention)
+        pipe.execute()
+
+    def transcript(self, conversation: str) -> list[dict]:
+        return [json.loads(self.cipher.decrypt(raw)) for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1)]
+
+    def update_queue(self, conv: Conversation, effects: list) -> None:
+        """Apply the handoff-queue effects of one turn (another slot: not in the conversation's MULTI)."""
+        for effect in effects:
+            if isinstance(effect, RequestAdvocate):
+                self.redis.zadd(HANDOFF_QUEUE, {conv.key: queue_score(conv)})
+            elif isinstance(effect, WithdrawRequest):
+                self.redis.zrem(HANDOFF_QUEUE, conv.key)
+        if conv.case_code:
+            self.redis.expire(case_code_key(conv.case_code), self.retention)
+
+    def waiting_requests(self) -> list[Conversation]:
+        """The handoff queue: URGENT first, then HIGH, then NORMAL; longest wait first within each."""
+        waiting = []
+        for member in self.redis.zrange(HANDOFF_QUEUE, 0, -1):
+            conv = self.get(member.decode())
+            if conv is None or conv.priority is None:
+                self.redis.zrem(HANDOFF_QUEUE, member)  # expired or withdrawn without a trace
+            else:
+                waiting.append(conv)
+        return waiting
+
+    def _entry(self, now: float, by: str, text: str, **extra) -> bytes:
+        return self.cipher.encrypt(json.dumps({"at": now, "by": by, "text": text, **extra}, ensure_ascii=False))
+
+
+def transcript_text(inbound: Inbound) -> str:
+    """What the transcript keeps of a message: its words, and "[media]" for pictures (never fetched)."""
+    parts = [inbound.body] if inbound.body else []
+    if inbound.num_media:
+        parts.append("[media]")
+    return " ".join(parts)
+
+
+def queue_score(conv: Conversation) -> float:
+    return conv.priority.rank * _QUEUE_RANK_SPAN + int((conv.requested_at or conv.updated_at) * 1000)

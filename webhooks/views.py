@@ -1,0 +1,66 @@
+"""Webhook views: verify, parse, call the service, render TwiML. Never a 5xx to Twilio."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
+
+from webhooks.parsing import BadInbound, parse_inbound
+from webhooks.signature import twilio_signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+health_bp = Blueprint("health", __name__)
+
+
+def twiml(*messages: str) -> Response:
+    response = MessagingResponse()
+    for text in messages:
+        response.message(text)
+    return Response(str(response), status=200, mimetype="text/xml")
+
+
+def safety_reply() -> Response:
+    """The static safety message (911 and the hotline) that needs nothing but config."""
+    return twiml(current_app.extensions["lantern"].safety_message)
+
+
+@bp.post("/sms")
+@twilio_signed
+def inbound_sms():
+    try:
+        inbound = parse_inbound(request.form)
+    except BadInbound as exc:
+        return Response(str(exc) + "\n", status=400, mimetype="text/plain")
+    replies = current_app.extensions["lantern"].service.handle(inbound)
+    return twiml("\n".join(replies)) if replies else twiml()
+
+
+@bp.post("/fallback")
+@twilio_signed
+def fallback():
+    """Twilio's fallback URL: answers without touching Redis."""
+    log.warning("fallback webhook used")
+    return safety_reply()
+
+
+@bp.errorhandler(Exception)
+def fail_safe(exc: Exception):
+    # Whatever broke (Redis down, a lock not had in time, a bug), the survivor gets 911 and the hotline.
+    if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
+        return Response((exc.description or exc.name) + "\n", status=exc.code, mimetype="text/plain")
+    log.error("webhook failed, static safety reply sent: %s", type(exc).__name__, exc_info=True)
+    return safety_reply()
+
+
+@health_bp.get("/healthz")
+def healthz():
+    lantern = current_app.extensions["lantern"]
+    try:
+        lantern.redis.ping()
+    except Exception as exc:  # reported, not raised: this page is for the platform's health check
+        return jsonify(status="unhealthy", redis=type(exc).__name__, store=lantern.store_kind), 503
+    return jsonify(status="ok", redis="ok", store=lantern.store_kind)
+
