@@ -1,0 +1,149 @@
+"""Fixtures: a real Redis (flushed around each test), the app, and a texter that signs its webhooks."""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import pytest
+import redis as redis_lib
+
+# The tests pick their own Redis below; the module-level `app` (imported with app.py) must not
+# open the deployment's. Read REDIS_URL once, then hide it.
+_REDIS_URL_FROM_ENV = os.environ.pop("REDIS_URL", None)
+
+from app import create_app  # noqa: E402
+from config.settings import Settings, load_settings  # noqa: E402
+from tests.redis_server import RedisServer, with_test_db  # noqa: E402
+from tests.twilio_signing import twilio_signature  # noqa: E402
+
+AUTH_TOKEN = "test-auth-token-not-real"
+PUBLIC_BASE_URL = "https://lantern.test"
+HOTLINE_NUMBER = "+15555550199"
+DATA_KEY = "aW52ZW50ZWQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="  # base64 of 32 invented bytes
+
+
+def redis_mode() -> str:
+    if _REDIS_URL_FROM_ENV:
+        return "env"
+    return "private" if shutil.which("redis-server") else "fakeredis"
+
+
+def pytest_report_header(config):
+    mode = redis_mode()
+    if mode == "env":
+        return f"redis: REDIS_URL (database {with_test_db(_REDIS_URL_FROM_ENV).rsplit('/', 1)[-1]})"
+    if mode == "private":
+        return "redis: a private redis-server started by the tests"
+    return "redis: NO REDIS SERVER FOUND - running on fakeredis; the real-Redis guarantees are untested"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    mode = redis_mode()
+    if mode == "env":
+        yield with_test_db(_REDIS_URL_FROM_ENV)
+    elif mode == "private":
+        server = RedisServer.start()
+        yield server.url
+        server.stop()
+    else:
+        yield None
+
+
+def test_environ(redis_url: str | None, **overrides: str) -> dict[str, str]:
+    environ = {
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_NUMBER": HOTLINE_NUMBER,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SECRET_KEY": "test-secret-key",
+        "LANTERN_DATA_KEYS": DATA_KEY,
+        "LANTERN_LOOKUP_KEY": "test-lookup-key",
+    }
+    if redis_url:
+        environ["REDIS_URL"] = redis_url
+    environ.update(overrides)
+    return environ
+
+
+@pytest.fixture
+def settings(redis_url) -> Settings:
+    return load_settings(test_environ(redis_url), dotenv=False)
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    lantern = app.extensions["lantern"]
+    lantern.redis.flushdb()
+    yield app
+    lantern.redis.flushdb()
+
+
+@pytest.fixture
+def lantern(app):
+    return app.extensions["lantern"]
+
+
+@pytest.fixture
+def raw_redis(lantern) -> redis_lib.Redis:
+    return lantern.redis
+
+
+_sids = itertools.count(1)
+
+
+def new_sid() -> str:
+    return f"SM{next(_sids):032x}"
+
+
+def signed_post(client, path: str, params: dict[str, str], token: str = AUTH_TOKEN, query: str = ""):
+    url = PUBLIC_BASE_URL + path + (f"?{query}" if query else "")
+    headers = {"X-Twilio-Signature": twilio_signature(token, url, params)}
+    return client.post(path + (f"?{query}" if query else ""), data=params, headers=headers)
+
+
+def twiml_messages(response) -> list[str]:
+    root = ET.fromstring(response.data)
+    return [element.text or "" for element in root.iter("Message")]
+
+
+@dataclass
+class Texter:
+    """A person texting the hotline from one number, through the signed webhook."""
+
+    client: object
+    number: str
+
+    def send(self, body: str = "", media: int = 0, sid: str | None = None) -> list[str]:
+        response = self.post(body, media, sid)
+        assert response.status_code == 200, response.data
+        return twiml_messages(response)
+
+    def post(self, body: str = "", media: int = 0, sid: str | None = None):
+        params = {"MessageSid": sid or new_sid(), "From": self.number, "To": HOTLINE_NUMBER,
+                  "Body": body, "NumMedia": str(media), "AccountSid": "AC" + "0" * 32}
+        if media:
+            params["MediaUrl0"] = "https://api.twilio.test/media/ME0"
+            params["MediaContentType0"] = "image/jpeg"
+        return signed_post(self.client, "/webhooks/sms", params)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def texter(client):
+    return Texter(client, "+15555550101")
+
+
+@pytest.fixture
+def make_texter(client):
+    def make(number: str) -> Texter:
+        return Texter(client, number)
+    return make
