@@ -232,4 +232,4 @@ def _check_reachable(flow: Flow, data: dict, here: _Where) -> None:
                 frontier.append(spec["dest"])
     for name in flow.prompts:
         if name not in seen:
-            raise FlowError(here(data["states"], f"state {name!r} can never be reached from {flow.initial!r}"))
+            raise FlowError(here(data["states"][name], f"state {name!r} can never be reached from {flow.initial!r}"))

@@ -8,6 +8,7 @@ from typing import Callable, Protocol
 
 from bot.conversation import Conversation, Inbound, Outcome, RequestAdvocate
 from bot.engine import Engine
+from bot.errors import ConversationBusy
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ class Store(Protocol):
     def reserve_case_code(self, conversation: str) -> str: ...
     def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
     def update_queue(self, conversation: Conversation, effects: list) -> None: ...
+    def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None: ...
 
 
 class Messenger(Protocol):
@@ -39,18 +41,15 @@ class InboundService:
         """Return the replies to one inbound message; a retried MessageSid gets the same replies."""
         started = time.perf_counter()
         conv_key = self.store.conversation_key(inbound.address)
-        with self.store.locked(conv_key):
-            stored = self.store.stored_reply(conv_key, inbound.sid)
-            if stored is not None:
-                log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
-                return stored
-            now = self.clock()
-            outcome = self.engine.step(self.store.load(conv_key, inbound.address), inbound, now)
-            conv = outcome.conversation
-            if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):
-                conv.case_code = self.store.reserve_case_code(conv_key)
-            self.store.commit(outcome, inbound, now)
-            self.store.update_queue(conv, outcome.effects)
+        try:
+            outcome, stored = self._run_locked(conv_key, inbound)
+        except ConversationBusy:
+            # Not run, but not lost: the words go into the transcript for the advocate to read.
+            self.store.record_unprocessed(conv_key, inbound, self.clock())
+            raise
+        if outcome is None:
+            log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
+            return stored
         if self.messenger is not None:
             try:
                 self.messenger.after_turn(outcome)
@@ -58,10 +57,25 @@ class InboundService:
                 log.exception("after-turn sending failed conv=%s", conv_key[:12])
         log.info(
             "message conv=%s intent=%s state=%s->%s effects=%s ms=%.1f", conv_key[:12], outcome.intent,
-            outcome.previous_state, conv.state, ",".join(type(e).__name__ for e in outcome.effects) or "-",
-            _ms(started),
+            outcome.previous_state, outcome.conversation.state,
+            ",".join(type(e).__name__ for e in outcome.effects) or "-", _ms(started),
         )
         return outcome.replies
+
+    def _run_locked(self, conv_key: str, inbound: Inbound) -> tuple[Outcome | None, list[str]]:
+        """Run the turn under the conversation's lock; a MessageSid seen before gives (None, its reply)."""
+        with self.store.locked(conv_key):
+            stored = self.store.stored_reply(conv_key, inbound.sid)
+            if stored is not None:
+                return None, stored
+            now = self.clock()
+            outcome = self.engine.step(self.store.load(conv_key, inbound.address), inbound, now)
+            conv = outcome.conversation
+            if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):
+                conv.case_code = self.store.reserve_case_code(conv_key)
+            self.store.commit(outcome, inbound, now)
+            self.store.update_queue(conv, outcome.effects)
+        return outcome, outcome.replies
 
 
 def _ms(started: float) -> float:

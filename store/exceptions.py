@@ -1,11 +1,13 @@
 """Narrow errors of the store, caught by the edges that know what to tell the user."""
 
+from bot.errors import ConversationBusy
+
 
 class StoreError(Exception):
     """Base class: the store could not do what was asked."""
 
 
-class LockTimeout(StoreError):
+class LockTimeout(StoreError, ConversationBusy):
     """Another message of the same conversation held the lock for too long."""
 
 

@@ -53,7 +53,7 @@ def redis_url():
         yield None
 
 
-def test_environ(redis_url: str | None, **overrides: str) -> dict[str, str]:
+def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
     environ = {
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
@@ -71,7 +71,7 @@ def test_environ(redis_url: str | None, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def settings(redis_url) -> Settings:
-    return load_settings(test_environ(redis_url), dotenv=False)
+    return load_settings(environ_for(redis_url), dotenv=False)
 
 
 @pytest.fixture

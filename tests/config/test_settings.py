@@ -1,0 +1,72 @@
+"""Settings: production names what is missing; content errors name the file and key."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from config.content import ContentError
+from config.settings import PRODUCTION_REQUIRED, SettingsError, load_settings
+from tests.conftest import environ_for
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+
+
+@pytest.mark.parametrize("missing", PRODUCTION_REQUIRED)
+def test_production_refuses_to_start_naming_what_is_missing(missing):
+    environ = environ_for("redis://127.0.0.1:6379/0", LANTERN_ENV="production")
+    del environ[missing]
+    with pytest.raises(SettingsError, match=missing):
+        load_settings(environ, dotenv=False)
+
+
+def test_production_starts_with_everything_set():
+    settings = load_settings(environ_for("redis://127.0.0.1:6379/0", LANTERN_ENV="production"), dotenv=False)
+    assert settings.production and not settings.embedded and not settings.ephemeral_keys
+
+
+def test_a_real_redis_without_keys_is_refused_outside_production():
+    environ = environ_for("redis://127.0.0.1:6379/0")
+    del environ["LANTERN_LOOKUP_KEY"]
+    with pytest.raises(SettingsError, match="LANTERN_LOOKUP_KEY"):
+        load_settings(environ, dotenv=False)
+
+
+def test_embedded_default_needs_nothing():
+    settings = load_settings({}, dotenv=False)
+    assert settings.embedded and settings.ephemeral_keys
+    assert settings.twilio_api_base == "https://api.twilio.com"
+
+
+def test_bad_data_key_is_named():
+    with pytest.raises(SettingsError, match="LANTERN_DATA_KEYS: key 2"):
+        load_settings(environ_for(None, LANTERN_DATA_KEYS="aW52ZW50ZWQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=,short"),
+                      dotenv=False)
+
+
+def copy_config(tmp_path: Path) -> Path:
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def test_config_dir_is_read_from_the_environment(tmp_path):
+    config = copy_config(tmp_path)
+    org = config / "org.yaml"
+    org.write_text(org.read_text().replace('emergency_number: "911"', 'emergency_number: "112"'))
+    settings = load_settings(environ_for(None, LANTERN_CONFIG_DIR=str(config)), dotenv=False)
+    assert settings.content.org.emergency_number == "112"
+
+
+@pytest.mark.parametrize("edit, named", [
+    (("quiet_word:\n  en: QUIET\n  es: SILENCIO", "quiet_word:\n  en: QUIET"), "quiet_word"),
+    (("timezone: America/Los_Angeles", "timezone: Mars/Olympus"), "timezone"),
+    (("retention_days: 30", "retention_days: -1"), "retention_days"),
+])
+def test_bad_org_config_names_the_key(tmp_path, edit, named):
+    config = copy_config(tmp_path)
+    org = config / "org.yaml"
+    org.write_text(org.read_text().replace(*edit))
+    with pytest.raises(ContentError, match=named):
+        load_settings(environ_for(None, LANTERN_CONFIG_DIR=str(config)), dotenv=False)

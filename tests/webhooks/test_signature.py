@@ -1,0 +1,63 @@
+"""X-Twilio-Signature is checked on every webhook; tests sign, validation is never switched off."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from config.settings import load_settings
+from tests.conftest import PUBLIC_BASE_URL, new_sid, signed_post, environ_for
+from tests.twilio_signing import twilio_signature
+from webhooks.signature import twilio_signed
+
+# Twilio's published example (security docs): token, URL, POST params and the signature they give.
+EXAMPLE_TOKEN = "12345"
+EXAMPLE_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
+EXAMPLE_PARAMS = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234",
+                  "From": "+14158675309", "To": "+18005551212"}
+EXAMPLE_SIGNATURE = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+
+
+def test_our_test_signer_matches_twilios_published_example():
+    assert twilio_signature(EXAMPLE_TOKEN, EXAMPLE_URL, EXAMPLE_PARAMS) == EXAMPLE_SIGNATURE
+
+
+@pytest.mark.parametrize("signature, status", [(EXAMPLE_SIGNATURE, 200), ("RSOYDt4T1cUTdK1PDd93/VVr8B8X", 403), ("", 403)])
+def test_published_example_through_our_validation_code(redis_url, signature, status):
+    settings = load_settings(environ_for(None, TWILIO_AUTH_TOKEN=EXAMPLE_TOKEN,
+                                          PUBLIC_BASE_URL="https://mycompany.com"), dotenv=False)
+    app = Flask(__name__)
+    app.extensions["lantern"] = type("L", (), {"settings": settings})()
+    app.add_url_rule("/myapp.php", "example", twilio_signed(lambda: "accepted"), methods=["POST"])
+    response = app.test_client().post("/myapp.php?foo=1&bar=2", data=EXAMPLE_PARAMS,
+                                      headers={"X-Twilio-Signature": signature})
+    assert response.status_code == status
+
+
+def params() -> dict[str, str]:
+    return {"MessageSid": new_sid(), "From": "+15555550120", "Body": "hello"}
+
+
+def test_missing_signature_is_403(client):
+    response = client.post("/webhooks/sms", data=params())
+    assert response.status_code == 403
+
+
+def test_signature_with_the_wrong_token_is_403(client):
+    assert signed_post(client, "/webhooks/sms", params(), token="not-the-token").status_code == 403
+
+
+def test_signature_over_other_params_is_403(client):
+    signed = params()
+    signature = twilio_signature("test-auth-token-not-real", PUBLIC_BASE_URL + "/webhooks/sms", signed)
+    tampered = dict(signed, Body="something else")
+    response = client.post("/webhooks/sms", data=tampered, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_query_string_is_part_of_the_signed_url(client):
+    assert signed_post(client, "/webhooks/sms", params(), query="channel=sms").status_code == 200
+
+
+def test_fallback_is_signed_too(client):
+    assert client.post("/webhooks/fallback", data=params()).status_code == 403
+    assert signed_post(client, "/webhooks/fallback", params()).status_code == 200
