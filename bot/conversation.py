@@ -42,10 +42,20 @@ class Conversation:
     requested_at: float | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
+    # The advocate holding the conversation (roster id and first name), once claimed.
+    advocate: str | None = None
+    advocate_name: str | None = None
+    claimed_at: float | None = None
+    # Grows at every close and DELETE: a message queued in an earlier session is never sent.
+    session: int = 0
 
     @property
     def has_open_request(self) -> bool:
-        return self.priority is not None
+        return self.priority is not None and self.advocate is None
+
+    @property
+    def has_advocate(self) -> bool:
+        return self.advocate is not None
 
     @property
     def channel(self) -> str:
@@ -109,7 +119,24 @@ class LiftOptOut:
     """START/UNSTOP lifts the STOP record."""
 
 
-Effect = RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut
+@dataclass(frozen=True)
+class RelayToAdvocate:
+    """Pass the survivor's message to the advocate holding the conversation."""
+
+    text: str
+    danger: bool = False
+
+
+@dataclass(frozen=True)
+class AdvocateNotice:
+    """Tell the advocate holding the conversation that it stopped, went quiet or was erased."""
+
+    advocate: str
+    event: str
+
+
+Effect = (RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut | RelayToAdvocate
+          | AdvocateNotice)
 
 
 @dataclass

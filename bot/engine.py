@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.conversation import (
-    Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, Priority, RecordOptOut,
-    RequestAdvocate, WithdrawRequest,
+    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, Priority, RecordOptOut,
+    RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
 from bot.intents import Keywords
 
@@ -37,6 +38,10 @@ class Turn:
     @property
     def has_open_request(self) -> bool:
         return self.conversation.has_open_request
+
+    @property
+    def has_advocate(self) -> bool:
+        return self.conversation.has_advocate
 
     # The Machine finds its models by equality: it must stay identity.
     __eq__ = object.__eq__
@@ -74,6 +79,8 @@ class Engine:
     def _dispatch(self, turn: Turn, intent: str) -> None:
         conv = turn.conversation
         triggers = self.flow.triggers_by_state[conv.state]
+        if conv.state == "with_advocate" and intent in ("language_en", "language_es", "media"):
+            intent = "text"  # words for the advocate, not for the bot
         if intent in ("language_en", "language_es"):
             return self._switch_language(turn, intent[-2:])
         if intent == "media":
@@ -139,6 +146,9 @@ class Engine:
     def _do_request_advocate(self, turn: Turn, value: str) -> None:
         conv = turn.conversation
         priority = Priority(value).at_least(conv.priority)
+        if conv.advocate:  # already with a person: nothing to queue
+            conv.priority = priority
+            return
         if priority != conv.priority:
             conv.priority = priority
             conv.requested_at = conv.requested_at or turn.now
@@ -146,7 +156,8 @@ class Engine:
 
     def _do_withdraw_request(self, turn: Turn, _: Any) -> None:
         conv = turn.conversation
-        if conv.priority is not None:
+        if conv.priority is not None or conv.advocate is not None:
+            conv.advocate = conv.advocate_name = conv.claimed_at = None
             conv.priority = None
             conv.requested_at = None
             turn.effects.append(WithdrawRequest())
@@ -177,8 +188,20 @@ class Engine:
 
     def _do_fresh(self, turn: Turn, _: Any) -> None:
         old = turn.conversation
-        turn.conversation = Conversation(key=old.key, address=old.address, lang=old.lang, created_at=old.created_at)
+        turn.conversation = Conversation(key=old.key, address=old.address, lang=old.lang, created_at=old.created_at,
+                                         session=old.session + 1)
         turn.conversation.state = old.state
+
+    def _do_relay(self, turn: Turn, _: Any) -> None:
+        turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound)))
+
+    def _do_relay_danger(self, turn: Turn, _: Any) -> None:
+        turn.conversation.priority = Priority.URGENT
+        turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound), danger=True))
+
+    def _do_tell_advocate(self, turn: Turn, event: str) -> None:
+        if turn.conversation.advocate:
+            turn.effects.append(AdvocateNotice(turn.conversation.advocate, event))
 
     def _do_resources(self, turn: Turn, _: Any) -> None:
         conv = turn.conversation

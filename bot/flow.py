@@ -16,10 +16,13 @@ TRIGGERS = (
     "stop", "start", "help", "delete", "quiet", "danger", "ask_person", "unreadable_twice",
     "choice_1", "choice_2", "choice_3", "yes", "no", "text", "any",
 )
-CONDITIONS = ("has_open_request",)
+CONDITIONS = ("has_open_request", "has_advocate")
 ACTIONS_WITH_PRIORITY = ("request_advocate",)
 ACTIONS_WITH_FLAG = ("contact_ok",)
-PLAIN_ACTIONS = ("withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources")
+ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased")}
+PLAIN_ACTIONS = (
+    "withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources", "relay", "relay_danger",
+)
 PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 
@@ -42,6 +45,7 @@ class Flow:
     path: Path
     initial: str
     prompts: dict[str, str | None]
+    entered_from_outside: frozenset[str]
     transitions: list[dict[str, Any]]
     messages: dict[str, dict[str, str]]
     triggers_by_state: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -62,6 +66,7 @@ class Flow:
     def mermaid(self) -> str:
         """Return the flow as a Mermaid state diagram."""
         lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        lines += [f"    [*] --> {state}: entered from outside (CLAIM)" for state in sorted(self.entered_from_outside)]
         for spec in self.transitions:
             label = spec["trigger"] + (" [" + ", ".join(spec["conditions"]) + "]" if spec["conditions"] else "")
             for source in spec["sources"]:
@@ -110,7 +115,8 @@ def load_flow(path: Path) -> Flow:
     transitions = [_transition(t, states, messages, here) for t in data.get("transitions") or []]
     if not transitions:
         raise FlowError(here(data, "no transitions"))
-    flow = Flow(path, initial, states, transitions, messages)
+    outside = frozenset(n for n, spec in data["states"].items() if isinstance(spec, dict) and spec.get("entered_by"))
+    flow = Flow(path, initial, states, outside, transitions, messages)
     _check_reachable(flow, data, here)
     flow.triggers_by_state = {
         s: frozenset(t["trigger"] for t in transitions if s in t["sources"]) for s in states
@@ -219,11 +225,14 @@ def _action(raw: Any, transition: dict, here: _Where) -> tuple[str, Any]:
                 return name, value
             if name in ACTIONS_WITH_FLAG and isinstance(value, bool):
                 return name, value
+            if value in ACTIONS_WITH_EVENT.get(name, ()):
+                return name, value
     raise FlowError(here(transition, f"unknown action {raw!r}"))
 
 
 def _check_reachable(flow: Flow, data: dict, here: _Where) -> None:
-    seen, frontier = {flow.initial}, [flow.initial]
+    seen = {flow.initial, *flow.entered_from_outside}
+    frontier = list(seen)
     while frontier:
         state = frontier.pop()
         for spec in flow.transitions:

@@ -18,6 +18,7 @@ from bot.conversation import (
     Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
     WithdrawRequest,
 )
+from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import LockTimeout
 from store.keys import HANDOFF_QUEUE, case_code_key, key_for, message_sid_key
@@ -151,14 +152,6 @@ class RedisStore:
 
     def _entry(self, now: float, by: str, text: str, **extra) -> bytes:
         return self.cipher.encrypt(json.dumps({"at": now, "by": by, "text": text, **extra}, ensure_ascii=False))
-
-
-def transcript_text(inbound: Inbound) -> str:
-    """What the transcript keeps of a message: its words, and "[media]" for pictures (never fetched)."""
-    parts = [inbound.body] if inbound.body else []
-    if inbound.num_media:
-        parts.append("[media]")
-    return " ".join(parts)
 
 
 def queue_score(conv: Conversation) -> float:
