@@ -6,13 +6,22 @@ from dataclasses import dataclass
 
 from flask import Flask
 from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
 
-from bot.engine import Engine
+from bot.advocates import AdvocateTexts
+from bot.engine import FLOWS_DIR, Engine
+from bot.handoff import AdvocateDesk
 from bot.service import InboundService
 from config.logs import configure_logging
 from config.settings import Settings, load_settings
+from messaging import runtime
+from messaging.messenger import QUEUE_NAME, RQMessenger
+from messaging.sender import EchoSender, TwilioSender
 from store.crypto import Cipher
+from store.outbox import Outbox
 from store.redis_store import RedisStore
+from store.roster import Roster
 
 log = logging.getLogger("lantern")
 EMBEDDED_BANNER = (
@@ -28,7 +37,14 @@ class Lantern:
     settings: Settings
     redis: Redis
     store: RedisStore
+    roster: Roster
+    outbox: Outbox
     engine: Engine
+    texts: AdvocateTexts
+    queue: Queue
+    sender: TwilioSender | EchoSender
+    messenger: RQMessenger
+    desk: AdvocateDesk
     service: InboundService
     safety_message: str
     store_kind: str
@@ -51,14 +67,35 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def build_lantern(settings: Settings) -> Lantern:
+    """Build every client from Settings, and bind the result for the jobs of this process."""
+    org = settings.content.org
     redis = connect_redis(settings)
-    store = RedisStore(redis, Cipher(settings.data_keys), settings.lookup_key, settings.content.org.retention)
+    cipher = Cipher(settings.data_keys)
+    store = RedisStore(redis, cipher, settings.lookup_key, org.retention)
+    roster = Roster(redis, cipher, settings.lookup_key)
+    outbox = Outbox(redis, cipher, int(org.retention.total_seconds()))
     engine = Engine(settings.content)
-    return Lantern(
-        settings=settings, redis=redis, store=store, engine=engine,
-        service=InboundService(engine, store), safety_message=static_safety_message(settings),
+    texts = AdvocateTexts(FLOWS_DIR / "advocate.yaml")
+    # Embedded default: jobs run inline, in this process, as they are enqueued.
+    queue = Queue(QUEUE_NAME, connection=redis, is_async=not settings.embedded, serializer=JSONSerializer)
+    messenger = RQMessenger(queue, outbox, roster, texts, org)
+    desk = AdvocateDesk(store, roster, messenger, texts, engine)
+    lantern = Lantern(
+        settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
+        queue=queue, sender=make_sender(settings), messenger=messenger, desk=desk,
+        service=InboundService(engine, store, messenger, desk), safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis",
     )
+    runtime.bind(lantern)
+    return lantern
+
+
+def make_sender(settings: Settings) -> TwilioSender | EchoSender:
+    if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_number:
+        return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_number,
+                            settings.twilio_api_base, settings.public_base_url + "/webhooks/status")
+    log.warning("No Twilio account configured: messages are shown here instead of sent.")
+    return EchoSender()
 
 
 def connect_redis(settings: Settings) -> Redis:

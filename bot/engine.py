@@ -214,15 +214,27 @@ def clean_area(text: str) -> str | None:
     return area[:AREA_MAX].strip() or None
 
 
+_ORG_WITH = {"en": " with {}", "es": " de {}"}
+
+
+class _KeepUnknown(dict):
+    """Fill the placeholders config knows; leave per-message ones ({advocate}) for later."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _render_all(messages: dict[str, dict[str, str]], content) -> dict[str, dict[str, str]]:
     org = content.org
     rendered: dict[str, dict[str, str]] = {}
     for key, texts in messages.items():
         rendered[key] = {
-            lang: text.format(
+            lang: text.format_map(_KeepUnknown(
                 emergency=org.emergency_number, hotline_call=org.hotline_call, hotline_text=org.hotline_text,
                 quiet=org.quiet_words[lang], org="" if org.discreet else org.name,
-            )
+                # Discreet mode: the organisation's name never reaches a survivor's screen.
+                org_with="" if org.discreet else _ORG_WITH[lang].format(org.name),
+            ))
             for lang, text in texts.items()
         }
     return rendered

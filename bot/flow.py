@@ -23,7 +23,7 @@ ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased")}
 PLAIN_ACTIONS = (
     "withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources", "relay", "relay_danger",
 )
-PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org"}
+PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 
 

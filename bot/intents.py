@@ -34,9 +34,12 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+_PUNCTUATION = re.compile(r"[^\w\s']+")
+
+
 def _whole_form(text: str) -> str:
-    """The message as one command word: folded, upper case, outer punctuation dropped."""
-    return fold(text).strip(" .!?¡¿,;:\"'()#*").upper()
+    """The message as one command: folded, upper case, punctuation and quotes dropped ("Yes, please!")."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(text)).replace("_", " ").split()).strip("'").upper()
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -67,9 +70,9 @@ class Keywords:
 
     def classify(self, body: str, num_media: int = 0) -> str:
         """Return the intent of one message (see flows/survivor.yaml for what each one does)."""
-        word = _whole_form(body)
-        if not word:
+        if not any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in body):  # blank or "?!"
             return "media" if num_media else "unreadable"
+        word = _whole_form(body)
         for name in _COMMANDS:
             if word in self.whole[name]:
                 return name

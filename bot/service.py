@@ -20,7 +20,7 @@ class Store(Protocol):
     def load(self, conversation: str, address: str) -> Conversation: ...
     def reserve_case_code(self, conversation: str) -> str: ...
     def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
-    def update_queue(self, conversation: Conversation, effects: list) -> None: ...
+    def apply_effects(self, conversation: Conversation, effects: list) -> None: ...
     def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None: ...
 
 
@@ -30,15 +30,20 @@ class Messenger(Protocol):
 
 
 class InboundService:
-    def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None,
+    def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None, desk=None,
                  clock: Callable[[], float] = time.time):
         self.engine = engine
         self.store = store
         self.messenger = messenger
+        self.desk = desk
         self.clock = clock
 
     def handle(self, inbound: Inbound) -> list[str]:
         """Return the replies to one inbound message; a retried MessageSid gets the same replies."""
+        if self.desk is not None:
+            advocate = self.desk.roster.by_phone(inbound.address)
+            if advocate is not None:  # an advocate is never treated as a survivor
+                return self.desk.handle(advocate, inbound)
         started = time.perf_counter()
         conv_key = self.store.conversation_key(inbound.address)
         try:
@@ -74,7 +79,7 @@ class InboundService:
             if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):
                 conv.case_code = self.store.reserve_case_code(conv_key)
             self.store.commit(outcome, inbound, now)
-            self.store.update_queue(conv, outcome.effects)
+            self.store.apply_effects(conv, outcome.effects)
         return outcome, outcome.replies
 
 

@@ -1,11 +1,12 @@
 """`flask --app app …` commands."""
 from flask import Flask
 
+from cli.advocates import advocates
 from cli.flow import flow_diagram
 from cli.keys import keys
 from cli.simulate import simulate
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys):
+    for command in (simulate, flow_diagram, keys, advocates):
         app.cli.add_command(command)

@@ -27,6 +27,9 @@ class Org:
     holding_interval: timedelta
     retention: timedelta
     timezone: str
+    escalate_urgent: timedelta
+    escalate_other: timedelta
+    send_retry_seconds: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         if not str(hotline.get(part, "")).strip():
             raise ContentError(f"{path}: 'hotline.{part}' is missing")
     timezone = need("timezone", str)
+    escalation = data.get("escalation_minutes") or {}
+    if not isinstance(escalation, dict):
+        raise ContentError(f"{path}: 'escalation_minutes' must map urgent and other to minutes")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -84,6 +90,9 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         holding_interval=timedelta(minutes=_positive(data, "holding_interval_minutes", 10, path)),
         retention=timedelta(days=_positive(data, "retention_days", 30, path)),
         timezone=timezone,
+        escalate_urgent=timedelta(minutes=_positive(escalation, "urgent", 5, path, "escalation_minutes.")),
+        escalate_other=timedelta(minutes=_positive(escalation, "other", 15, path, "escalation_minutes.")),
+        send_retry_seconds=_retry_seconds(data, path),
     )
 
 
@@ -94,11 +103,19 @@ def _emergency_number(data: dict[str, Any], path: Path) -> str:
     return value
 
 
-def _positive(data: dict[str, Any], key: str, default: int, path: Path) -> int:
+def _positive(data: dict[str, Any], key: str, default: int, path: Path, within: str = "") -> int:
     value = data.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ContentError(f"{path}: '{key}' must be a whole number above 0")
+        raise ContentError(f"{path}: '{within}{key}' must be a whole number above 0")
     return value
+
+
+def _retry_seconds(data: dict[str, Any], path: Path) -> tuple[int, ...]:
+    value = data.get("send_retry_seconds", [5, 30, 120, 600])
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)):
+        raise ContentError(f"{path}: 'send_retry_seconds' must be a list of whole seconds (0 or more)")
+    return tuple(value)
 
 
 def _resources(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:

@@ -13,3 +13,7 @@ class LockTimeout(StoreError, ConversationBusy):
 
 class UnreadableData(StoreError):
     """Stored data does not decrypt with the configured keys."""
+
+
+class RosterError(StoreError):
+    """A roster change that can't be made: the message is one clear line for the person who asked."""

@@ -25,3 +25,8 @@ def message_sid_key(conversation: str, sid: str) -> str:
 def case_code_key(code: str) -> str:
     """Case code (K7Q2) → conversation."""
     return f"{PREFIX}case:{code}"
+
+
+def holds_key(advocate: str) -> str:
+    """The conversations one advocate holds."""
+    return f"{PREFIX}holds:{advocate}"

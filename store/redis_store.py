@@ -15,13 +15,13 @@ from redis import Redis
 from redis.exceptions import LockError
 
 from bot.conversation import (
-    Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
+    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
     WithdrawRequest,
 )
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import LockTimeout
-from store.keys import HANDOFF_QUEUE, case_code_key, key_for, message_sid_key
+from store.keys import HANDOFF_QUEUE, case_code_key, holds_key, key_for, message_sid_key
 
 log = logging.getLogger(__name__)
 
@@ -119,25 +119,54 @@ class RedisStore:
 
     def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None:
         """Keep a message that could not be run (lock timeout) in the transcript, so it is not lost."""
-        log_key = key_for(conversation, "log")
-        entry = self._entry(now, "survivor", transcript_text(inbound), unprocessed=True)
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.rpush(log_key, entry)
-        pipe.expire(log_key, self.retention)
-        pipe.execute()
+        self.append_log(conversation, now, "survivor", transcript_text(inbound), unprocessed=True)
 
     def transcript(self, conversation: str) -> list[dict]:
         return [json.loads(self.cipher.decrypt(raw)) for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1)]
 
-    def update_queue(self, conv: Conversation, effects: list) -> None:
-        """Apply the handoff-queue effects of one turn (another slot: not in the conversation's MULTI)."""
+    def apply_effects(self, conv: Conversation, effects: list) -> None:
+        """Apply a turn's effects on keys outside the conversation's slot: the queue, advocates' holds."""
         for effect in effects:
             if isinstance(effect, RequestAdvocate):
                 self.redis.zadd(HANDOFF_QUEUE, {conv.key: queue_score(conv)})
             elif isinstance(effect, WithdrawRequest):
                 self.redis.zrem(HANDOFF_QUEUE, conv.key)
+            elif isinstance(effect, AdvocateNotice) and effect.event != "quiet":
+                self.drop_hold(effect.advocate, conv.key)
         if conv.case_code:
             self.redis.expire(case_code_key(conv.case_code), self.retention)
+
+    def save(self, conv: Conversation) -> None:
+        """Write the conversation alone (an advocate's claim, release or close), under its lock."""
+        self.redis.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()), ex=self.retention)
+
+    def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(key_for(conversation, "log"), self._entry(now, by, text, **extra))
+        pipe.expire(key_for(conversation, "log"), self.retention)
+        pipe.execute()
+
+    def remember_reply(self, conversation: str, sid: str, replies: list[str]) -> None:
+        """Keep the reply to a MessageSid that ran outside a survivor's turn (an advocate's command)."""
+        self.redis.set(message_sid_key(conversation, sid), self.cipher.encrypt(json.dumps(replies)),
+                       nx=True, ex=MESSAGE_SID_TTL)
+
+    def add_hold(self, advocate: str, conversation: str) -> None:
+        self.redis.sadd(holds_key(advocate), conversation)
+
+    def drop_hold(self, advocate: str, conversation: str) -> None:
+        self.redis.srem(holds_key(advocate), conversation)
+
+    def holds(self, advocate: str) -> list[Conversation]:
+        """The conversations an advocate holds, oldest claim first; stale entries are dropped."""
+        held = []
+        for member in self.redis.smembers(holds_key(advocate)):
+            conv = self.get(member.decode())
+            if conv is None or conv.advocate != advocate:
+                self.redis.srem(holds_key(advocate), member)
+            else:
+                held.append(conv)
+        return sorted(held, key=lambda c: c.claimed_at or 0)
 
     def waiting_requests(self) -> list[Conversation]:
         """The handoff queue: URGENT first, then HIGH, then NORMAL; longest wait first within each."""

@@ -6,6 +6,7 @@ import os
 import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import redis as redis_lib
@@ -17,11 +18,14 @@ _REDIS_URL_FROM_ENV = os.environ.pop("REDIS_URL", None)
 from app import create_app  # noqa: E402
 from config.settings import Settings, load_settings  # noqa: E402
 from tests.redis_server import RedisServer, with_test_db  # noqa: E402
+from tests.twilio_standin import TwilioStandIn  # noqa: E402
 from tests.twilio_signing import twilio_signature  # noqa: E402
 
+ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-auth-token-not-real"
 PUBLIC_BASE_URL = "https://lantern.test"
 HOTLINE_NUMBER = "+15555550199"
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DATA_KEY = "aW52ZW50ZWQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="  # base64 of 32 invented bytes
 
 
@@ -55,7 +59,7 @@ def redis_url():
 
 def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
     environ = {
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_NUMBER": HOTLINE_NUMBER,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
@@ -69,9 +73,35 @@ def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
     return environ
 
 
+@pytest.fixture(scope="session")
+def twilio_standin():
+    standin = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield standin
+    standin.stop()
+
+
 @pytest.fixture
-def settings(redis_url) -> Settings:
-    return load_settings(environ_for(redis_url), dotenv=False)
+def twilio_api(twilio_standin):
+    """The stand-in of Twilio's REST API, emptied for this test."""
+    twilio_standin.reset()
+    return twilio_standin
+
+
+@pytest.fixture(scope="session")
+def config_dir(tmp_path_factory):
+    """config/ as shipped, but retries without back-off so a burst worker sees every attempt."""
+    target = tmp_path_factory.mktemp("config")
+    for name in ("org.yaml", "resources.yaml"):
+        text = (CONFIG_DIR / name).read_text(encoding="utf-8")
+        (target / name).write_text(text.replace("send_retry_seconds: [5, 30, 120, 600]",
+                                                "send_retry_seconds: [0, 0, 0]"), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def settings(redis_url, twilio_api, config_dir) -> Settings:
+    return load_settings(environ_for(redis_url, TWILIO_API_BASE=twilio_api.url, LANTERN_CONFIG_DIR=str(config_dir)),
+                         dotenv=False)
 
 
 @pytest.fixture
@@ -147,3 +177,30 @@ def make_texter(client):
     def make(number: str) -> Texter:
         return Texter(client, number)
     return make
+
+
+ALEXIS, SAM, RILEY, MORGAN = "+12135550101", "+12135550102", "+12135550103", "+12135550104"
+
+
+@pytest.fixture
+def roster(lantern):
+    """Invented advocates: two on shift, one on call, one supervisor."""
+    from bot.advocates import Role
+
+    lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
+    lantern.roster.add("Sam Okafor", SAM, available=True)
+    lantern.roster.add("Riley Chen", RILEY, on_call=True)
+    lantern.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
+    return lantern.roster
+
+
+@pytest.fixture
+def work(lantern):
+    """Run a real RQ worker (in-process SimpleWorker, burst) over the queue until it is empty."""
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    def run(with_scheduler: bool = False) -> None:
+        worker = SimpleWorker([lantern.queue], connection=lantern.redis, serializer=JSONSerializer)
+        worker.work(burst=True, with_scheduler=with_scheduler)
+    return run

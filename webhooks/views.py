@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
+from messaging.jobs import record_delivery
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import twilio_signed
 
@@ -36,6 +37,17 @@ def inbound_sms():
         return Response(str(exc) + "\n", status=400, mimetype="text/plain")
     replies = current_app.extensions["lantern"].service.handle(inbound)
     return twiml("\n".join(replies)) if replies else twiml()
+
+
+@bp.post("/status")
+@twilio_signed
+def delivery_status():
+    """Twilio's status callback for a message we sent: keep it; failures to a survivor reach their advocate."""
+    sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
+    if not sid or not status:
+        return Response("MessageSid and MessageStatus are required.\n", status=400, mimetype="text/plain")
+    record_delivery(current_app.extensions["lantern"], sid, status.lower(), request.form.get("ErrorCode", ""))
+    return Response(status=204)
 
 
 @bp.post("/fallback")

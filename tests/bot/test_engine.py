@@ -267,11 +267,10 @@ def test_waiting_never_greets_or_shows_a_menu_again(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_danger_with_an_advocate_alerts_them_and_still_names_911(lang):
+def test_danger_with_an_advocate_alerts_them_and_the_bot_stays_out(lang):
     chat = Chat("with_advocate", lang=lang)
     assert chat.send("see you at 5") == [] and chat.effects == [RelayToAdvocate("see you at 5")]
-    replies = chat.send(SAYS[lang]["danger"])
-    assert replies == [say("danger_waiting", lang)] and names_safety_numbers(replies[0])
+    assert chat.send(SAYS[lang]["danger"]) == []  # the advocate answers; the bot says nothing
     assert chat.effects == [RelayToAdvocate(SAYS[lang]["danger"], danger=True)]
     assert (chat.conv.state, chat.conv.priority) == ("with_advocate", Priority.URGENT)
 
@@ -290,7 +289,7 @@ INTERRUPTS = {"stop": "STOP", "help": "HELP", "delete": "DELETE", "quiet": "QUIE
 
 def check_interrupt(name: str, state: str, chat: Chat) -> None:
     conv, replies, lang = chat.conv, chat.outcome.replies, chat.conv.lang
-    if state == "with_advocate" and name in ("ask_person", "language", "media"):
+    if state == "with_advocate" and name in ("ask_person", "language", "media", "danger"):
         # Words for the person already holding the conversation: passed on, the bot stays out of it.
         assert (conv.state, replies) == ("with_advocate", [])
         assert any(isinstance(effect, RelayToAdvocate) for effect in chat.effects)
@@ -300,11 +299,13 @@ def check_interrupt(name: str, state: str, chat: Chat) -> None:
     elif name == "help":
         assert conv.state == state and replies == [say("info", lang)]
     elif name == "delete":
-        assert (conv.state, replies, conv.priority) == ("new", [say("deleted", lang)], None)
+        expected = say("deleted_first" if state == "new" else "deleted", lang)  # a first reply names 911
+        assert (conv.state, replies, conv.priority) == ("new", [expected], None)
         assert EraseTranscript() in chat.effects
     elif name == "quiet":
         assert (conv.state, conv.contact_ok, conv.priority) == ("quiet", False, OPEN_REQUEST.get(state))
-        assert replies == ([] if state == "quiet" else [say("quiet", lang)])
+        first = say("quiet_first", lang)  # a first reply names 911 (safety rule 1)
+        assert replies == ([] if state == "quiet" else [first] if state == "new" else [say("quiet", lang)])
     elif name == "danger":
         assert names_safety_numbers(replies[0]) and conv.priority == Priority.URGENT and conv.contact_ok
     elif name == "ask_person":

@@ -119,3 +119,9 @@ def test_the_mermaid_diagram_shows_every_state_and_trigger():
         edges.append((source, dest, label.split(" [")[0]))
     assert set(flow.prompts) <= {state for source, dest, _ in edges for state in (source, dest)}
     assert {spec["trigger"] for spec in flow.transitions} <= {label for _, _, label in edges}
+
+
+def test_the_committed_diagram_is_the_flow_as_it_is():
+    """flows/survivor.mmd sits beside the YAML: redraw it (flask --app app flow-diagram) when the flow changes."""
+    diagram = (ROOT / "flows" / "survivor.mmd").read_text(encoding="utf-8")
+    assert diagram == Engine(CONTENT).flow.mermaid()

@@ -31,7 +31,7 @@ def request(store: RedisStore, name: str, priority: Priority, at: float) -> Conv
                         requested_at=at, updated_at=at)
     outcome = Outcome(conv, ["ok"], [RequestAdvocate(priority)], "text", "new")
     store.commit(outcome, Inbound(f"SM{name[-4:]}{int(at)}", name, "words"), at)
-    store.update_queue(conv, outcome.effects)
+    store.apply_effects(conv, outcome.effects)
     return conv
 
 
@@ -48,7 +48,7 @@ def test_raised_priority_keeps_its_original_wait(store):
     request(store, "+15555550165", Priority.URGENT, 200)
     late = request(store, "+15555550166", Priority.NORMAL, 100)
     late.priority = Priority.URGENT
-    store.update_queue(late, [RequestAdvocate(Priority.URGENT)])
+    store.apply_effects(late, [RequestAdvocate(Priority.URGENT)])
     assert [c.address for c in store.waiting_requests()] == ["+15555550166", "+15555550165"]
 
 
@@ -56,7 +56,7 @@ def test_withdrawn_and_expired_requests_leave_the_queue(store):
     gone = request(store, "+15555550167", Priority.HIGH, 100)
     withdrawn = request(store, "+15555550168", Priority.NORMAL, 100)
     store.redis.delete(key_for(gone.key, "state"))  # as if retention ran out
-    store.update_queue(withdrawn, [WithdrawRequest()])
+    store.apply_effects(withdrawn, [WithdrawRequest()])
     assert store.waiting_requests() == []
     assert store.redis.zcard(HANDOFF_QUEUE) == 0
 

@@ -163,7 +163,7 @@ def test_queue_orders_by_priority_then_wait(make_texter, lantern, raw_redis):
     normal, high, urgent = (make_texter(f"+1555555011{i}") for i in range(3))
     normal.send("hello")
     normal.send("talk to a person")
-    high.send("hello"), high.send("1"), high.send("1")
+    high.send("hello"), high.send("1"), high.send("1"), high.send("Long Beach")
     urgent.send("hello"), urgent.send("2")
     order = [c.priority.value for c in lantern.store.waiting_requests()]
     assert order == ["URGENT", "HIGH", "NORMAL"]

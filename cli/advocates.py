@@ -1,0 +1,76 @@
+"""`flask --app app advocates …`: the roster. Bad input: exit code 1 and one clear line."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from bot.advocates import Role
+from store.exceptions import RosterError
+from store.roster import masked
+
+advocates = AppGroup("advocates", help="Add, remove and list advocates; set on-call and availability.")
+
+
+def _roster():
+    return current_app.extensions["lantern"].roster
+
+
+def _fail(exc: RosterError) -> None:
+    click.echo(str(exc), err=True)
+    raise SystemExit(1)
+
+
+@advocates.command("add")
+@click.option("--name", required=True, help="How the advocate is known; survivors see the first name.")
+@click.option("--phone", required=True, help="Their own phone, E.164: +12135550101.")
+@click.option("--on-call", is_flag=True, help="Paged for URGENT requests even when not available.")
+@click.option("--available", is_flag=True, help="On shift now: paged for every new request.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADVOCATE.value, show_default=True)
+def add(name: str, phone: str, on_call: bool, available: bool, role: str) -> None:
+    """Put an advocate on the roster."""
+    try:
+        advocate = _roster().add(name, phone, Role(role), on_call=on_call, available=available)
+    except RosterError as exc:
+        _fail(exc)
+    click.echo(f"Added {advocate.name} ({advocate.role.value}, {masked(advocate.phone)}).")
+
+
+@advocates.command("list")
+def list_advocates() -> None:
+    """Show the roster (numbers masked)."""
+    roster = _roster().all()
+    if not roster:
+        click.echo("Nobody is on the roster yet: flask --app app advocates add --name … --phone …")
+    for a in roster:
+        flags = [f for f, on in (("available", a.available), ("on-call", a.on_call)) if on]
+        click.echo(f"{a.name:<24} {a.role.value:<10} {masked(a.phone)}  {', '.join(flags) or 'off'}")
+
+
+@advocates.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Take an advocate off the roster."""
+    try:
+        advocate = _roster().remove(name)
+    except RosterError as exc:
+        _fail(exc)
+    click.echo(f"Removed {advocate.name}.")
+
+
+def _toggle(field: str, label: str):
+    @click.argument("name")
+    @click.option("--on/--off", "value", required=True, help=f"Turn {label} on or off.")
+    def command(name: str, value: bool) -> None:
+        try:
+            advocate = _roster().update(name, **{field: value})
+        except RosterError as exc:
+            _fail(exc)
+        click.echo(f"{advocate.name}: {label} {'on' if value else 'off'}.")
+
+    command.__doc__ = f"Set whether an advocate is {label}."
+    return command
+
+
+advocates.command("on-call")(_toggle("on_call", "on call"))
+advocates.command("available")(_toggle("available", "available"))

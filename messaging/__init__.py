@@ -1,0 +1,1 @@
+"""Sending: Twilio REST through RQ jobs whose arguments are ids, escalation timers, delivery status."""

@@ -1,0 +1,128 @@
+"""RQ jobs. Arguments are ids only (RQ keeps failed jobs for a long time); failures log no personal data."""
+from __future__ import annotations
+
+import logging
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+
+from bot.contact_rules import why_not_send
+from messaging import runtime
+from messaging.messenger import ESCALATION_STAGES, wait_label
+from store.outbox import Outbound
+
+log = logging.getLogger(__name__)
+OPTED_OUT_ERROR = 21610  # Twilio: the recipient texted STOP to this number
+NOT_SENT_KEYS = {"quiet": "not_sent_quiet", "consent": "not_sent_consent", "stopped": "not_sent_stopped",
+                 "closed": "not_sent_closed", "deleted": "not_sent_closed"}
+
+
+class SendRetry(Exception):
+    """Twilio answered 5xx or could not be reached: RQ tries again later. The message names no person."""
+
+
+def send_message(outbound_id: str) -> str:
+    """Send one outbound message, after the safety re-check; returns what became of it."""
+    lantern = runtime.current()
+    message = lantern.outbox.get(outbound_id)
+    if message is None or message.done:
+        return "already done"
+    address, conv = _recipient(lantern, message)
+    if address is None:
+        return _dropped(lantern, message, conv)
+    attempt = lantern.outbox.count_attempt(message)
+    try:
+        sid = lantern.sender.send(address, message.text, _label(message, conv))
+    except TwilioRestException as exc:
+        return _refused(lantern, message, conv, exc, attempt)
+    except (requests.RequestException, TwilioException):
+        return _retry_or_fail(lantern, message, conv, attempt, "network")
+    lantern.outbox.mark(message, "sent", twilio_sid=sid)
+    return "sent"
+
+
+def _recipient(lantern, message: Outbound):
+    """(address, conversation) to send to, or (None, conversation) when it must not go."""
+    conv = lantern.store.get(message.conversation) if message.conversation else None
+    if message.to == "advocate":
+        advocate = lantern.roster.get(message.advocate)
+        if advocate is None:
+            message.reason = "advocate removed"
+            return None, conv
+        return advocate.phone, conv
+    opted_out = lantern.store.is_opted_out(message.conversation)
+    message.reason = why_not_send(conv, message.kind, message.session, message.advocate, opted_out) or ""
+    return (None, conv) if message.reason else (conv.address, conv)
+
+
+def _dropped(lantern, message: Outbound, conv) -> str:
+    lantern.outbox.mark(message, "dropped", message.reason)
+    log.info("message dropped kind=%s reason=%s", message.kind, message.reason)
+    if message.to == "survivor" and message.kind == "relay" and message.advocate and conv is not None:
+        _tell_advocate(lantern, message, conv, NOT_SENT_KEYS.get(message.reason, "not_sent_closed"))
+    return "dropped"
+
+
+def _refused(lantern, message: Outbound, conv, exc: TwilioRestException, attempt: int) -> str:
+    if exc.status >= 500:
+        return _retry_or_fail(lantern, message, conv, attempt, f"twilio {exc.status}")
+    if exc.code == OPTED_OUT_ERROR:
+        lantern.outbox.mark(message, "opted_out", "21610")
+        log.info("message refused: recipient opted out kind=%s", message.kind)
+        return "opted out"
+    lantern.outbox.mark(message, "failed", f"twilio {exc.status} error {exc.code}")
+    log.warning("message refused by twilio status=%s code=%s kind=%s", exc.status, exc.code, message.kind)
+    return "failed"
+
+
+def _retry_or_fail(lantern, message: Outbound, conv, attempt: int, why: str) -> str:
+    if attempt <= len(lantern.settings.content.org.send_retry_seconds):
+        log.warning("message send failed, will retry: %s attempt=%s kind=%s", why, attempt, message.kind)
+        raise SendRetry(why) from None  # `from None`: the original may quote the number or the text
+    lantern.outbox.mark(message, "failed", why)
+    log.error("message send failed for good: %s attempts=%s kind=%s", why, attempt, message.kind)
+    if message.to == "survivor" and message.advocate and conv is not None:
+        _tell_advocate(lantern, message, conv, "send_failed")
+    return "failed"
+
+
+def _tell_advocate(lantern, message: Outbound, conv, key: str, **values) -> None:
+    lantern.messenger.to_advocate(message.advocate, lantern.texts(key, code=conv.case_code, **values), "notice", conv)
+
+
+def _label(message: Outbound, conv) -> str:
+    code = conv.case_code if conv else None
+    return f"the survivor on {code}" if message.to == "survivor" else f"advocate {message.advocate} ({code or '-'})"
+
+
+def escalate(conversation: str, session: int, stage: int) -> str:
+    """A request still unclaimed: page everyone again (stage 1), then the supervisors (stage 2)."""
+    lantern = runtime.current()
+    conv = lantern.store.get(conversation)
+    if conv is None or conv.session != session or not conv.has_open_request:
+        return "no longer waiting"
+    messenger, wait = lantern.messenger, wait_label(conv)
+    if stage == 1:
+        paged = messenger.page(conv, urgent=True, key="page_again", wait=wait)
+        if conv.contact_ok and conv.state == "waiting":
+            messenger.to_survivor(conv, lantern.engine.say("escalation_holding", conv.lang), "holding")
+    else:
+        paged = messenger.page_supervisors(conv, wait)
+    if stage < ESCALATION_STAGES:
+        messenger.schedule_escalation(conv, stage + 1)
+    log.info("escalated conv=%s stage=%s paged=%s", conversation[:12], stage, paged)
+    return f"stage {stage}: paged {paged}"
+
+
+def record_delivery(lantern, twilio_sid: str, status: str, error_code: str) -> None:
+    """A status callback: keep the status; a survivor's message that failed is shown to their advocate."""
+    message = lantern.outbox.by_twilio_sid(twilio_sid)
+    if message is None:
+        return
+    lantern.outbox.mark(message, status, f"error {error_code}" if error_code else "")
+    if status in ("failed", "undelivered") and message.to == "survivor" and message.conversation:
+        conv = lantern.store.get(message.conversation)
+        if conv is not None and conv.advocate:
+            lantern.messenger.to_advocate(conv.advocate, lantern.texts("not_delivered", code=conv.case_code,
+                                                                       error=error_code or "unknown"),
+                                          "notice", conv)

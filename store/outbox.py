@@ -1,0 +1,73 @@
+"""Outbound messages waiting to be sent: RQ jobs carry only their id, the text stays here, encrypted."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass
+
+from redis import Redis
+
+from store.crypto import Cipher
+
+OUTBOX = "lantern:out:"
+BY_TWILIO_SID = "lantern:outsid:"
+# Ended without a Twilio message: dropped by the safety re-check, refused (21610) or failed for good.
+ENDED = frozenset({"dropped", "opted_out", "failed"})
+
+
+@dataclass
+class Outbound:
+    id: str
+    kind: str            # page, relay, intro, closing, holding, notice
+    to: str              # "survivor" or "advocate"
+    text: str
+    conversation: str | None = None
+    session: int = 0
+    advocate: str | None = None
+    status: str = "new"
+    reason: str = ""
+    twilio_sid: str = ""
+    attempts: int = 0
+    created_at: float = 0.0
+
+    @property
+    def done(self) -> bool:
+        """Twilio has it, or it ended: a retried job sends nothing (never twice)."""
+        return bool(self.twilio_sid) or self.status in ENDED
+
+
+class Outbox:
+    def __init__(self, redis: Redis, cipher: Cipher, retention_seconds: int):
+        self.redis = redis
+        self.cipher = cipher
+        self.retention = retention_seconds
+
+    def create(self, kind: str, to: str, text: str, **fields) -> Outbound:
+        message = Outbound(uuid.uuid4().hex, kind, to, text, created_at=time.time(), **fields)
+        self._save(message)
+        return message
+
+    def get(self, id_: str) -> Outbound | None:
+        raw = self.redis.get(OUTBOX + id_)
+        return Outbound(**json.loads(self.cipher.decrypt(raw))) if raw else None
+
+    def mark(self, message: Outbound, status: str, reason: str = "", twilio_sid: str = "") -> None:
+        message.status, message.reason = status, reason or message.reason
+        if twilio_sid:
+            message.twilio_sid = twilio_sid
+            self.redis.set(BY_TWILIO_SID + twilio_sid, message.id, ex=self.retention)
+        self._save(message)
+
+    def count_attempt(self, message: Outbound) -> int:
+        message.attempts += 1
+        self._save(message)
+        return message.attempts
+
+    def by_twilio_sid(self, sid: str) -> Outbound | None:
+        id_ = self.redis.get(BY_TWILIO_SID + sid)
+        return self.get(id_.decode()) if id_ else None
+
+    def _save(self, message: Outbound) -> None:
+        self.redis.set(OUTBOX + message.id, self.cipher.encrypt(json.dumps(asdict(message), ensure_ascii=False)),
+                       ex=self.retention)
