@@ -24,7 +24,9 @@ def why_not_send(conv: Conversation | None, kind: str, session: int, advocate: s
         if not conv.contact_ok:
             return "consent"
     elif kind == "holding":
-        if conv.state != "waiting" or not conv.contact_ok:
+        if not conv.has_open_request:
+            return "closed"
+        if not conv.contact_ok:
             return "consent"
     elif kind != "closing":
         return "unknown kind"

@@ -133,6 +133,7 @@ class AdvocateNotice:
 
     advocate: str
     event: str
+    code: str | None = None  # the case code, kept here: DELETE wipes it from the conversation
 
 
 Effect = (RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut | RelayToAdvocate

@@ -201,7 +201,7 @@ class Engine:
 
     def _do_tell_advocate(self, turn: Turn, event: str) -> None:
         if turn.conversation.advocate:
-            turn.effects.append(AdvocateNotice(turn.conversation.advocate, event))
+            turn.effects.append(AdvocateNotice(turn.conversation.advocate, event, turn.conversation.case_code))
 
     def _do_resources(self, turn: Turn, _: Any) -> None:
         conv = turn.conversation

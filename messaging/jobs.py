@@ -104,7 +104,7 @@ def escalate(conversation: str, session: int, stage: int) -> str:
     messenger, wait = lantern.messenger, wait_label(conv)
     if stage == 1:
         paged = messenger.page(conv, urgent=True, key="page_again", wait=wait)
-        if conv.contact_ok and conv.state == "waiting":
+        if conv.contact_ok:
             messenger.to_survivor(conv, lantern.engine.say("escalation_holding", conv.lang), "holding")
     else:
         paged = messenger.page_supervisors(conv, wait)

@@ -42,7 +42,7 @@ class RQMessenger:
                 key = "relay_danger" if effect.danger else "relay"
                 self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv)
             elif isinstance(effect, AdvocateNotice):
-                self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=conv.case_code),
+                self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv)
 
     # --- pages -----------------------------------------------------------------------------------
