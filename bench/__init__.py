@@ -1,0 +1,1 @@
+"""Benchmarks, not tests: `python bench/webhook.py` from the repo root (see its docstring)."""
