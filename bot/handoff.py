@@ -16,13 +16,16 @@ NOT_SENT = {"quiet": "not_sent_quiet", "consent": "not_sent_consent", "stopped":
 
 
 class AdvocateDesk:
-    def __init__(self, store, roster, messenger, texts: AdvocateTexts, engine, clock: Callable[[], float] = time.time):
+    def __init__(self, store, roster, messenger, texts: AdvocateTexts, engine, clock: Callable[[], float] = time.time,
+                 audit: Callable[..., None] | None = None):
         self.store = store
         self.roster = roster
         self.messenger = messenger
         self.texts = texts
         self.engine = engine
         self.clock = clock
+        # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
+        self.audit = audit
 
     def handle(self, advocate: Advocate, inbound: Inbound) -> list[str]:
         """Run one text from an advocate; the replies go back to them. A retried MessageSid runs once."""
@@ -71,6 +74,7 @@ class AdvocateDesk:
                 conv.state = "with_advocate"
             self._write(conv, [WithdrawRequest()], f"claimed by {advocate.first_name}")
             self.store.add_hold(advocate.id, conv.key)
+        self._audit("claim", advocate, code)
         self.messenger.cancel_escalation(conv)
         if conv.state == "quiet":
             head = "claimed_quiet"
@@ -94,6 +98,7 @@ class AdvocateDesk:
             if reason:
                 return [self.texts(NOT_SENT.get(reason, "not_sent_closed"), code=conv.case_code)]
             self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
+        self._audit("reply", advocate, conv.case_code)
         self.messenger.to_survivor(conv, text, "relay")
         return []
 
@@ -110,6 +115,7 @@ class AdvocateDesk:
                 conv.state = "waiting"
             self._write(conv, [RequestAdvocate(conv.priority)], f"released by {advocate.first_name}")
             self.store.drop_hold(advocate.id, conv.key)
+        self._audit("release", advocate, code)
         self.messenger.page(conv, urgent=conv.priority.value == "URGENT")
         self.messenger.schedule_escalation(conv)
         return [self.texts("released", code=code)]
@@ -129,10 +135,36 @@ class AdvocateDesk:
             fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
             self._write(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}")
             self.store.drop_hold(advocate.id, conv.key)
+        self._audit("close", advocate, code)
         self.messenger.cancel_escalation(conv)
         if closing_ok:
             self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing")
         return [self.texts("closed" if closing_ok else "closed_silently", code=code)]
+
+    def transfer(self, advocate: Advocate, code: str, to: Advocate) -> list[str]:
+        """Hand a conversation one holds straight to another advocate; they get its summary by SMS."""
+        if to.id == advocate.id:
+            return [self.texts("already_yours", code=code)]
+        held, refusal = self._held(advocate, code)
+        if held is None:
+            return [refusal]
+        with self.store.locked(held.key):
+            conv = self.store.get(held.key)
+            if conv is None or conv.advocate != advocate.id:
+                return [self.texts("not_yours", code=code)]
+            conv.advocate, conv.advocate_name, conv.claimed_at = to.id, to.first_name, self.clock()
+            self._write(conv, [], f"transferred by {advocate.first_name} to {to.first_name}")
+            self.store.drop_hold(advocate.id, conv.key)
+            self.store.add_hold(to.id, conv.key)
+        self._audit("transfer", advocate, code, f"to {to.id}")
+        talking = conv.state == "with_advocate" and conv.contact_ok
+        head = "claimed" if talking else "claimed_quiet" if conv.state == "quiet" else "claimed_no_consent"
+        for part in [self.texts(head, code=code, name=to.first_name)] + self.summary(conv):
+            self.messenger.to_advocate(to.id, part, "notice", conv)
+        if talking:  # a warm handoff: the survivor hears who is with them now
+            intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", to.first_name)
+            self.messenger.to_survivor(conv, intro, "intro")
+        return [self.texts("held_by_other", code=code, name=to.first_name)]
 
     def list(self, advocate: Advocate) -> list[str]:
         now = self.clock()
@@ -171,6 +203,10 @@ class AdvocateDesk:
         if self.store.conversation_for_code(code) is None:
             return None, self.texts("no_such_code", code=code)
         return None, self.texts("not_yours", code=code)
+
+    def _audit(self, event: str, advocate: Advocate, code: str | None, detail: str = "") -> None:
+        if self.audit is not None:
+            self.audit(event, advocate.id, code or "", detail)
 
     def _write(self, conv: Conversation, effects: list, event: str) -> None:
         self.store.save(conv)

@@ -17,3 +17,11 @@ class UnreadableData(StoreError):
 
 class RosterError(StoreError):
     """A roster change that can't be made: the message is one clear line for the person who asked."""
+
+
+class PasswordRejected(StoreError):
+    """A console password that breaks a rule: the message names the rule."""
+
+
+class ShelterError(StoreError):
+    """Tonight's state for a place that can't be saved as given: the message says what to fix."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
+AUDIT_STREAM = PREFIX + "audit"
 CONVERSATION_PARTS = ("state", "log", "lock", "optout")
 
 
@@ -30,3 +31,12 @@ def case_code_key(code: str) -> str:
 def holds_key(advocate: str) -> str:
     """The conversations one advocate holds."""
     return f"{PREFIX}holds:{advocate}"
+
+def session_key(session_hash: str) -> str:
+    """One signed-in console session, named by a hash of its cookie (the cookie itself is never stored)."""
+    return f"{PREFIX}session:{session_hash}"
+
+
+def shelters_tonight_key(night: str) -> str:
+    """Tonight's beds and rooms, one hash per night (the date the night starts, in the line's time zone)."""
+    return f"{PREFIX}shelters:{night}"

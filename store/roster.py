@@ -8,9 +8,10 @@ from bot.advocates import Advocate, Role, advocate_id
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import RosterError
 
-# One hash tag for the roster's two keys: they are written together.
+# One hash tag for the roster's keys: they are written together.
 ROSTER = "lantern:{roster}:advocates"
 ROSTER_PHONES = "lantern:{roster}:phones"
+ROSTER_PASSWORDS = "lantern:{roster}:passwords"  # console passwords (store/credentials.py)
 
 
 def normalise_phone(raw: str, region: str = "US") -> str:
@@ -57,6 +58,8 @@ class Roster:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hdel(ROSTER, advocate.id)
         pipe.hdel(ROSTER_PHONES, keyed_hash(self._lookup_key, advocate.phone))
+        # Someone added later under the same name must not inherit this password.
+        pipe.hdel(ROSTER_PASSWORDS, advocate.id)
         pipe.execute()
         return advocate
 
