@@ -13,15 +13,21 @@ from bot.advocates import AdvocateTexts
 from bot.engine import FLOWS_DIR, Engine
 from bot.handoff import AdvocateDesk
 from bot.service import InboundService
+from config.console_content import CannedReply, load_canned_replies, load_places
 from config.logs import configure_logging
+from console.auditing import desk_auditor
 from config.settings import Settings, load_settings
 from messaging import runtime
 from messaging.messenger import QUEUE_NAME, RQMessenger
 from messaging.sender import EchoSender, TwilioSender
+from store.audit import AuditLog
+from store.credentials import Credentials
 from store.crypto import Cipher
 from store.outbox import Outbox
 from store.redis_store import RedisStore
 from store.roster import Roster
+from store.sessions import SessionStore
+from store.shelters import ShelterBoard
 
 log = logging.getLogger("lantern")
 EMBEDDED_BANNER = (
@@ -48,6 +54,11 @@ class Lantern:
     service: InboundService
     safety_message: str
     store_kind: str
+    audit: AuditLog
+    credentials: Credentials
+    sessions: SessionStore
+    shelters: ShelterBoard
+    canned_replies: dict[str, tuple[CannedReply, ...]]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -58,10 +69,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["lantern"] = build_lantern(settings)
 
     from cli import register_commands
+    from console import init_console
     from webhooks import bp as webhooks_bp, health_bp
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(health_bp)
+    init_console(app, exempt=[webhooks_bp])
     register_commands(app)
     return app
 
@@ -79,12 +92,15 @@ def build_lantern(settings: Settings) -> Lantern:
     # Embedded default: jobs run inline, in this process, as they are enqueued.
     queue = Queue(QUEUE_NAME, connection=redis, is_async=not settings.embedded, serializer=JSONSerializer)
     messenger = RQMessenger(queue, outbox, roster, texts, org)
-    desk = AdvocateDesk(store, roster, messenger, texts, engine)
+    audit = AuditLog(redis)
+    desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
     lantern = Lantern(
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
         queue=queue, sender=make_sender(settings), messenger=messenger, desk=desk,
         service=InboundService(engine, store, messenger, desk), safety_message=static_safety_message(settings),
-        store_kind="embedded" if settings.embedded else "redis",
+        store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
+        sessions=SessionStore(redis), shelters=ShelterBoard(redis, load_places(settings.config_dir), settings.timezone),
+        canned_replies=load_canned_replies(settings.config_dir),
     )
     runtime.bind(lantern)
     return lantern

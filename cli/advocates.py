@@ -1,12 +1,14 @@
 """`flask --app app advocates …`: the roster. Bad input: exit code 1 and one clear line."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from bot.advocates import Role
-from store.exceptions import RosterError
+from store.exceptions import PasswordRejected, RosterError
 from store.roster import masked
 
 advocates = AppGroup("advocates", help="Add, remove and list advocates; set on-call and availability.")
@@ -16,7 +18,12 @@ def _roster():
     return current_app.extensions["lantern"].roster
 
 
-def _fail(exc: RosterError) -> None:
+def _audit(event: str, advocate: str, detail: str) -> None:
+    """Roster and password changes made here are in the audit stream too, marked as from the command line."""
+    current_app.extensions["lantern"].audit.record(event, advocate, via="cli", detail=detail)
+
+
+def _fail(exc: RosterError | PasswordRejected) -> None:
     click.echo(str(exc), err=True)
     raise SystemExit(1)
 
@@ -33,6 +40,7 @@ def add(name: str, phone: str, on_call: bool, available: bool, role: str) -> Non
         advocate = _roster().add(name, phone, Role(role), on_call=on_call, available=available)
     except RosterError as exc:
         _fail(exc)
+    _audit("roster", "cli", f"added {advocate.id} ({advocate.role.value})")
     click.echo(f"Added {advocate.name} ({advocate.role.value}, {masked(advocate.phone)}).")
 
 
@@ -55,6 +63,7 @@ def remove(name: str) -> None:
         advocate = _roster().remove(name)
     except RosterError as exc:
         _fail(exc)
+    _audit("roster", "cli", f"removed {advocate.id}")
     click.echo(f"Removed {advocate.name}.")
 
 
@@ -66,6 +75,7 @@ def _toggle(field: str, label: str):
             advocate = _roster().update(name, **{field: value})
         except RosterError as exc:
             _fail(exc)
+        _audit("roster", "cli", f"{advocate.id}: {label} {'on' if value else 'off'}")
         click.echo(f"{advocate.name}: {label} {'on' if value else 'off'}.")
 
     command.__doc__ = f"Set whether an advocate is {label}."
@@ -74,3 +84,25 @@ def _toggle(field: str, label: str):
 
 advocates.command("on-call")(_toggle("on_call", "on call"))
 advocates.command("available")(_toggle("available", "available"))
+
+
+@advocates.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def set_password(name: str, password_stdin: bool) -> None:
+    """Set an advocate's console password (12 characters or more); their console sessions end."""
+    lantern = current_app.extensions["lantern"]
+    try:
+        advocate = lantern.roster.named(name)
+    except RosterError as exc:
+        _fail(exc)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    try:
+        lantern.credentials.set_password(advocate.id, password, advocate.name)
+    except PasswordRejected as exc:
+        _fail(exc)
+    _audit("password", advocate.id, "set with the command line")
+    click.echo(f"Password set for {advocate.name}. Anywhere they were signed in to the console, they are signed out.")

@@ -91,7 +91,7 @@ def twilio_api(twilio_standin):
 def config_dir(tmp_path_factory):
     """config/ as shipped, but retries without back-off so a burst worker sees every attempt."""
     target = tmp_path_factory.mktemp("config")
-    for name in ("org.yaml", "resources.yaml"):
+    for name in ("org.yaml", "resources.yaml", "shelters.yaml", "canned_replies.yaml"):
         text = (CONFIG_DIR / name).read_text(encoding="utf-8")
         (target / name).write_text(text.replace("send_retry_seconds: [5, 30, 120, 600]",
                                                 "send_retry_seconds: [0, 0, 0]"), encoding="utf-8")

@@ -1,0 +1,55 @@
+"""The advocates' web console under /console: queue, conversations, safe places, roster, audit."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, request
+from flask_wtf.csrf import CSRFProtect
+
+from console.blueprint import bp
+from console.limits import limiter, storage_for
+from console.security import apply_security_headers
+from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
+
+csrf = CSRFProtect()
+
+# The views register themselves on `bp` when their modules are imported.
+from console import audit, auth, conversation, errors, queue, roster, shelters  # noqa: E402,F401
+
+
+def init_console(app: Flask, exempt: list[Blueprint]) -> None:
+    """Register the console with its sessions, CSRF checks and sign-in limits.
+
+    `exempt`: blueprints that verify requests their own way (Twilio's signed webhooks): no CSRF token is
+    asked of them and no rate limit ever applies, so a signed webhook never gets a 400 or a 429.
+    """
+    lantern = app.extensions["lantern"]
+    production = lantern.settings.production
+    storage_uri, storage_options = storage_for(lantern.settings.redis_url)
+    app.config.update(
+        SESSION_COOKIE_NAME=PRODUCTION_COOKIE if production else COOKIE,
+        SESSION_COOKIE_SECURE=production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # A console tab stays open for a whole shift: the token lives as long as the session does.
+        WTF_CSRF_TIME_LIMIT=None,
+        # Flask-WTF's strict mode wants a Referer on HTTPS, which Referrer-Policy: no-referrer never sends;
+        # the token and SameSite=Lax carry the protection.
+        WTF_CSRF_SSL_STRICT=False,
+        RATELIMIT_STORAGE_URI=storage_uri,
+        RATELIMIT_STORAGE_OPTIONS=storage_options,
+    )
+    app.session_interface = RedisSessionInterface(lantern.sessions)
+    app.register_blueprint(bp)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    for blueprint in exempt:
+        csrf.exempt(blueprint)
+        limiter.exempt(blueprint)
+    app.after_request(_console_headers)
+    errors.register_for_unmatched_urls(app)
+
+
+def _console_headers(response):
+    """Every response under /console (404s and static files too), not only the blueprint's views."""
+    if request.path == "/console" or request.path.startswith("/console/"):
+        apply_security_headers(response)
+    return response

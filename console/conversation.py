@@ -1,0 +1,158 @@
+"""One conversation: transcript, answers, notes, canned replies, reply, release, close, transfer.
+
+Replies go through AdvocateDesk.relay, exactly as an advocate's SMS does: the same outbox record, the
+same RQ job and the same safety re-check just before sending.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+
+from bot.conversation import Conversation
+from console.auditing import audit_event
+from console.auth import passive, signed_in
+from console.blueprint import bp
+from console.display import LANGUAGE_NAMES, masked_address, state_text
+from console.queue import checked_code
+
+MAX_REPLY = 1600  # Twilio's limit for one message body
+MAX_NOTE = 2000
+SPEAKERS = ("survivor", "bot", "advocate", "event")
+
+
+def _lantern():
+    return current_app.extensions["lantern"]
+
+
+def find(code: str) -> Conversation:
+    code = checked_code(code)
+    store = _lantern().store
+    conv_key = store.conversation_for_code(code)
+    conv = store.get(conv_key) if conv_key else None
+    if conv is None:
+        abort(404, f"No conversation {code}: the code may be mistyped, or the conversation was erased "
+                   "(the survivor texted DELETE, or it ended long ago).")
+    return conv
+
+
+def entry_view(entry: dict) -> dict:
+    by = entry["by"]
+    who = {"survivor": "Them", "bot": "Lantern bot", "event": "", "note": "Note"}.get(by, entry.get("name", by))
+    if by == "note":
+        who = f"Note by {entry.get('name', '?')}"
+    text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "")
+    return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"])}
+
+
+def status(conv: Conversation) -> dict:
+    return {"state": state_text(conv), "priority": conv.priority.value if conv.priority else "",
+            "holder": conv.advocate_name or "", "mine": conv.advocate == g.advocate.id,
+            "waiting": conv.has_open_request}
+
+
+@bp.get("/c/<code>")
+@signed_in
+def conversation(code: str):
+    conv, me, lantern = find(code), g.advocate, _lantern()
+    mine = conv.advocate == me.id
+    entries = lantern.store.transcript(conv.key)
+    # Every opening of a transcript is audited; someone else's is read-only and says so in the audit.
+    audit_event("view", conv.case_code, "their own" if mine else
+                f"read-only, held by {conv.advocate}" if conv.advocate else "read-only, not held")
+    others = [a for a in lantern.roster.all() if a.id != me.id]
+    return render_template(
+        "console/conversation.html", conv=conv, mine=mine, status=status(conv), number=masked_address(conv.address),
+        language=LANGUAGE_NAMES.get(conv.lang, conv.lang), others=others, count=len(entries),
+        transcript=[entry_view(e) for e in entries if e["by"] in SPEAKERS],
+        notes=[entry_view(e) for e in entries if e["by"] == "note"],
+        canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
+    )
+
+
+@bp.get("/c/<code>/updates.json")
+@signed_in
+@passive
+def updates(code: str):
+    """What is new since the page counted `after` entries: messages, notes and the conversation's state."""
+    code = checked_code(code)
+    store = _lantern().store
+    conv_key = store.conversation_for_code(code)
+    conv = store.get(conv_key) if conv_key else None
+    if conv is None:
+        return jsonify(gone=True, message=f"{code} was erased or has ended; there is nothing more to show.")
+    after = request.args.get("after", "0")
+    entries = store.transcript(conv.key)
+    start = int(after) if after.isdigit() else 0
+    if start > len(entries):  # the transcript was erased and started again: the page starts over
+        return jsonify(reload=True)
+    new = [entry_view(e) for e in entries[start:] if e["by"] in SPEAKERS + ("note",)]
+    return jsonify(entries=new, count=len(entries), status=status(conv))
+
+
+@bp.post("/c/<code>/reply")
+@signed_in
+def reply(code: str):
+    conv, me = find(code), g.advocate
+    text = request.form.get("text", "").strip()
+    if not text:
+        flash("Write a message first: nothing was sent.", "error")
+    elif len(text) > MAX_REPLY:
+        flash(f"A message can have at most {MAX_REPLY} characters; that one has {len(text)}. Nothing was sent.",
+              "error")
+    else:
+        refusal = _lantern().desk.relay(me, conv.case_code, text)
+        if refusal:
+            flash(refusal[0], "error")
+    return redirect(url_for("console.conversation", code=conv.case_code) + "#reply")
+
+
+@bp.post("/c/<code>/note")
+@signed_in
+def note(code: str):
+    conv, me = find(code), g.advocate
+    if conv.advocate != me.id:
+        abort(403, f"{conv.case_code} isn't yours: only the advocate holding it adds notes.")
+    text = request.form.get("text", "").strip()
+    if not text or len(text) > MAX_NOTE:
+        flash(f"A note needs between 1 and {MAX_NOTE} characters. Nothing was saved.", "error")
+    else:
+        # In the transcript's own list: kept and erased with it (retention, DELETE), never texted to anyone.
+        _lantern().store.append_log(conv.key, time.time(), "note", text, name=me.first_name)
+        audit_event("note", conv.case_code)
+    return redirect(url_for("console.conversation", code=conv.case_code) + "#notes")
+
+
+@bp.post("/c/<code>/release")
+@signed_in
+def release(code: str):
+    conv = find(code)
+    return _after(conv, _lantern().desk.release(g.advocate, conv.case_code))
+
+
+@bp.post("/c/<code>/close")
+@signed_in
+def close(code: str):
+    conv = find(code)
+    return _after(conv, _lantern().desk.close(g.advocate, conv.case_code))
+
+
+@bp.post("/c/<code>/transfer")
+@signed_in
+def transfer(code: str):
+    conv, lantern = find(code), _lantern()
+    target = lantern.roster.get(request.form.get("to", ""))
+    if target is None:
+        flash("Choose an advocate on the roster to hand this conversation to.", "error")
+        return redirect(url_for("console.conversation", code=conv.case_code))
+    return _after(conv, lantern.desk.transfer(g.advocate, conv.case_code, target))
+
+
+def _after(conv: Conversation, replies: list[str]):
+    """Back to my conversations when it left my hands; otherwise back to it, with the reason it didn't."""
+    now = _lantern().store.get(conv.key)
+    left_my_hands = conv.advocate == g.advocate.id and (now is None or now.advocate != g.advocate.id)
+    flash(replies[0], "notice" if left_my_hands else "error")
+    if left_my_hands:
+        return redirect(url_for("console.mine"))
+    return redirect(url_for("console.conversation", code=conv.case_code))

@@ -1,0 +1,56 @@
+"""How the console shows times, waits, numbers and requests: one place, so pages and live updates agree."""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from bot.conversation import Conversation, channel_of
+from console.blueprint import bp
+from store.roster import masked
+
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+STATES = {"waiting": "waiting for an advocate", "with_advocate": "with an advocate", "quiet": "asked for quiet",
+          "opted_out": "texted STOP", "new": "closed"}
+
+
+@bp.app_template_filter("clock")
+def clock(at: float | None) -> str:
+    """14:05 today, Mar 14 14:05 before, in the line's time zone."""
+    if not at:
+        return "-"
+    zone = ZoneInfo(current_app.extensions["lantern"].settings.timezone)
+    moment, today = datetime.fromtimestamp(at, zone), datetime.now(zone).date()
+    return moment.strftime("%H:%M" if moment.date() == today else "%b %d %H:%M")
+
+
+def wait_minutes(conv: Conversation, now: float | None = None) -> int:
+    return max(0, int(((now or time.time()) - (conv.requested_at or conv.updated_at)) // 60))
+
+
+def wait_text(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def masked_address(address: str) -> str:
+    """The only way a survivor's number is ever shown: its channel and last four digits."""
+    channel = channel_of(address)
+    if channel == "web":
+        return "web chat"
+    return ("WhatsApp " if channel == "whatsapp" else "") + masked(address)
+
+
+def state_text(conv: Conversation) -> str:
+    if conv.state == "new" and conv.priority is None:
+        return "closed" if conv.case_code else "no request"
+    return STATES.get(conv.state, conv.state.replace("_", " "))
+
+
+def request_row(conv: Conversation, now: float | None = None) -> dict:
+    """What the queue shows of a request: code, priority, language, area, wait. Never a number or words."""
+    minutes = wait_minutes(conv, now)
+    return {"code": conv.case_code, "priority": conv.priority.value if conv.priority else "NORMAL",
+            "lang": conv.lang, "language": LANGUAGE_NAMES.get(conv.lang, conv.lang), "area": conv.area or "",
+            "wait_minutes": minutes, "wait": wait_text(minutes)}

@@ -1,0 +1,82 @@
+"""Roster and on-call for supervisors: the same operations as `flask --app app advocates …`."""
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+
+from bot.advocates import Role
+from console.auditing import audit_event
+from console.auth import supervisors_only
+from console.blueprint import bp
+from store.exceptions import RosterError
+from store.roster import masked
+
+TOGGLES = {"available": "available", "on_call": "on call"}
+
+
+def _lantern():
+    return current_app.extensions["lantern"]
+
+
+@bp.get("/roster")
+@supervisors_only
+def roster():
+    lantern = _lantern()
+    people = [{"advocate": a, "phone": masked(a.phone), "password": lantern.credentials.has_password(a.id)}
+              for a in lantern.roster.all()]
+    return render_template("console/roster.html", people=people, roles=[r.value for r in Role])
+
+
+@bp.post("/roster/add")
+@supervisors_only
+def add_advocate():
+    form = request.form
+    try:
+        role = Role(form.get("role", Role.ADVOCATE.value))
+    except ValueError:
+        role = None
+    try:
+        if role is None:
+            raise RosterError("Choose a role: advocate or supervisor.")
+        advocate = _lantern().roster.add(form.get("name", ""), form.get("phone", ""), role,
+                                         on_call="on_call" in form, available="available" in form)
+    except RosterError as exc:
+        flash(f"Not added: {exc}", "error")
+        return redirect(url_for("console.roster"))
+    audit_event("roster", detail=f"added {advocate.id} ({advocate.role.value})")
+    flash(f"Added {advocate.name} ({masked(advocate.phone)}). They set a password with "
+          f"flask --app app advocates set-password \"{advocate.name}\".", "notice")
+    return redirect(url_for("console.roster"))
+
+
+@bp.post("/roster/<advocate_key>/toggle")
+@supervisors_only
+def toggle(advocate_key: str):
+    field, value = request.form.get("field", ""), request.form.get("value") == "on"
+    if field not in TOGGLES:
+        flash("Only available and on call can be switched here.", "error")
+        return redirect(url_for("console.roster"))
+    try:
+        advocate = _lantern().roster.update(advocate_key, **{field: value})
+    except RosterError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.roster"))
+    audit_event("roster", detail=f"{advocate.id}: {TOGGLES[field]} {'on' if value else 'off'}")
+    flash(f"{advocate.name}: {TOGGLES[field]} {'on' if value else 'off'}.", "notice")
+    return redirect(url_for("console.roster"))
+
+
+@bp.post("/roster/<advocate_key>/remove")
+@supervisors_only
+def remove(advocate_key: str):
+    if advocate_key == g.advocate.id:
+        flash("You can't remove yourself here: ask another supervisor (or use the command line).", "error")
+        return redirect(url_for("console.roster"))
+    try:
+        advocate = _lantern().roster.remove(advocate_key)
+    except RosterError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.roster"))
+    # Their console sessions end at their next request: the roster is checked on every one.
+    audit_event("roster", detail=f"removed {advocate.id}")
+    flash(f"Removed {advocate.name}. Anywhere they were signed in, they are signed out.", "notice")
+    return redirect(url_for("console.roster"))
