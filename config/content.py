@@ -1,13 +1,15 @@
 """Load the organisation's content (org.yaml, resources.yaml) from the config directory."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from config.chat import ChatConfig, load_chat
 
 LANGUAGES = ("en", "es")
 
@@ -36,13 +38,15 @@ class Org:
 class Content:
     org: Org
     resources: dict[str, tuple[str, ...]]
+    chat: ChatConfig = field(default_factory=ChatConfig)
 
 
 def load_content(config_dir: Path) -> Content:
     """Read and check org.yaml and resources.yaml under `config_dir`."""
     org = _read(config_dir / "org.yaml")
     resources = _read(config_dir / "resources.yaml")
-    return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"))
+    return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
+                   chat=load_chat(config_dir / "chat.yaml"))
 
 
 def _read(path: Path) -> dict[str, Any]:
