@@ -13,13 +13,15 @@ from bot.advocates import AdvocateTexts
 from bot.engine import FLOWS_DIR, Engine
 from bot.handoff import AdvocateDesk
 from bot.service import InboundService
+from bot.web_chat import WebChatDesk
 from config.console_content import CannedReply, load_canned_replies, load_places
 from config.logs import configure_logging
 from console.auditing import desk_auditor
 from config.settings import Settings, load_settings
 from messaging import runtime
 from messaging.messenger import QUEUE_NAME, RQMessenger
-from messaging.sender import EchoSender, TwilioSender
+from messaging.sender import ChannelSender, EchoSender, TwilioSender
+from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.credentials import Credentials
 from store.crypto import Cipher
@@ -28,6 +30,7 @@ from store.redis_store import RedisStore
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
+from store.webchat import WebChats
 
 log = logging.getLogger("lantern")
 EMBEDDED_BANNER = (
@@ -48,7 +51,7 @@ class Lantern:
     engine: Engine
     texts: AdvocateTexts
     queue: Queue
-    sender: TwilioSender | EchoSender
+    sender: ChannelSender
     messenger: RQMessenger
     desk: AdvocateDesk
     service: InboundService
@@ -59,6 +62,8 @@ class Lantern:
     sessions: SessionStore
     shelters: ShelterBoard
     canned_replies: dict[str, tuple[CannedReply, ...]]
+    web_chats: WebChats | None = None
+    web_desk: WebChatDesk | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -70,11 +75,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from cli import register_commands
     from console import init_console
+    from chat import bp as chat_bp
     from webhooks import bp as webhooks_bp, health_bp
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(health_bp)
-    init_console(app, exempt=[webhooks_bp])
+    app.register_blueprint(chat_bp)
+    init_console(app, exempt=[webhooks_bp, chat_bp])
     register_commands(app)
     return app
 
@@ -94,14 +101,19 @@ def build_lantern(settings: Settings) -> Lantern:
     messenger = RQMessenger(queue, outbox, roster, texts, org)
     audit = AuditLog(redis)
     desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
+    web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
+    # A web chat's messages go to its tab (after the same safety re-check); everything else to Twilio.
+    sender = ChannelSender(make_sender(settings),
+                           WebChatSender(store, web_chats, queue, settings.content.chat.idle_minutes))
     lantern = Lantern(
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
-        queue=queue, sender=make_sender(settings), messenger=messenger, desk=desk,
+        queue=queue, sender=sender, messenger=messenger, desk=desk,
         service=InboundService(engine, store, messenger, desk), safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
         sessions=SessionStore(redis), shelters=ShelterBoard(redis, load_places(settings.config_dir), settings.timezone),
-        canned_replies=load_canned_replies(settings.config_dir),
+        canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats,
     )
+    lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)
     return lantern
 

@@ -109,7 +109,8 @@ def escalation_job_id(conv: Conversation, stage: int) -> str:
 def request_fields(conv: Conversation) -> dict[str, str]:
     """What a page may say of a request (safety rule 3): never a number, never the survivor's words."""
     return {"code": conv.case_code or "????", "priority": conv.priority.value if conv.priority else "NORMAL",
-            "lang": conv.lang, "area": conv.area or "area not given"}
+            # A web chat says so: the visitor reads replies in a browser tab and has no number to call.
+            "lang": conv.lang + (", web chat" if conv.channel == "web" else ""), "area": conv.area or "area not given"}
 
 
 def wait_label(conv: Conversation, now: float | None = None) -> str:

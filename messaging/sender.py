@@ -1,4 +1,4 @@
-"""The two ways a message leaves: Twilio's REST API, or (no Twilio account, embedded default) the terminal."""
+"""How a message leaves: Twilio's REST API, or (no Twilio account) the terminal; a web chat's, to its tab."""
 from __future__ import annotations
 
 import sys
@@ -6,6 +6,8 @@ import uuid
 
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+
+from bot.conversation import channel_of
 
 # Twilio answers in well under a second; a hung connection must not hold a worker for long.
 TWILIO_TIMEOUT_SECONDS = 10
@@ -35,3 +37,16 @@ class EchoSender:
     def send(self, to: str, body: str, label: str) -> str:
         print(f"  (would text {label}) {body}", file=self.stream, flush=True)
         return "EC" + uuid.uuid4().hex
+
+
+class ChannelSender:
+    """Messages to a web chat ("web:<token>") go to its tab, never to Twilio; everything else to `wrapped`."""
+
+    def __init__(self, wrapped: TwilioSender | EchoSender, web):
+        self.wrapped = wrapped
+        self.web = web
+
+    def send(self, to: str, body: str, label: str) -> str:
+        if channel_of(to) == "web":
+            return self.web.send(to, body, label)
+        return self.wrapped.send(to, body, label)

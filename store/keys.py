@@ -8,11 +8,12 @@ from __future__ import annotations
 PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
-CONVERSATION_PARTS = ("state", "log", "lock", "optout")
+# inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen.
+CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, lock, optout."""
+    """The key of one part of a conversation: state, log, lock, optout, inbox, visit."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"
@@ -40,3 +41,8 @@ def session_key(session_hash: str) -> str:
 def shelters_tonight_key(night: str) -> str:
     """Tonight's beds and rooms, one hash per night (the date the night starts, in the line's time zone)."""
     return f"{PREFIX}shelters:{night}"
+
+
+def rate_key(scope: str, name: str, window: int) -> str:
+    """A web chat rate counter: `name` is a keyed hash (of a conversation or an address), never the thing."""
+    return f"{PREFIX}rate:{scope}:{name}:{window}"

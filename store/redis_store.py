@@ -103,10 +103,13 @@ class RedisStore:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
             pipe.delete(log_key, state_key)
         else:
-            entries = [self._entry(now, "survivor", transcript_text(inbound))]
+            said = transcript_text(inbound)
+            # A web chat opens with a turn of no words (the page opening): nothing of theirs to keep.
+            entries = [self._entry(now, "survivor", said)] if said else []
             if outcome.replies:
                 entries.append(self._entry(now, "bot", "\n".join(outcome.replies)))
-            pipe.rpush(log_key, *entries)
+            if entries:
+                pipe.rpush(log_key, *entries)
             pipe.expire(log_key, self.retention)
             pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=self.retention)
         pipe.set(message_sid_key(conv.key, inbound.sid), self.cipher.encrypt(json.dumps(outcome.replies)),
