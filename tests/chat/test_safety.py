@@ -1,0 +1,164 @@
+"""The safety rules hold on the web chat: fail safe, no personal data in logs, limits that never refuse danger."""
+from __future__ import annotations
+
+import io
+import logging
+import time
+
+import pytest
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from app import create_app
+from config.settings import load_settings
+from store.keys import key_for
+from tests.chat.conftest import ORIGIN, Visitor
+from tests.conftest import ALEXIS, environ_for
+from tests.redis_server import RedisServer, free_port
+
+STATIC = ("911", "1-888-373-7888", "233733")
+
+
+def assert_static_safety(response) -> None:
+    assert response.status_code == 200  # safety rule 5: never a 5xx
+    [entry] = response.get_json()["entries"]
+    assert all(part in entry["text"] for part in STATIC) and "Si estás en peligro" in entry["text"]
+
+
+def test_redis_stopped_mid_chat_still_shows_the_safety_message():
+    server = RedisServer.start()
+    try:
+        visitor = Visitor(create_app(load_settings(environ_for(server.url), dotenv=False)).test_client())
+        visitor.start()
+    finally:
+        server.stop()
+    started = time.monotonic()
+    assert_static_safety(visitor.post("2"))
+    assert time.monotonic() - started < 5
+    assert visitor.client.get("/chat").status_code == 200  # the page itself needs no Redis
+
+
+def test_a_new_chat_with_redis_unreachable_gets_the_safety_message():
+    app = create_app(load_settings(environ_for(f"redis://127.0.0.1:{free_port()}/0"), dotenv=False))
+    assert_static_safety(app.test_client().post("/chat/session", json={"lang": "es"}, headers={"Origin": ORIGIN}))
+
+
+def test_undecryptable_state_gets_the_safety_message(visitor, raw_redis):
+    visitor.start()
+    raw_redis.set(key_for(visitor.conv_key, "state"), b"not a fernet token")
+    assert_static_safety(visitor.post("1"))
+
+
+def test_a_lock_held_too_long_answers_safely_and_keeps_the_message(visitor, raw_redis):
+    visitor.start()
+    held = raw_redis.lock(key_for(visitor.conv_key, "lock"), timeout=30)
+    assert held.acquire(blocking=False)
+    try:
+        assert_static_safety(visitor.post("help me please"))
+    finally:
+        held.release()
+    assert "help me please" in [e["text"] for e in visitor.lantern.store.transcript(visitor.conv_key)]
+
+
+@pytest.fixture
+def captured_logs():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+
+
+def test_a_whole_chat_and_a_failure_leave_no_token_or_words_in_logs(visitor, make_texter, roster, work, raw_redis,
+                                                                    captured_logs):
+    visitor.start()
+    for words in ("2", "yes", "Pinewood Heights", "he is coming with a knife"):
+        visitor.say(words)
+    work()
+    make_texter(ALEXIS).send(f"CLAIM {visitor.lantern.store.get(visitor.conv_key).case_code}")
+    make_texter(ALEXIS).send("Stay on the line with me")
+    work()
+    visitor.new()
+    raw_redis.set(key_for(visitor.conv_key, "state"), b"garbage that fails to decrypt")
+    visitor.post("Pinewood Heights again")  # fails: logged with a traceback
+    visitor.exit()
+    logs = captured_logs.getvalue()
+    assert "message conv=" in logs and "web chat failed" in logs
+    for secret in (visitor.token, visitor.token.split(".")[0], "Pinewood", "knife", "Stay on the line"):
+        assert secret not in logs
+
+
+def test_responses_keep_nothing_in_the_browser(visitor):
+    with visitor.client.get("/chat/static/chat.js") as script:
+        responses = [script]
+    responses += [visitor.client.get("/chat"),
+                 visitor.client.post("/chat/session", json={"lang": "en"}, headers={"Origin": ORIGIN})]
+    visitor.token = responses[-1].get_json()["token"]
+    responses += [visitor.post("1"), visitor.client.get("/chat/messages", headers={"X-Chat-Token": visitor.token}),
+                  visitor.exit()]
+    for response in responses:
+        assert "Set-Cookie" not in response.headers  # nothing outlives the tab
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+# --- limits ------------------------------------------------------------------------------------------------
+LIMITS = {"session_messages_per_minute": 3, "address_messages_per_minute": 5, "address_chats_per_hour": 3}
+
+
+def test_a_session_over_its_limit_is_slowed_but_danger_is_answered_and_paged(make_app, roster, twilio_api):
+    app = make_app(limits=LIMITS)
+    visitor = Visitor(app.test_client())
+    visitor.start()
+    for words in ("hello", "what is this", "ok"):
+        assert visitor.post(words).status_code == 200
+    slowed = visitor.post("anyone?")
+    assert slowed.status_code == 429 and 0 < int(slowed.headers["Retry-After"]) <= 61
+    assert "wait a minute" in slowed.get_json()["error"] and "911" in slowed.get_json()["safety"]
+    danger = visitor.post("he has a gun")  # over the limit, and still answered
+    assert danger.status_code == 200 and "911" in danger.get_json()["entries"][1]["text"]
+    assert visitor.post("QUIET").status_code == 200  # going quiet is never refused either
+    assert visitor.post("hello again").status_code == 429  # then the limit applies
+    lantern = app.extensions["lantern"]
+    SimpleWorker([lantern.queue], connection=lantern.redis, serializer=JSONSerializer).work(burst=True)
+    assert any("URGENT" in m.body for m in twilio_api.sent)
+
+
+def test_two_at_safe_to_talk_is_never_refused(make_app):
+    client = make_app(limits=LIMITS).test_client()
+    others, visitor = [Visitor(client), Visitor(client)], Visitor(client)
+    for someone in others + [visitor]:
+        someone.start()
+    for i, words in enumerate(("a", "b", "c", "d", "e")):  # five from this address: its limit
+        others[i % 2].post(words)
+    assert visitor.post("1").status_code == 429  # the address is over its limit: "1" waits
+    response = visitor.post("2")  # and the state is still "are you safe to talk?"
+    assert response.status_code == 200 and "Call 911" in response.get_json()["entries"][1]["text"]
+
+
+def test_one_address_is_limited_across_sessions_and_behind_a_proxy_by_its_own_address(make_app):
+    client = make_app(limits=LIMITS, proxies=1).test_client()
+    here, there = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.9, 203.0.113.8"}
+    visitors = [Visitor(client), Visitor(client), Visitor(client)]
+    for visitor in visitors:
+        visitor.start()
+    answered = [visitors[i % 2].post(str(i), **here).status_code for i in range(6)]
+    assert answered == [200] * 5 + [429]
+    assert visitors[2].post("hello", **there).status_code == 200  # another address, its own count
+    assert visitors[2].post("hello", **here).status_code == 429
+
+
+def test_new_chats_per_address_are_limited_with_the_safety_message(make_app, raw_redis):
+    client = make_app(limits=LIMITS).test_client()
+    for _ in range(3):
+        Visitor(client).start()
+    refused = client.post("/chat/session", json={"lang": "en"}, headers={"Origin": ORIGIN})
+    assert refused.status_code == 429 and "911" in refused.get_json()["safety"]
+    assert "Too many new chats" in refused.get_json()["error"]
+    assert not [k for k in raw_redis.keys("lantern:{*}:state")][3:]  # three chats, no fourth
