@@ -11,6 +11,7 @@ from rq.serializers import JSONSerializer
 
 from bot.advocates import AdvocateTexts
 from bot.engine import FLOWS_DIR, Engine
+from bot.facts import LineFacts
 from bot.handoff import AdvocateDesk
 from bot.service import InboundService
 from bot.web_chat import WebChatDesk
@@ -19,8 +20,9 @@ from config.logs import configure_logging
 from console.auditing import desk_auditor
 from config.settings import Settings, load_settings
 from messaging import runtime
-from messaging.messenger import QUEUE_NAME, RQMessenger
+from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
 from messaging.sender import ChannelSender, EchoSender, TwilioSender
+from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.credentials import Credentials
@@ -30,6 +32,7 @@ from store.redis_store import RedisStore
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
+from store.stats import RequestStats
 from store.webchat import WebChats
 
 log = logging.getLogger("lantern")
@@ -55,6 +58,7 @@ class Lantern:
     messenger: RQMessenger
     desk: AdvocateDesk
     service: InboundService
+    stats: RequestStats
     safety_message: str
     store_kind: str
     audit: AuditLog
@@ -98,7 +102,11 @@ def build_lantern(settings: Settings) -> Lantern:
     texts = AdvocateTexts(FLOWS_DIR / "advocate.yaml")
     # Embedded default: jobs run inline, in this process, as they are enqueued.
     queue = Queue(QUEUE_NAME, connection=redis, is_async=not settings.embedded, serializer=JSONSerializer)
-    messenger = RQMessenger(queue, outbox, roster, texts, org)
+    urgent_queue = Queue(URGENT_QUEUE_NAME, connection=redis, is_async=not settings.embedded,
+                         serializer=JSONSerializer)
+    stats = RequestStats(redis)
+    shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
+    messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue)
     audit = AuditLog(redis)
     desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
     web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
@@ -108,13 +116,17 @@ def build_lantern(settings: Settings) -> Lantern:
     lantern = Lantern(
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
         queue=queue, sender=sender, messenger=messenger, desk=desk,
-        service=InboundService(engine, store, messenger, desk), safety_message=static_safety_message(settings),
+        service=InboundService(engine, store, messenger, desk,
+                               LineFacts(settings.content.hours, shelters.available_tonight)),
+        stats=stats, safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
-        sessions=SessionStore(redis), shelters=ShelterBoard(redis, load_places(settings.config_dir), settings.timezone),
+        sessions=SessionStore(redis), shelters=shelters,
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)
+    if not settings.embedded:  # the embedded default has no scheduler to run it
+        schedule_shift_watch(lantern)
     return lantern
 
 

@@ -79,10 +79,11 @@ class AdvocateTexts:
         "closed_silently", "nothing_open", "which_one", "not_sent_quiet", "not_sent_consent", "not_sent_stopped",
         "not_sent_closed", "not_delivered", "send_failed", "relay", "relay_danger", "notice_stopped",
         "notice_quiet", "notice_erased", "list_waiting", "list_none_waiting", "list_yours", "summary_head",
-        "summary_answers", "summary_last", "need_code", "unknown_command", "help",
+        "summary_answers", "summary_last", "need_code", "unknown_command", "help", "window_open_page",
+        "window_open_yours", "shift_start", "shift_start_empty", "night_summary",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
-                    "answers", "command"}
+                    "answers", "command", "note", "window", "count", "breakdown", "paged", "claims"}
 
     def __init__(self, path: Path):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

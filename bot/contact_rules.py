@@ -5,11 +5,15 @@ from bot.conversation import Conversation
 
 # What each kind of message to a survivor needs of the conversation at the moment of sending.
 NEEDS_ADVOCATE = frozenset({"intro", "relay"})
+BOT_FIRST = frozenset({"holding"})  # the bot texting on its own, not an advocate
+TIMED_WINDOWS = frozenset({"morning", "afternoon", "evening"})
+SILENCE_AFTER = 15 * 60  # the after-hours promise: quiet this long and the bot texts nothing more
+ENGAGED_FOR = 15 * 60    # a survivor who texted this recently is talking, not being texted first
 
 
-def why_not_send(conv: Conversation | None, kind: str, session: int, advocate: str | None,
-                 opted_out: bool) -> str | None:
-    """None when the message may go now; otherwise the reason it is dropped (never sent)."""
+def why_not_send(conv: Conversation | None, kind: str, session: int, advocate: str | None, opted_out: bool,
+                 now: float = 0.0, window_open: bool = True) -> str | None:
+    """None when the message may go now; otherwise why not ("window": hold it until their time)."""
     if conv is None:
         return "deleted"
     if opted_out or conv.state == "opted_out":
@@ -18,16 +22,24 @@ def why_not_send(conv: Conversation | None, kind: str, session: int, advocate: s
         return "closed"
     if conv.state == "quiet":
         return "quiet"
+    reason = _kind_rule(conv, kind, advocate)
+    if reason or kind == "closing":
+        return reason
+    engaged = conv.last_inbound_at is not None and now - conv.last_inbound_at < ENGAGED_FOR
+    if kind in BOT_FIRST and conv.silence_promised and not engaged:
+        return "silence"
+    if conv.window in TIMED_WINDOWS and not window_open and not engaged:
+        return "window"
+    return None
+
+
+def _kind_rule(conv: Conversation, kind: str, advocate: str | None) -> str | None:
     if kind in NEEDS_ADVOCATE:
         if conv.state != "with_advocate" or conv.advocate != advocate:
             return "closed"
-        if not conv.contact_ok:
-            return "consent"
-    elif kind == "holding":
+        return None if conv.contact_ok else "consent"
+    if kind == "holding":
         if not conv.has_open_request:
             return "closed"
-        if not conv.contact_ok:
-            return "consent"
-    elif kind != "closing":
-        return "unknown kind"
-    return None
+        return None if conv.contact_ok else "consent"
+    return None if kind == "closing" else "unknown kind"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -48,6 +48,14 @@ class Conversation:
     claimed_at: float | None = None
     # Grows at every close and DELETE: a message queued in an earlier session is never sent.
     session: int = 0
+    # After hours: the triage answers that count as risk, the window they chose for a first text
+    # (and when it next opens), whether the bot promised silence after 15 quiet minutes.
+    risks: list[str] = field(default_factory=list)
+    window: str | None = None
+    window_from: float | None = None
+    silence_promised: bool = False
+    last_inbound_at: float | None = None
+    after_hours: bool = False
 
     @property
     def has_open_request(self) -> bool:
@@ -62,7 +70,7 @@ class Conversation:
         return channel_of(self.address)
 
     def to_json(self) -> str:
-        data = asdict(self)
+        data = dict(vars(self))  # not asdict(): its deep copy costs more than the rest of the write
         data["priority"] = self.priority.value if self.priority else None
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -97,6 +105,17 @@ class RequestAdvocate:
     """Put the conversation in the handoff queue, or raise its priority there."""
 
     priority: Priority
+    after_hours: bool = False  # nobody on shift: URGENT and HIGH page the on-call advocates
+    booked: bool = False       # a time was chosen: nobody is paged until the shift or the window
+
+
+@dataclass(frozen=True)
+class TurnFacts:
+    """What the engine is told of the world outside the conversation for one turn."""
+
+    staffed: bool = True
+    safe_place_tonight: bool | None = None  # None: nobody has said
+    window_opens: dict[str, float] = field(default_factory=dict)  # contact window → next opening
 
 
 @dataclass(frozen=True)

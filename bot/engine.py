@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.conversation import (
     AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, Priority, RecordOptOut,
-    RelayToAdvocate, RequestAdvocate, WithdrawRequest,
+    RelayToAdvocate, RequestAdvocate, TurnFacts, WithdrawRequest,
 )
 from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
@@ -19,7 +19,10 @@ FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
 UNREADABLE_LIMIT = 2
 AREA_MAX = 40
 # Words the survivor wrote that reach a state expecting free text (the area).
-_FREE_TEXT_INTENTS = frozenset({"text", "choice_1", "choice_2", "choice_3", "yes", "start"})
+_FREE_TEXT_INTENTS = frozenset({"text", "choice_1", "choice_2", "choice_3", "choice_4", "yes", "start"})
+_DIGIT_ANSWERS = {"choice_1": "yes", "choice_2": "no"}
+RISK_QUESTIONS = {"danger_now": "danger now", "nowhere_safe": "somewhere safe to sleep tonight",
+                  "under_18": "under 18", "hurt": "hurt or needs a doctor"}
 # Intents that answer nothing: they never reset the count of unreadable answers.
 _ASIDES = frozenset({"help"})
 _NOT_AREA = re.compile(r"[\d#]+")
@@ -34,6 +37,8 @@ class Turn:
     now: float
     replies: list[str]
     effects: list[Any]
+    facts: TurnFacts
+    triage: Any
 
     @property
     def has_open_request(self) -> bool:
@@ -42,6 +47,22 @@ class Turn:
     @property
     def has_advocate(self) -> bool:
         return self.conversation.has_advocate
+
+    @property
+    def after_hours(self) -> bool:
+        return not self.facts.staffed
+
+    @property
+    def safe_place_tonight(self) -> bool:
+        return bool(self.facts.safe_place_tonight)
+
+    @property
+    def triage_urgent(self) -> bool:
+        return self.triage.priority(set(self.conversation.risks)) == "URGENT"
+
+    @property
+    def triage_high(self) -> bool:
+        return self.triage.priority(set(self.conversation.risks)) == "HIGH"
 
     # The Machine finds its models by equality: it must stay identity.
     __eq__ = object.__eq__
@@ -60,7 +81,8 @@ class Engine:
         # add_model/remove_model change the Machine's list of models: one thread at a time.
         self._attach = threading.Lock()
 
-    def step(self, conversation: Conversation, inbound: Inbound, now: float) -> Outcome:
+    def step(self, conversation: Conversation, inbound: Inbound, now: float,
+             facts: TurnFacts = TurnFacts()) -> Outcome:
         """Run one inbound message through the flow; the given conversation is not changed."""
         conv = dataclasses.replace(conversation, answers=dict(conversation.answers))
         previous = conv.state
@@ -68,13 +90,22 @@ class Engine:
         if conv.state == self.flow.initial and not conv.created_at:
             conv.lang = self.keywords.guess_language(inbound.body)
             conv.created_at = now
-        turn = Turn(conv, inbound, now, [], [])
+        conv.last_inbound_at = now
+        turn = Turn(conv, inbound, now, [], [], facts, self.content.triage)
         self._dispatch(turn, intent)
         turn.conversation.updated_at = now  # `fresh` may have replaced the conversation
         return Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
 
-    def say(self, key: str, lang: str) -> str:
-        return self.messages[key][lang]
+    def say(self, key: str, lang: str, place_free_tonight: bool = False) -> str:
+        """A message in a language; {tonight} says a safe place is free tonight when the shelters say so."""
+        text = self.messages[key][lang]
+        if "{tonight}" in text:
+            free = " " + self.messages["place_free_tonight"][lang] if place_free_tonight else ""
+            text = text.replace("{tonight}", free)
+        return text
+
+    def _text(self, key: str, turn: Turn) -> str:
+        return self.say(key, turn.conversation.lang, bool(turn.facts.safe_place_tonight))
 
     def _dispatch(self, turn: Turn, intent: str) -> None:
         conv = turn.conversation
@@ -89,6 +120,8 @@ class Engine:
             if "any" in triggers:
                 self._fire(turn, "any")
             return
+        if intent in _DIGIT_ANSWERS and intent not in triggers and _DIGIT_ANSWERS[intent] in triggers:
+            intent = _DIGIT_ANSWERS[intent]  # a YES/NO question takes 1 for yes and 2 for no as well
         if intent in triggers:
             trigger = intent
         elif intent in _FREE_TEXT_INTENTS and "text" in triggers:
@@ -99,7 +132,15 @@ class Engine:
             return self._unreadable(turn)
         if intent not in _ASIDES:
             conv.unreadable = 0
+        if trigger in ("yes", "no") and conv.state in self.flow.risks:
+            self._note_risk(conv, trigger)
         self._fire(turn, trigger)
+
+    def _note_risk(self, conv: Conversation, answer: str) -> None:
+        """Before the transition runs, so its conditions (triage_urgent, …) see this answer too."""
+        risk, meaning = self.flow.risks[conv.state]
+        conv.risks = [r for r in conv.risks if r != risk] + ([risk] if answer == meaning else [])
+        conv.answers[RISK_QUESTIONS[risk]] = answer  # for the advocate's summary
 
     def _switch_language(self, turn: Turn, lang: str) -> None:
         conv = turn.conversation
@@ -109,7 +150,7 @@ class Engine:
         turn.replies.append(self.say("language_set", lang))
         prompt = self.flow.prompts[conv.state]
         if prompt and prompt != "holding":
-            turn.replies.append(self.say(prompt, lang))
+            turn.replies.append(self._text(prompt, turn))
         elif "any" in self.flow.triggers_by_state[conv.state] and conv.state != "waiting":
             self._fire(turn, "any")
 
@@ -123,7 +164,7 @@ class Engine:
             conv.unreadable = 0
             self._fire(turn, "unreadable_twice")
         else:
-            turn.replies += [self.say("unreadable", conv.lang), self.say(prompt, conv.lang)]
+            turn.replies += [self.say("unreadable", conv.lang), self._text(prompt, turn)]
 
     def _fire(self, turn: Turn, trigger: str) -> None:
         with self._attach:
@@ -139,7 +180,7 @@ class Engine:
         turn: Turn = event.model
         conv = turn.conversation
         conv.answers.update(step.record)
-        turn.replies += [self.say(key, conv.lang) for key in step.say]
+        turn.replies += [self._text(key, turn) for key in step.say]
         for name, value in step.actions:
             getattr(self, "_do_" + name)(turn, value)
 
@@ -152,7 +193,8 @@ class Engine:
         if priority != conv.priority:
             conv.priority = priority
             conv.requested_at = conv.requested_at or turn.now
-            turn.effects.append(RequestAdvocate(priority))
+            conv.after_hours = conv.after_hours or turn.after_hours
+            turn.effects.append(RequestAdvocate(priority, after_hours=turn.after_hours))
 
     def _do_withdraw_request(self, turn: Turn, _: Any) -> None:
         conv = turn.conversation
@@ -189,7 +231,7 @@ class Engine:
     def _do_fresh(self, turn: Turn, _: Any) -> None:
         old = turn.conversation
         turn.conversation = Conversation(key=old.key, address=old.address, lang=old.lang, created_at=old.created_at,
-                                         session=old.session + 1)
+                                         session=old.session + 1, last_inbound_at=old.last_inbound_at)
         turn.conversation.state = old.state
 
     def _do_relay(self, turn: Turn, _: Any) -> None:
@@ -202,6 +244,21 @@ class Engine:
     def _do_tell_advocate(self, turn: Turn, event: str) -> None:
         if turn.conversation.advocate:
             turn.effects.append(AdvocateNotice(turn.conversation.advocate, event, turn.conversation.case_code))
+
+    def _do_promise_silence(self, turn: Turn, _: Any) -> None:
+        turn.conversation.silence_promised = True
+
+    def _do_youth_line(self, turn: Turn, _: Any) -> None:
+        if "under_18" in turn.conversation.risks:
+            turn.replies.append(self.content.triage.youth_line[turn.conversation.lang])
+
+    def _do_book(self, turn: Turn, window: str) -> None:
+        """Queue a NORMAL request for the time they chose; nobody is paged or texted before it."""
+        conv = turn.conversation
+        conv.window, conv.window_from = window, turn.facts.window_opens.get(window)
+        if conv.priority is None:
+            conv.priority, conv.requested_at, conv.after_hours = Priority.NORMAL, turn.now, True
+            turn.effects.append(RequestAdvocate(Priority.NORMAL, after_hours=True, booked=True))
 
     def _do_resources(self, turn: Turn, _: Any) -> None:
         conv = turn.conversation
@@ -234,6 +291,7 @@ def _render_all(messages: dict[str, dict[str, str]], content) -> dict[str, dict[
                 quiet=org.quiet_words[lang], org="" if org.discreet else org.name,
                 # Discreet mode: the organisation's name never reaches a survivor's screen.
                 org_with="" if org.discreet else _ORG_WITH[lang].format(org.name),
+                after_hours_notice=content.hours.notice[lang],
             ))
             for lang, text in texts.items()
         }

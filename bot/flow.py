@@ -14,16 +14,21 @@ from bot.yaml_text import LineLoader
 LANGUAGES = ("en", "es")
 TRIGGERS = (
     "stop", "start", "help", "delete", "quiet", "danger", "ask_person", "unreadable_twice",
-    "choice_1", "choice_2", "choice_3", "yes", "no", "text", "any",
+    "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no", "text", "any",
 )
-CONDITIONS = ("has_open_request", "has_advocate")
+CONDITIONS = ("has_open_request", "has_advocate", "after_hours", "triage_urgent", "triage_high",
+              "safe_place_tonight")
+RISKS = ("danger_now", "nowhere_safe", "under_18", "hurt")  # the answers config/triage.yaml scores
 ACTIONS_WITH_PRIORITY = ("request_advocate",)
 ACTIONS_WITH_FLAG = ("contact_ok",)
-ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased")}
+ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased"),
+                      "book": ("morning", "afternoon", "evening", "they_text")}
 PLAIN_ACTIONS = (
     "withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources", "relay", "relay_danger",
+    "promise_silence", "youth_line",
 )
-PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate"}
+PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate",
+                "after_hours_notice", "tonight"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 
 
@@ -46,6 +51,8 @@ class Flow:
     initial: str
     prompts: dict[str, str | None]
     entered_from_outside: frozenset[str]
+    # A state whose yes/no answer is a triage risk: state → (risk, the answer that means it).
+    risks: dict[str, tuple[str, str]]
     transitions: list[dict[str, Any]]
     messages: dict[str, dict[str, str]]
     triggers_by_state: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -112,11 +119,11 @@ def load_flow(path: Path) -> Flow:
     for name, prompt in states.items():
         if prompt is not None and prompt not in messages:
             raise FlowError(here(data["states"][name], f"state {name!r}: prompt {prompt!r} is not a message"))
-    transitions = [_transition(t, states, messages, here) for t in data.get("transitions") or []]
+    transitions = [spec for raw in data.get("transitions") or [] for spec in _transitions(raw, states, messages, here)]
     if not transitions:
         raise FlowError(here(data, "no transitions"))
     outside = frozenset(n for n, spec in data["states"].items() if isinstance(spec, dict) and spec.get("entered_by"))
-    flow = Flow(path, initial, states, outside, transitions, messages)
+    flow = Flow(path, initial, states, outside, _risks(data["states"], here), transitions, messages)
     _check_reachable(flow, data, here)
     flow.triggers_by_state = {
         s: frozenset(t["trigger"] for t in transitions if s in t["sources"]) for s in states
@@ -166,10 +173,28 @@ def _messages(raw: Any, here: _Where) -> dict[str, dict[str, str]]:
     return messages
 
 
-def _transition(raw: Any, states: dict, messages: dict, here: _Where) -> dict[str, Any]:
+def _risks(raw: dict, here: _Where) -> dict[str, tuple[str, str]]:
+    risks = {}
+    for name, spec in raw.items():
+        if name == "__line__" or not isinstance(spec, dict) or "risk" not in spec:
+            continue
+        items = [(k, v) for k, v in (spec["risk"] or {}).items() if k != "__line__"]
+        if len(items) != 1 or items[0][0] not in RISKS or items[0][1] not in ("yes", "no"):
+            raise FlowError(here(spec, f"state {name!r}: risk must be one of {', '.join(RISKS)}: yes|no"))
+        risks[name] = items[0]
+    return risks
+
+
+def _transitions(raw: Any, states: dict, messages: dict, here: _Where) -> list[dict[str, Any]]:
+    """One transition per trigger: `trigger: [yes, no]` is two transitions that do the same."""
     if not isinstance(raw, dict):
         raise FlowError(here(raw, "each transition must be a mapping"))
-    trigger = raw.get("trigger")
+    triggers = raw.get("trigger")
+    return [_transition(raw, trigger, states, messages, here)
+            for trigger in (triggers if isinstance(triggers, list) else [triggers])]
+
+
+def _transition(raw: dict, trigger: Any, states: dict, messages: dict, here: _Where) -> dict[str, Any]:
     if trigger not in TRIGGERS:
         raise FlowError(here(raw, f"unknown trigger {trigger!r} (known: {', '.join(TRIGGERS)})"))
     sources = _sources(raw, states, here)

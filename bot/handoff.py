@@ -27,16 +27,14 @@ class AdvocateDesk:
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
 
-    def handle(self, advocate: Advocate, inbound: Inbound) -> list[str]:
-        """Run one text from an advocate; the replies go back to them. A retried MessageSid runs once."""
-        own_key = self.store.conversation_key(inbound.address)
-        with self.store.locked(own_key):
-            stored = self.store.stored_reply(own_key, inbound.sid)
-            if stored is not None:
-                return stored
-            command = parse_command(inbound.body)
-            replies = self.run(advocate, command)
-            self.store.remember_reply(own_key, inbound.sid, replies)
+    def handle_locked(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
+        """Run one text from an advocate, under the lock the service holds on their number's key.
+
+        The replies go back to them and are kept with the MessageSid, so a retry runs nothing twice.
+        """
+        command = parse_command(inbound.body)
+        replies = self.run(advocate, command)
+        self.store.remember_reply(own_key, inbound.sid, replies)
         log.info("advocate command=%s replies=%s", command.verb, len(replies))
         return replies
 
@@ -75,7 +73,7 @@ class AdvocateDesk:
             self._write(conv, [WithdrawRequest()], f"claimed by {advocate.first_name}")
             self.store.add_hold(advocate.id, conv.key)
         self._audit("claim", advocate, code)
-        self.messenger.cancel_escalation(conv)
+        self.messenger.claimed(conv)
         if conv.state == "quiet":
             head = "claimed_quiet"
         elif conv.contact_ok:

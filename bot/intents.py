@@ -13,13 +13,13 @@ from bot.yaml_text import WordsLoader
 
 WHOLE_INTENTS = (
     "stop", "start", "help", "delete", "language_en", "language_es",
-    "choice_1", "choice_2", "choice_3", "yes", "no",
+    "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no",
 )
 PHRASE_LISTS = ("danger", "ask_person", "quiet", "spanish", "english")
 # Checked first, in this order: a message that is one of these words is that word.
 _COMMANDS = ("stop", "start", "help", "delete", "language_en", "language_es")
-_ANSWERS = ("choice_1", "choice_2", "choice_3", "yes", "no")
-_LEADING_CHOICE = re.compile(r"^#?([123])(?:\W|$)")
+_ANSWERS = ("choice_1", "choice_2", "choice_3", "choice_4", "yes", "no")
+_LEADING_CHOICE = re.compile(r"^#?([1-4])(?:\W|$)")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 

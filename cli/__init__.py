@@ -3,10 +3,11 @@ from flask import Flask
 
 from cli.advocates import advocates
 from cli.flow import flow_diagram
+from cli.hours import hours
 from cli.keys import keys
 from cli.simulate import simulate
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates):
+    for command in (simulate, flow_diagram, keys, advocates, hours):
         app.cli.add_command(command)

@@ -11,6 +11,8 @@ from bot.conversation import Inbound
 from webhooks.parsing import clean_body
 
 TEST_NUMBER = "+15555550100"
+# Invented advocates for the embedded default, whose roster starts empty and is kept nowhere.
+DEMO_ROSTER = (("Alexis Demo", "+12135550100", True, False), ("Riley Demo", "+12135550199", False, True))
 
 
 @click.command("simulate")
@@ -21,6 +23,10 @@ def simulate(address: str) -> None:
     """Text the bot from the terminal; an empty line or Ctrl-D ends. Type [media] to send a picture."""
     lantern = current_app.extensions["lantern"]
     click.echo(f"Texting the line as {address} ({lantern.store_kind} store). Empty line to end.")
+    if lantern.store_kind == "embedded" and not lantern.roster.all():
+        for name, phone, available, on_call in DEMO_ROSTER:
+            lantern.roster.add(name, phone, available=available, on_call=on_call)
+        click.echo("Demo roster (invented): Alexis Demo on shift, Riley Demo on call. Pages show below.")
     while True:
         try:
             line = input("you> ")

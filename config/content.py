@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from config.chat import ChatConfig, load_chat
+from config.hours import Hours, load_hours
+from config.triage import Triage, load_triage
 
 LANGUAGES = ("en", "es")
 
@@ -28,7 +29,6 @@ class Org:
     quiet_words: dict[str, str]
     holding_interval: timedelta
     retention: timedelta
-    timezone: str
     escalate_urgent: timedelta
     escalate_other: timedelta
     send_retry_seconds: tuple[int, ...]
@@ -38,14 +38,17 @@ class Org:
 class Content:
     org: Org
     resources: dict[str, tuple[str, ...]]
+    hours: Hours
+    triage: Triage
     chat: ChatConfig = field(default_factory=ChatConfig)
 
 
-def load_content(config_dir: Path) -> Content:
-    """Read and check org.yaml and resources.yaml under `config_dir`."""
+def load_content(config_dir: Path, timezone: str | None = None) -> Content:
+    """Read and check org.yaml, resources.yaml, hours.yaml and triage.yaml under `config_dir`."""
     org = _read(config_dir / "org.yaml")
     resources = _read(config_dir / "resources.yaml")
     return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
+                   hours=load_hours(config_dir / "hours.yaml", timezone), triage=load_triage(config_dir / "triage.yaml"),
                    chat=load_chat(config_dir / "chat.yaml"))
 
 
@@ -76,14 +79,9 @@ def _org(data: dict[str, Any], path: Path) -> Org:
     for part in ("call", "text"):
         if not str(hotline.get(part, "")).strip():
             raise ContentError(f"{path}: 'hotline.{part}' is missing")
-    timezone = need("timezone", str)
     escalation = data.get("escalation_minutes") or {}
     if not isinstance(escalation, dict):
         raise ContentError(f"{path}: 'escalation_minutes' must map urgent and other to minutes")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ContentError(f"{path}: 'timezone' {timezone!r} is not a known time zone") from None
     return Org(
         name=need("org_name", str).strip(),
         discreet=bool(data.get("discreet_mode", False)),
@@ -93,7 +91,6 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         quiet_words={lang: str(quiet[lang]).strip().upper() for lang in LANGUAGES},
         holding_interval=timedelta(minutes=_positive(data, "holding_interval_minutes", 10, path)),
         retention=timedelta(days=_positive(data, "retention_days", 30, path)),
-        timezone=timezone,
         escalate_urgent=timedelta(minutes=_positive(escalation, "urgent", 5, path, "escalation_minutes.")),
         escalate_other=timedelta(minutes=_positive(escalation, "other", 15, path, "escalation_minutes.")),
         send_retry_seconds=_retry_seconds(data, path),

@@ -83,7 +83,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     ephemeral = not all(name in env for name in KEYS_FOR_REAL_STORE)
     data_keys = _data_keys(env.get("LANTERN_DATA_KEYS") or new_data_key())
     config_dir = Path(env.get("LANTERN_CONFIG_DIR", DEFAULT_CONFIG_DIR))
-    content = load_content(config_dir)
+    content = load_content(config_dir, env.get("LANTERN_TIMEZONE"))
     return Settings(
         env=mode,
         redis_url=env.get("REDIS_URL"),
@@ -96,7 +96,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         data_keys=data_keys,
         lookup_key=(env.get("LANTERN_LOOKUP_KEY") or secrets.token_urlsafe(32)).encode(),
         config_dir=config_dir,
-        timezone=env.get("LANTERN_TIMEZONE", content.org.timezone),
+        timezone=str(content.hours.zone),
         content=content,
         ephemeral_keys=ephemeral,
     )

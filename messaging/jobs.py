@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime, timezone
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -14,7 +16,7 @@ from store.outbox import Outbound
 log = logging.getLogger(__name__)
 OPTED_OUT_ERROR = 21610  # Twilio: the recipient texted STOP to this number
 NOT_SENT_KEYS = {"quiet": "not_sent_quiet", "consent": "not_sent_consent", "stopped": "not_sent_stopped",
-                 "closed": "not_sent_closed", "deleted": "not_sent_closed"}
+                 "closed": "not_sent_closed", "deleted": "not_sent_closed", "silence": "not_sent_quiet"}
 
 
 class SendRetry(Exception):
@@ -28,31 +30,45 @@ def send_message(outbound_id: str) -> str:
     if message is None or message.done:
         return "already done"
     address, conv = _recipient(lantern, message)
+    if message.reason == "window":
+        return _held_for_window(lantern, message, conv)
     if address is None:
         return _dropped(lantern, message, conv)
-    attempt = lantern.outbox.count_attempt(message)
     try:
-        sid = lantern.sender.send(address, message.text, _label(message, conv))
+        sid = lantern.sender.send(address, message.text, _label(message))
     except TwilioRestException as exc:
-        return _refused(lantern, message, conv, exc, attempt)
+        return _refused(lantern, message, conv, exc)
     except (requests.RequestException, TwilioException):
-        return _retry_or_fail(lantern, message, conv, attempt, "network")
+        return _retry_or_fail(lantern, message, conv, "network")
     lantern.outbox.mark(message, "sent", twilio_sid=sid)
     return "sent"
 
 
 def _recipient(lantern, message: Outbound):
     """(address, conversation) to send to, or (None, conversation) when it must not go."""
-    conv = lantern.store.get(message.conversation) if message.conversation else None
-    if message.to == "advocate":
+    if message.to == "advocate":  # advocates said yes when they joined the roster: no conversation read
         advocate = lantern.roster.get(message.advocate)
         if advocate is None:
             message.reason = "advocate removed"
-            return None, conv
-        return advocate.phone, conv
+            return None, None
+        return advocate.phone, None
+    conv = lantern.store.get(message.conversation)
     opted_out = lantern.store.is_opted_out(message.conversation)
-    message.reason = why_not_send(conv, message.kind, message.session, message.advocate, opted_out) or ""
+    now = time.time()
+    window_open = conv is None or conv.window not in lantern.settings.content.hours.windows or \
+        lantern.settings.content.hours.in_window(conv.window, datetime.fromtimestamp(now, timezone.utc))
+    message.reason = why_not_send(conv, message.kind, message.session, message.advocate, opted_out, now,
+                                  window_open) or ""
     return (None, conv) if message.reason else (conv.address, conv)
+
+
+def _held_for_window(lantern, message: Outbound, conv) -> str:
+    """Not their safe time yet: the same message goes when the window next opens, re-checked then."""
+    opens = lantern.settings.content.hours.next_window(conv.window, datetime.now(timezone.utc))
+    lantern.outbox.mark(message, "held", "window")
+    lantern.queue.enqueue_at(opens, send_message, message.id, job_id=f"lantern-send-{message.id}-held")
+    log.info("message held until the survivor's safe time kind=%s", message.kind)
+    return "held"
 
 
 def _dropped(lantern, message: Outbound, conv) -> str:
@@ -63,9 +79,9 @@ def _dropped(lantern, message: Outbound, conv) -> str:
     return "dropped"
 
 
-def _refused(lantern, message: Outbound, conv, exc: TwilioRestException, attempt: int) -> str:
+def _refused(lantern, message: Outbound, conv, exc: TwilioRestException) -> str:
     if exc.status >= 500:
-        return _retry_or_fail(lantern, message, conv, attempt, f"twilio {exc.status}")
+        return _retry_or_fail(lantern, message, conv, f"twilio {exc.status}")
     if exc.code == OPTED_OUT_ERROR:
         lantern.outbox.mark(message, "opted_out", "21610")
         log.info("message refused: recipient opted out kind=%s", message.kind)
@@ -75,7 +91,8 @@ def _refused(lantern, message: Outbound, conv, exc: TwilioRestException, attempt
     return "failed"
 
 
-def _retry_or_fail(lantern, message: Outbound, conv, attempt: int, why: str) -> str:
+def _retry_or_fail(lantern, message: Outbound, conv, why: str) -> str:
+    attempt = lantern.outbox.count_attempt(message)  # failed attempts: the one that works is not counted
     if attempt <= len(lantern.settings.content.org.send_retry_seconds):
         log.warning("message send failed, will retry: %s attempt=%s kind=%s", why, attempt, message.kind)
         raise SendRetry(why) from None  # `from None`: the original may quote the number or the text
@@ -90,9 +107,9 @@ def _tell_advocate(lantern, message: Outbound, conv, key: str, **values) -> None
     lantern.messenger.to_advocate(message.advocate, lantern.texts(key, code=conv.case_code, **values), "notice", conv)
 
 
-def _label(message: Outbound, conv) -> str:
-    code = conv.case_code if conv else None
-    return f"the survivor on {code}" if message.to == "survivor" else f"advocate {message.advocate} ({code or '-'})"
+def _label(message: Outbound) -> str:
+    code = message.code or "-"
+    return f"the survivor on {code}" if message.to == "survivor" else f"advocate {message.advocate} ({code})"
 
 
 def escalate(conversation: str, session: int, stage: int) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
@@ -15,27 +15,32 @@ from bot.conversation import (
 )
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
+from store.stats import RequestStats
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lantern"
+URGENT_QUEUE_NAME = "lantern-urgent"  # listed first on the worker's command line: taken first
 ESCALATION_STAGES = 2  # 1: page everyone again (and one holding line); 2: page the supervisors
 
 
 class RQMessenger:
-    def __init__(self, queue: Queue, outbox: Outbox, roster: Roster, texts: AdvocateTexts, org):
+    def __init__(self, queue: Queue, outbox: Outbox, roster: Roster, texts: AdvocateTexts, content,
+                 stats: RequestStats, urgent_queue: Queue | None = None):
         self.queue = queue
+        self.urgent_queue = urgent_queue or queue
         self.outbox = outbox
         self.roster = roster
         self.texts = texts
-        self.org = org
+        self.org = content.org
+        self.minor_note = content.triage.minor_page_note
+        self.stats = stats
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome) -> None:
         conv = outcome.conversation
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
-                self.page(conv, urgent=effect.priority is Priority.URGENT)
-                self.schedule_escalation(conv)
+                self.request_made(conv, effect)
             elif isinstance(effect, WithdrawRequest):
                 self.cancel_escalation(conv)
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
@@ -45,11 +50,24 @@ class RQMessenger:
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv)
 
+    def request_made(self, conv: Conversation, request: RequestAdvocate) -> None:
+        """A new or raised request: page now, or, when booked for a safe time, remind when it comes."""
+        self.stats.requested(conv.case_code, conv.requested_at, request.priority.value, conv.after_hours)
+        if request.booked:
+            if conv.window_from:
+                self.schedule_window_reminder(conv)
+            return
+        # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
+        on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
+        self.page(conv, urgent=on_call)
+        self.schedule_escalation(conv)
+
     # --- pages -----------------------------------------------------------------------------------
     def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "") -> int:
         """Page every available advocate (and on-call ones for URGENT): code, priority, language, area only."""
         advocates = self.roster.to_page(urgent)
         self._page(advocates, conv, key, wait)
+        self.stats.paged(conv.case_code, len(advocates))
         return len(advocates)
 
     def page_supervisors(self, conv: Conversation, wait: str) -> int:
@@ -58,30 +76,38 @@ class RQMessenger:
         return len(supervisors)
 
     def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str) -> None:
-        text = self.texts(key, **request_fields(conv), wait=wait)
-        for advocate in advocates:
-            self.to_advocate(advocate.id, text, "page", conv)
+        note = f" ({self.minor_note})" if "under_18" in conv.risks and self.minor_note else ""
+        text = self.texts(key, **request_fields(conv), wait=wait, note=note)
+        if advocates:
+            pages = self.outbox.create_many("page", "advocate", [text] * len(advocates), [a.id for a in advocates],
+                                            conversation=conv.key, session=conv.session, code=conv.case_code)
+            self._enqueue(pages, urgent=conv.priority is Priority.URGENT)
 
     # --- single messages ---------------------------------------------------------------------------
     def to_survivor(self, conv: Conversation, text: str, kind: str) -> Outbound:
         message = self.outbox.create(kind, "survivor", text, conversation=conv.key, session=conv.session,
-                                     advocate=conv.advocate)
-        self._enqueue(message)
+                                     advocate=conv.advocate, code=conv.case_code)
+        self._enqueue([message], urgent=False)
         return message
 
     def to_advocate(self, advocate: str, text: str, kind: str, conv: Conversation | None = None) -> Outbound:
         message = self.outbox.create(kind, "advocate", text, advocate=advocate,
-                                     conversation=conv.key if conv else None, session=conv.session if conv else 0)
-        self._enqueue(message)
+                                     conversation=conv.key if conv else None, session=conv.session if conv else 0,
+                                     code=conv.case_code if conv else None)
+        # Pages for URGENT requests and danger alerts jump the line: the worker takes that queue first.
+        self._enqueue([message], urgent=conv is not None and conv.priority is Priority.URGENT)
         return message
 
-    def _enqueue(self, message: Outbound) -> None:
+    def _enqueue(self, messages: list[Outbound], urgent: bool) -> None:
+        """One RQ job per message, its id the only argument; all of them in one round trip."""
         from messaging.jobs import send_message
 
-        retry = self.org.send_retry_seconds
-        self.queue.enqueue(send_message, message.id, job_id="lantern-send-" + message.id,
-                           retry=Retry(max=len(retry), interval=list(retry)), result_ttl=3600,
-                           failure_ttl=int(self.org.retention.total_seconds()))
+        retry, queue = self.org.send_retry_seconds, self.urgent_queue if urgent else self.queue
+        queue.enqueue_many([
+            Queue.prepare_data(send_message, (m.id,), job_id="lantern-send-" + m.id, result_ttl=0,
+                               retry=Retry(max=len(retry), interval=list(retry)),
+                               failure_ttl=int(self.org.retention.total_seconds()))
+            for m in messages])
 
     # --- escalation --------------------------------------------------------------------------------
     def schedule_escalation(self, conv: Conversation, stage: int = 1) -> None:
@@ -89,6 +115,18 @@ class RQMessenger:
 
         self.queue.enqueue_in(self.escalation_delay(conv), escalate, conv.key, conv.session, stage,
                               job_id=escalation_job_id(conv, stage))
+
+    def schedule_window_reminder(self, conv: Conversation) -> None:
+        from messaging.shifts import window_opened
+
+        self.queue.enqueue_at(datetime.fromtimestamp(conv.window_from, timezone.utc), window_opened, conv.key,
+                              conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}")
+
+    def claimed(self, conv: Conversation) -> None:
+        """Someone took it: no more escalation; the first claim's time is kept for the night summary."""
+        self.cancel_escalation(conv)
+        if conv.case_code and conv.claimed_at:
+            self.stats.claimed(conv.case_code, conv.claimed_at)
 
     def cancel_escalation(self, conv: Conversation) -> None:
         for stage in range(1, ESCALATION_STAGES + 1):

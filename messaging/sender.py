@@ -32,10 +32,10 @@ class EchoSender:
     """Without a Twilio account (the embedded default), show what would be sent instead of sending it."""
 
     def __init__(self, stream=None):
-        self.stream = stream or sys.stdout
+        self.stream = stream  # None: whatever sys.stdout is when a message is sent
 
     def send(self, to: str, body: str, label: str) -> str:
-        print(f"  (would text {label}) {body}", file=self.stream, flush=True)
+        print(f"  (would text {label}) {body}", file=self.stream or sys.stdout, flush=True)
         return "EC" + uuid.uuid4().hex
 
 

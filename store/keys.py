@@ -33,6 +33,7 @@ def holds_key(advocate: str) -> str:
     """The conversations one advocate holds."""
     return f"{PREFIX}holds:{advocate}"
 
+
 def session_key(session_hash: str) -> str:
     """One signed-in console session, named by a hash of its cookie (the cookie itself is never stored)."""
     return f"{PREFIX}session:{session_hash}"

@@ -23,6 +23,7 @@ class Outbound:
     to: str              # "survivor" or "advocate"
     text: str
     conversation: str | None = None
+    code: str | None = None  # the case code, so a page's job needs no conversation read
     session: int = 0
     advocate: str | None = None
     status: str = "new"
@@ -44,9 +45,21 @@ class Outbox:
         self.retention = retention_seconds
 
     def create(self, kind: str, to: str, text: str, **fields) -> Outbound:
-        message = Outbound(uuid.uuid4().hex, kind, to, text, created_at=time.time(), **fields)
-        self._save(message)
-        return message
+        return self.create_many(kind, to, [text], **fields)[0]
+
+    def create_many(self, kind: str, to: str, texts: list[str], advocates: list[str | None] | None = None,
+                    **fields) -> list[Outbound]:
+        """One record per text (and advocate), written in one round trip: a page to everyone on shift."""
+        pipe = self.redis.pipeline(transaction=False)
+        messages = []
+        for index, text in enumerate(texts):
+            if advocates is not None:
+                fields["advocate"] = advocates[index]
+            message = Outbound(uuid.uuid4().hex, kind, to, text, created_at=time.time(), **fields)
+            self._save(message, pipe)
+            messages.append(message)
+        pipe.execute()
+        return messages
 
     def get(self, id_: str) -> Outbound | None:
         raw = self.redis.get(OUTBOX + id_)
@@ -54,10 +67,12 @@ class Outbox:
 
     def mark(self, message: Outbound, status: str, reason: str = "", twilio_sid: str = "") -> None:
         message.status, message.reason = status, reason or message.reason
+        pipe = self.redis.pipeline(transaction=False)
         if twilio_sid:
             message.twilio_sid = twilio_sid
-            self.redis.set(BY_TWILIO_SID + twilio_sid, message.id, ex=self.retention)
-        self._save(message)
+            pipe.set(BY_TWILIO_SID + twilio_sid, message.id, ex=self.retention)
+        self._save(message, pipe)
+        pipe.execute()
 
     def count_attempt(self, message: Outbound) -> int:
         message.attempts += 1
@@ -68,6 +83,7 @@ class Outbox:
         id_ = self.redis.get(BY_TWILIO_SID + sid)
         return self.get(id_.decode()) if id_ else None
 
-    def _save(self, message: Outbound) -> None:
-        self.redis.set(OUTBOX + message.id, self.cipher.encrypt(json.dumps(asdict(message), ensure_ascii=False)),
-                       ex=self.retention)
+    def _save(self, message: Outbound, pipe=None) -> None:
+        (pipe or self.redis).set(OUTBOX + message.id,
+                                 self.cipher.encrypt(json.dumps(asdict(message), ensure_ascii=False)),
+                                 ex=self.retention)

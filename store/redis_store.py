@@ -21,6 +21,8 @@ from bot.conversation import (
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import LockTimeout
+from store.roster import ROSTER_PHONES
+from bot.service import OpenedTurn
 from store.keys import HANDOFF_QUEUE, case_code_key, holds_key, key_for, message_sid_key
 
 log = logging.getLogger(__name__)
@@ -62,13 +64,20 @@ class RedisStore:
             except LockError:
                 log.warning("conversation lock expired before release conv=%s", conversation[:12])
 
-    def stored_reply(self, conversation: str, sid: str) -> list[str] | None:
-        raw = self.redis.get(message_sid_key(conversation, sid))
-        return None if raw is None else json.loads(self.cipher.decrypt(raw))
+    def open_turn(self, conversation: str, address: str, sid: str) -> OpenedTurn:
+        """Everything a turn starts from, in one round trip: the stored reply to this MessageSid (a
+        retry), whether the number is an advocate's, and the conversation (an opt-out always wins)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.mget(message_sid_key(conversation, sid), key_for(conversation, "state"), key_for(conversation, "optout"))
+        pipe.hget(ROSTER_PHONES, conversation)  # the roster names numbers by the same keyed hash
+        (stored, raw, opted_out), advocate_id = pipe.execute()
+        return OpenedTurn(
+            stored_reply=None if stored is None else json.loads(self.cipher.decrypt(stored)),
+            advocate_id=advocate_id.decode() if advocate_id else None,
+            conversation=self._conversation(conversation, address, raw, opted_out),
+        )
 
-    def load(self, conversation: str, address: str) -> Conversation:
-        """The conversation as stored, or a new one; an opt-out record always wins."""
-        raw, opted_out = self.redis.mget(key_for(conversation, "state"), key_for(conversation, "optout"))
+    def _conversation(self, conversation: str, address: str, raw: bytes | None, opted_out) -> Conversation:
         conv = Conversation.from_json(self.cipher.decrypt(raw)) if raw else Conversation(conversation, address)
         conv.address = address
         if opted_out and conv.state != "opted_out":
@@ -136,7 +145,8 @@ class RedisStore:
                 self.redis.zrem(HANDOFF_QUEUE, conv.key)
             elif isinstance(effect, AdvocateNotice) and effect.event != "quiet":
                 self.drop_hold(effect.advocate, conv.key)
-        if conv.case_code:
+        if conv.case_code and any(isinstance(e, RequestAdvocate) for e in effects):
+            # CLAIM finds a waiting request by its code: kept as long as a request is kept.
             self.redis.expire(case_code_key(conv.case_code), self.retention)
 
     def save(self, conv: Conversation) -> None:
@@ -187,4 +197,6 @@ class RedisStore:
 
 
 def queue_score(conv: Conversation) -> float:
-    return conv.priority.rank * _QUEUE_RANK_SPAN + int((conv.requested_at or conv.updated_at) * 1000)
+    """Priority first; within one, the longest wait. A request booked for a safe time waits from then."""
+    waiting_since = max(conv.requested_at or conv.updated_at, conv.window_from or 0)
+    return conv.priority.rank * _QUEUE_RANK_SPAN + int(waiting_since * 1000)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ import redis as redis_lib
 _REDIS_URL_FROM_ENV = os.environ.pop("REDIS_URL", None)
 
 from app import create_app  # noqa: E402
+from config.hours import DAYS  # noqa: E402
 from config.settings import Settings, load_settings  # noqa: E402
 from tests.redis_server import RedisServer, with_test_db  # noqa: E402
 from tests.twilio_standin import TwilioStandIn  # noqa: E402
@@ -66,6 +69,7 @@ def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
         "SECRET_KEY": "test-secret-key",
         "LANTERN_DATA_KEYS": DATA_KEY,
         "LANTERN_LOOKUP_KEY": "test-lookup-key",
+        "LANTERN_CONFIG_DIR": str(TEST_CONFIG_DIR),
     }
     if redis_url:
         environ["REDIS_URL"] = redis_url
@@ -87,28 +91,42 @@ def twilio_api(twilio_standin):
     return twilio_standin
 
 
-@pytest.fixture(scope="session")
-def config_dir(tmp_path_factory):
-    """config/ as shipped, but retries without back-off so a burst worker sees every attempt."""
-    target = tmp_path_factory.mktemp("config")
-    for name in ("org.yaml", "resources.yaml", "shelters.yaml", "canned_replies.yaml"):
-        text = (CONFIG_DIR / name).read_text(encoding="utf-8")
-        (target / name).write_text(text.replace("send_retry_seconds: [5, 30, 120, 600]",
-                                                "send_retry_seconds: [0, 0, 0]"), encoding="utf-8")
+def write_test_config(target: Path) -> Path:
+    """config/ as shipped, but always staffed (after-hours tests bring their own hours) and retries
+    without back-off, so that a burst worker sees every attempt."""
+    target.mkdir(parents=True, exist_ok=True)
+    for source in CONFIG_DIR.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        text = text.replace("send_retry_seconds: [5, 30, 120, 600]", "send_retry_seconds: [0, 0, 0]")
+        if source.name == "hours.yaml":
+            text = re.sub(r"(?ms)^staffed:.*?^holidays:.*?$",
+                          "staffed:\n" + "".join(f"  {d}: [\"00:00-24:00\"]\n" for d in DAYS) + "holidays: []",
+                          text)
+        (target / source.name).write_text(text, encoding="utf-8")
     return target
+
+
+TEST_CONFIG_DIR = write_test_config(Path(tempfile.mkdtemp(prefix="lantern-config-")))
+
+
+@pytest.fixture(scope="session")
+def config_dir():
+    return TEST_CONFIG_DIR
 
 
 @pytest.fixture
 def settings(redis_url, twilio_api, config_dir) -> Settings:
-    return load_settings(environ_for(redis_url, TWILIO_API_BASE=twilio_api.url, LANTERN_CONFIG_DIR=str(config_dir)),
-                         dotenv=False)
+    return load_settings(environ_for(redis_url, TWILIO_API_BASE=twilio_api.url), dotenv=False)
 
 
 @pytest.fixture
 def app(settings):
+    if settings.redis_url:  # flushed before the app starts: it schedules its first shift change
+        redis_lib.Redis.from_url(settings.redis_url).flushdb()
     app = create_app(settings)
     lantern = app.extensions["lantern"]
-    lantern.redis.flushdb()
+    if not settings.redis_url:
+        lantern.redis.flushdb()
     yield app
     lantern.redis.flushdb()
 
@@ -201,6 +219,7 @@ def work(lantern):
     from rq.serializers import JSONSerializer
 
     def run(with_scheduler: bool = False) -> None:
-        worker = SimpleWorker([lantern.queue], connection=lantern.redis, serializer=JSONSerializer)
+        queues = [lantern.messenger.urgent_queue, lantern.queue]  # as the Procfile's worker line lists them
+        worker = SimpleWorker(queues, connection=lantern.redis, serializer=JSONSerializer)
         worker.work(burst=True, with_scheduler=with_scheduler)
     return run

@@ -61,7 +61,6 @@ def test_config_dir_is_read_from_the_environment(tmp_path):
 
 @pytest.mark.parametrize("edit, named", [
     (("quiet_word:\n  en: QUIET\n  es: SILENCIO", "quiet_word:\n  en: QUIET"), "quiet_word"),
-    (("timezone: America/Los_Angeles", "timezone: Mars/Olympus"), "timezone"),
     (("retention_days: 30", "retention_days: -1"), "retention_days"),
 ])
 def test_bad_org_config_names_the_key(tmp_path, edit, named):

@@ -133,3 +133,16 @@ def test_a_survivor_who_went_quiet_after_a_relay_was_queued_receives_nothing(mak
     assert "Can you talk now?" not in twilio_api.to(SURVIVOR)
     assert twilio_api.to(ALEXIS)[-2:] == [f"{code} asked for quiet: don't text until they do. The conversation stays yours.",
                                           f"Not sent to {code}: they asked for quiet. You'll see their next message here."]
+
+
+def test_urgent_pages_are_sent_before_a_backlog_of_others(make_texter, work, roster, twilio_api):
+    for n in range(5):
+        normal = make_texter(f"+1555555017{n}")
+        normal.send("hello"), normal.send("can I talk to someone")
+    survivor = make_texter(SURVIVOR)
+    survivor.send("hello"), survivor.send("2")
+    work()
+    code = survivor_code(survivor)
+    first_pages = [m.body for m in twilio_api.sent[:3]]
+    assert all(f"URGENT request {code}" in body for body in first_pages)
+    assert len(twilio_api.sent) == 5 * 2 + 3

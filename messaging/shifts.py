@@ -1,0 +1,84 @@
+"""Jobs that follow the clock: a survivor's safe time opening, and each shift starting or ending."""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+from messaging import runtime
+
+log = logging.getLogger(__name__)
+PRIORITY_ORDER = ("URGENT", "HIGH", "NORMAL")
+
+
+def window_opened(conversation: str, session: int) -> str:
+    """A booked request's safe time has come: remind whoever holds it, or page the advocates on shift."""
+    lantern = runtime.current()
+    conv = lantern.store.get(conversation)
+    if conv is None or conv.session != session or conv.priority is None:
+        return "no longer waiting"
+    if conv.advocate:
+        text = lantern.texts("window_open_yours", code=conv.case_code, window=conv.window)
+        lantern.messenger.to_advocate(conv.advocate, text, "notice", conv)
+        return "reminded"
+    text = lantern.texts("window_open_page", code=conv.case_code, window=conv.window)
+    advocates = lantern.roster.to_page(urgent=False)
+    for advocate in advocates:
+        lantern.messenger.to_advocate(advocate.id, text, "page", conv)
+    return f"paged {len(advocates)}"
+
+
+def schedule_shift_watch(lantern, now: float | None = None) -> None:
+    """Put the next shift change on the scheduler (one job per change: scheduling twice is harmless)."""
+    at = datetime.fromtimestamp(now or time.time(), timezone.utc)
+    change = lantern.settings.content.hours.next_change(at)
+    if change is not None:
+        lantern.queue.enqueue_at(change, shift_changed, job_id=f"lantern-shift-{int(change.timestamp())}")
+
+
+def shift_changed() -> str:
+    """At a shift's start: page those on shift with the queue, and tell supervisors about the night."""
+    lantern = runtime.current()
+    now = time.time()
+    try:
+        if not lantern.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc)):
+            return "shift ended"
+        return shift_started(lantern, now)
+    finally:
+        schedule_shift_watch(lantern, now + 1)
+
+
+def shift_started(lantern, now: float) -> str:
+    waiting = lantern.store.waiting_requests()
+    text = lantern.texts("shift_start", items=queue_counts(waiting)) if waiting else lantern.texts("shift_start_empty")
+    advocates = lantern.roster.to_page(urgent=False)
+    for advocate in advocates:
+        lantern.messenger.to_advocate(advocate.id, text, "page")
+    at = datetime.fromtimestamp(now, timezone.utc)
+    night_began = lantern.settings.content.hours.last_shift_end(at) or at - timedelta(days=1)
+    since = night_began.timestamp()
+    summary = night_summary(lantern, since, now)
+    for supervisor in lantern.roster.supervisors():
+        lantern.messenger.to_advocate(supervisor.id, summary, "notice")
+    log.info("shift started waiting=%s paged=%s", len(waiting), len(advocates))
+    return f"paged {len(advocates)}"
+
+
+def queue_counts(waiting) -> str:
+    """'1 URGENT (K7Q2); 2 NORMAL (M3P8, A4B5)': counts and codes only, never a number or words."""
+    by_priority: dict[str, list[str]] = {}
+    for conv in waiting:
+        by_priority.setdefault(conv.priority.value, []).append(conv.case_code)
+    return "; ".join(f"{len(codes)} {p} ({', '.join(codes)})" for p in PRIORITY_ORDER
+                     if (codes := by_priority.get(p)))
+
+
+def night_summary(lantern, since: float, until: float) -> str:
+    records = [r for r in lantern.stats.between(since, until) if r.after_hours]
+    kinds = Counter(r.priority for r in records)
+    breakdown = ", ".join(f"{kinds[p]} {p}" for p in PRIORITY_ORDER if kinds[p]) or "none"
+    claims = [f"{r.code} {round((r.claimed_at - r.requested_at) / 60)} min" if r.claimed_at else f"{r.code} unclaimed"
+              for r in records if r.priority == "URGENT"]
+    return lantern.texts("night_summary", count=len(records), breakdown=breakdown,
+                         paged=sum(1 for r in records if r.paged), claims="; ".join(claims) or "none")

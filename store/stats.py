@@ -1,0 +1,51 @@
+"""What the morning summary counts: requests made while nobody was on shift, pages, time to claim."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+
+REQUESTS = "lantern:stats:requests"      # sorted set: case code by time of request
+DETAIL = "lantern:stats:request:"        # hash per code: priority, after_hours, paged, claimed_at
+KEEP_SECONDS = 30 * 24 * 3600
+
+
+@dataclass
+class RequestRecord:
+    code: str
+    requested_at: float
+    priority: str
+    after_hours: bool
+    paged: int
+    claimed_at: float | None
+
+
+class RequestStats:
+    def __init__(self, redis: Redis):
+        self.redis = redis
+
+    def requested(self, code: str, at: float, priority: str, after_hours: bool) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zadd(REQUESTS, {code: at}, nx=True)
+        pipe.hset(DETAIL + code, mapping={"priority": priority, "after_hours": int(after_hours)})
+        pipe.hsetnx(DETAIL + code, "requested_at", at)
+        pipe.expire(DETAIL + code, KEEP_SECONDS)
+        pipe.zremrangebyscore(REQUESTS, "-inf", at - KEEP_SECONDS)
+        pipe.execute()
+
+    def paged(self, code: str, count: int) -> None:
+        self.redis.hincrby(DETAIL + code, "paged", count)
+
+    def claimed(self, code: str, at: float) -> None:
+        """The first claim counts: time to claim is from the request to the first person on it."""
+        self.redis.hsetnx(DETAIL + code, "claimed_at", at)
+
+    def between(self, start: float, end: float) -> list[RequestRecord]:
+        records = []
+        for code, at in self.redis.zrangebyscore(REQUESTS, start, end, withscores=True):
+            detail = {k.decode(): v.decode() for k, v in self.redis.hgetall(DETAIL + code.decode()).items()}
+            if detail:
+                records.append(RequestRecord(code.decode(), at, detail.get("priority", "NORMAL"),
+                                             detail.get("after_hours") == "1", int(detail.get("paged", 0)),
+                                             float(detail["claimed_at"]) if "claimed_at" in detail else None))
+        return records
