@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
 from bot.contact_rules import why_not_send
@@ -85,13 +86,9 @@ class AdvocateDesk:
         return [self.texts(head, code=code, name=advocate.first_name)] + self.summary(conv)
 
     def relay(self, advocate: Advocate, code: str | None, text: str) -> list[str]:
-        held, refusal = self._held(advocate, code)
-        if held is None:
-            return [refusal]
-        with self.store.locked(held.key):
-            conv = self.store.get(held.key)
-            if conv is None or conv.advocate != advocate.id:
-                return [self.texts("not_yours", code=code or "That")]
+        with self._holding(advocate, code) as (conv, refusal):
+            if conv is None:
+                return [refusal]
             reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
             if reason:
                 return [self.texts(NOT_SENT.get(reason, "not_sent_closed"), code=conv.case_code)]
@@ -101,13 +98,9 @@ class AdvocateDesk:
         return []
 
     def release(self, advocate: Advocate, code: str) -> list[str]:
-        held, refusal = self._held(advocate, code)
-        if held is None:
-            return [refusal]
-        with self.store.locked(held.key):
-            conv = self.store.get(held.key)
-            if conv is None or conv.advocate != advocate.id:
-                return [self.texts("not_yours", code=code)]
+        with self._holding(advocate, code) as (conv, refusal):
+            if conv is None:
+                return [refusal]
             conv.advocate = conv.advocate_name = conv.claimed_at = None
             if conv.state == "with_advocate":
                 conv.state = "waiting"
@@ -119,13 +112,9 @@ class AdvocateDesk:
         return [self.texts("released", code=code)]
 
     def close(self, advocate: Advocate, code: str) -> list[str]:
-        held, refusal = self._held(advocate, code)
-        if held is None:
-            return [refusal]
-        with self.store.locked(held.key):
-            conv = self.store.get(held.key)
-            if conv is None or conv.advocate != advocate.id:
-                return [self.texts("not_yours", code=code)]
+        with self._holding(advocate, code) as (conv, refusal):
+            if conv is None:
+                return [refusal]
             closing_ok = (conv.contact_ok and conv.state == "with_advocate"
                           and not self.store.is_opted_out(conv.key))
             fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
@@ -143,13 +132,9 @@ class AdvocateDesk:
         """Hand a conversation one holds straight to another advocate; they get its summary by SMS."""
         if to.id == advocate.id:
             return [self.texts("already_yours", code=code)]
-        held, refusal = self._held(advocate, code)
-        if held is None:
-            return [refusal]
-        with self.store.locked(held.key):
-            conv = self.store.get(held.key)
-            if conv is None or conv.advocate != advocate.id:
-                return [self.texts("not_yours", code=code)]
+        with self._holding(advocate, code) as (conv, refusal):
+            if conv is None:
+                return [refusal]
             conv.advocate, conv.advocate_name, conv.claimed_at = to.id, to.first_name, self.clock()
             self._write(conv, [], f"transferred by {advocate.first_name} to {to.first_name}")
             self.store.drop_hold(advocate.id, conv.key)
@@ -185,6 +170,21 @@ class AdvocateDesk:
             lines.append(self.texts("summary_last"))
             lines += [f"{'them' if e['by'] == 'survivor' else e['by']}: {e['text']}" for e in entries[-SUMMARY_MESSAGES:]]
         return split_parts("\n".join(lines))
+
+    @contextmanager
+    def _holding(self, advocate: Advocate, code: str | None) -> Iterator[tuple[Conversation | None, str]]:
+        """The conversation a command is about, read again under its lock and still theirs; or None and
+        the one line that says why not."""
+        held, refusal = self._held(advocate, code)
+        if held is None:
+            yield None, refusal
+            return
+        with self.store.locked(held.key):
+            conv = self.store.get(held.key)
+            if conv is None or conv.advocate != advocate.id:
+                yield None, self.texts("not_yours", code=code or "That")
+            else:
+                yield conv, ""
 
     def _held(self, advocate: Advocate, code: str | None) -> tuple[Conversation | None, str]:
         """The conversation an advocate's command is about, or None and the line that says why not."""
