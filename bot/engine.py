@@ -96,16 +96,20 @@ class Engine:
         turn.conversation.updated_at = now  # `fresh` may have replaced the conversation
         return Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
 
-    def say(self, key: str, lang: str, place_free_tonight: bool = False) -> str:
-        """A message in a language; {tonight} says a safe place is free tonight when the shelters say so."""
+    def say(self, key: str, lang: str, place_free_tonight: bool = False, channel: str = "sms") -> str:
+        """A message in a language; {tonight} says a safe place is free tonight when the shelters say so,
+        {here} where an advocate will write to them (this number, or this chat on the web)."""
         text = self.messages[key][lang]
         if "{tonight}" in text:
             free = " " + self.messages["place_free_tonight"][lang] if place_free_tonight else ""
             text = text.replace("{tonight}", free)
+        if "{here}" in text:
+            text = text.replace("{here}", _HERE[channel == "web"][lang])
         return text
 
     def _text(self, key: str, turn: Turn) -> str:
-        return self.say(key, turn.conversation.lang, bool(turn.facts.safe_place_tonight))
+        conv = turn.conversation
+        return self.say(key, conv.lang, bool(turn.facts.safe_place_tonight), conv.channel)
 
     def _dispatch(self, turn: Turn, intent: str) -> None:
         conv = turn.conversation
@@ -215,7 +219,7 @@ class Engine:
         interval = self.content.org.holding_interval.total_seconds()
         if conv.last_holding_at is None or turn.now - conv.last_holding_at >= interval:
             conv.last_holding_at = turn.now
-            turn.replies.append(self.say("holding", conv.lang))
+            turn.replies.append(self._text("holding", turn))
 
     def _do_erase(self, turn: Turn, _: Any) -> None:
         turn.conversation.answers = {}
@@ -272,6 +276,9 @@ def clean_area(text: str) -> str | None:
 
 
 _ORG_WITH = {"en": " with {}", "es": " de {}"}
+# Where an advocate will write: (SMS and WhatsApp, web chat).
+_HERE = ({"en": "from this same number", "es": "desde este mismo número"},
+         {"en": "here in this chat", "es": "aquí en este chat"})
 
 
 class _KeepUnknown(dict):

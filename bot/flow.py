@@ -28,7 +28,7 @@ PLAIN_ACTIONS = (
     "promise_silence", "youth_line",
 )
 PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate",
-                "after_hours_notice", "tonight"}
+                "after_hours_notice", "tonight", "here"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 
 

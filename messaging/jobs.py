@@ -122,7 +122,8 @@ def escalate(conversation: str, session: int, stage: int) -> str:
     if stage == 1:
         paged = messenger.page(conv, urgent=True, key="page_again", wait=wait)
         if conv.contact_ok:
-            messenger.to_survivor(conv, lantern.engine.say("escalation_holding", conv.lang), "holding")
+            holding = lantern.engine.say("escalation_holding", conv.lang, channel=conv.channel)
+            messenger.to_survivor(conv, holding, "holding")
     else:
         paged = messenger.page_supervisors(conv, wait)
     if stage < ESCALATION_STAGES:

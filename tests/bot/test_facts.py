@@ -48,3 +48,12 @@ def test_the_shelters_are_asked_at_most_every_half_minute():
     assert facts.for_turn(conv, 1000.0).safe_place_tonight is True
     assert facts.for_turn(conv, 1020.0).safe_place_tonight is True and len(asked) == 1
     assert facts.for_turn(conv, 1031.0).safe_place_tonight is False and len(asked) == 2
+
+
+@pytest.mark.parametrize("address, where", [("+15555550193", "from this same number"),
+                                            ("whatsapp:+15555550193", "from this same number"),
+                                            ("web:invented-token", "here in this chat")])
+def test_where_an_advocate_will_write_follows_the_channel(address, where):
+    conv = Conversation(key="k", address=address, state="needs", created_at=1.0)
+    [reply] = ENGINE.step(conv, Inbound("SM1", address, "2"), 100.0).replies
+    assert reply.startswith(f"An advocate will text you {where}.")
