@@ -20,6 +20,8 @@ from store.stats import RequestStats
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lantern"
 URGENT_QUEUE_NAME = "lantern-urgent"  # listed first on the worker's command line: taken first
+# A finished send keeps its (id-only) job briefly: deleting it at once costs RQ more than keeping it.
+RESULT_TTL = 600
 ESCALATION_STAGES = 2  # 1: page everyone again (and one holding line); 2: page the supervisors
 
 
@@ -104,7 +106,7 @@ class RQMessenger:
 
         retry, queue = self.org.send_retry_seconds, self.urgent_queue if urgent else self.queue
         queue.enqueue_many([
-            Queue.prepare_data(send_message, (m.id,), job_id="lantern-send-" + m.id, result_ttl=0,
+            Queue.prepare_data(send_message, (m.id,), job_id="lantern-send-" + m.id, result_ttl=RESULT_TTL,
                                retry=Retry(max=len(retry), interval=list(retry)),
                                failure_ttl=int(self.org.retention.total_seconds()))
             for m in messages])
