@@ -1,7 +1,9 @@
 """Fixtures: a real Redis (flushed around each test), the app, and a texter that signs its webhooks."""
 from __future__ import annotations
 
+import io
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -223,3 +225,20 @@ def work(lantern):
         worker = SimpleWorker(queues, connection=lantern.redis, serializer=JSONSerializer)
         worker.work(burst=True, with_scheduler=with_scheduler)
     return run
+
+
+@pytest.fixture
+def captured_logs():
+    """Everything logged during a test, formatted as production formats it (tracebacks without messages)."""
+    from config.logs import FramesOnlyFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(FramesOnlyFormatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)

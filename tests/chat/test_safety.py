@@ -1,11 +1,7 @@
 """The safety rules hold on the web chat: fail safe, no personal data in logs, limits that never refuse danger."""
 from __future__ import annotations
 
-import io
-import logging
 import time
-
-import pytest
 
 from app import create_app
 from config.settings import load_settings
@@ -56,19 +52,6 @@ def test_a_lock_held_too_long_answers_safely_and_keeps_the_message(visitor, raw_
     finally:
         held.release()
     assert "help me please" in [e["text"] for e in visitor.lantern.store.transcript(visitor.conv_key)]
-
-
-@pytest.fixture
-def captured_logs():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield stream
-    root.removeHandler(handler)
-    root.setLevel(old_level)
 
 
 def test_a_whole_chat_and_a_failure_leave_no_token_or_words_in_logs(visitor, make_texter, roster, work, raw_redis,

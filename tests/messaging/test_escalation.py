@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import time_machine
 from rq.registry import ScheduledJobRegistry

@@ -1,30 +1,10 @@
 """Safety rule 4: no phone number or message text in logs, ever (tracebacks included)."""
 from __future__ import annotations
 
-import io
-import logging
-
-import pytest
-
-from config.logs import FramesOnlyFormatter
 from store.keys import key_for
 
 NUMBER = "+15555550140"
 WORDS = ["hello there", "1", "1", "Pinewood Heights", "he's coming with a knife", "QUIET", "back again"]
-
-
-@pytest.fixture
-def captured_logs():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(FramesOnlyFormatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield stream
-    root.removeHandler(handler)
-    root.setLevel(old_level)
 
 
 def test_a_whole_conversation_and_a_failure_leave_no_number_or_text_in_logs(make_texter, lantern, raw_redis,
