@@ -168,3 +168,11 @@ def test_queue_orders_by_priority_then_wait(make_texter, lantern, raw_redis):
     order = [c.priority.value for c in lantern.store.waiting_requests()]
     assert order == ["URGENT", "HIGH", "NORMAL"]
     assert raw_redis.zcard(HANDOFF_QUEUE) == 3
+
+
+def test_asking_for_a_person_while_waiting_is_always_answered(texter):
+    texter.send("hello")
+    texter.send("can I talk to someone")
+    texter.send("are you there?")  # the holding line
+    [reply] = texter.send("I need a real person please")
+    assert "advocate will text you soon" in reply and "911" in reply
