@@ -7,8 +7,17 @@ from bot.conversation import Conversation
 NEEDS_ADVOCATE = frozenset({"intro", "relay"})
 BOT_FIRST = frozenset({"holding"})  # the bot texting on its own, not an advocate
 TIMED_WINDOWS = frozenset({"morning", "afternoon", "evening"})
-SILENCE_AFTER = 15 * 60  # the after-hours promise: quiet this long and the bot texts nothing more
-ENGAGED_FOR = 15 * 60    # a survivor who texted this recently is talking, not being texted first
+# A survivor who texted within this long is talking, not being texted first; one quiet this long
+# (after hours) has been promised the bot texts nothing more.
+ENGAGED_FOR = 15 * 60
+# The line an advocate gets when their message to a survivor is not sent, by reason.
+NOT_SENT_TEXT = {"quiet": "not_sent_quiet", "silence": "not_sent_quiet", "consent": "not_sent_consent",
+                 "stopped": "not_sent_stopped"}
+
+
+def not_sent_text(reason: str) -> str:
+    """The key of the advocate's line for a reason (closed, deleted and the rest: not_sent_closed)."""
+    return NOT_SENT_TEXT.get(reason, "not_sent_closed")
 
 
 def why_not_send(conv: Conversation | None, kind: str, session: int, advocate: str | None, opted_out: bool,

@@ -7,13 +7,12 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
-from bot.contact_rules import why_not_send
+from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
 
 log = logging.getLogger(__name__)
 SMS_PART = 300  # two SMS segments: an advocate's summary arrives in parts of about this size
 SUMMARY_MESSAGES = 6
-NOT_SENT = {"quiet": "not_sent_quiet", "consent": "not_sent_consent", "stopped": "not_sent_stopped"}
 
 
 class AdvocateDesk:
@@ -91,7 +90,7 @@ class AdvocateDesk:
                 return [refusal]
             reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
             if reason:
-                return [self.texts(NOT_SENT.get(reason, "not_sent_closed"), code=conv.case_code)]
+                return [self.texts(not_sent_text(reason), code=conv.case_code)]
             self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
         self._audit("reply", advocate, conv.case_code)
         self.messenger.to_survivor(conv, text, "relay")

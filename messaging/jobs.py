@@ -8,15 +8,13 @@ from datetime import datetime, timezone
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
-from bot.contact_rules import why_not_send
+from bot.contact_rules import not_sent_text, why_not_send
 from messaging import runtime
 from messaging.messenger import ESCALATION_STAGES, wait_label
 from store.outbox import Outbound
 
 log = logging.getLogger(__name__)
 OPTED_OUT_ERROR = 21610  # Twilio: the recipient texted STOP to this number
-NOT_SENT_KEYS = {"quiet": "not_sent_quiet", "consent": "not_sent_consent", "stopped": "not_sent_stopped",
-                 "closed": "not_sent_closed", "deleted": "not_sent_closed", "silence": "not_sent_quiet"}
 
 
 class SendRetry(Exception):
@@ -75,7 +73,7 @@ def _dropped(lantern, message: Outbound, conv) -> str:
     lantern.outbox.mark(message, "dropped", message.reason)
     log.info("message dropped kind=%s reason=%s", message.kind, message.reason)
     if message.to == "survivor" and message.kind == "relay" and message.advocate and conv is not None:
-        _tell_advocate(lantern, message, conv, NOT_SENT_KEYS.get(message.reason, "not_sent_closed"))
+        _tell_advocate(lantern, message, conv, not_sent_text(message.reason))
     return "dropped"
 
 

@@ -24,9 +24,6 @@ class Cipher:
         except InvalidToken:
             raise UnreadableData("stored data does not decrypt with any of LANTERN_DATA_KEYS") from None
 
-    def rotate(self, token: bytes) -> bytes:
-        return self._fernet.rotate(token)
-
 
 def keyed_hash(lookup_key: bytes, address: str) -> str:
     """The name of a conversation: HMAC-SHA256 of its address, hex, 32 characters."""

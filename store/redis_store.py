@@ -172,25 +172,33 @@ class RedisStore:
 
     def holds(self, advocate: str) -> list[Conversation]:
         """The conversations an advocate holds, oldest claim first; stale entries are dropped."""
-        held = []
-        for member in self.redis.smembers(holds_key(advocate)):
-            conv = self.get(member.decode())
-            if conv is None or conv.advocate != advocate:
-                self.redis.srem(holds_key(advocate), member)
-            else:
-                held.append(conv)
+        key = holds_key(advocate)
+        held = self._named_by(key, list(self.redis.smembers(key)), lambda conv: conv.advocate == advocate)
         return sorted(held, key=lambda c: c.claimed_at or 0)
 
     def waiting_requests(self) -> list[Conversation]:
         """The handoff queue: URGENT first, then HIGH, then NORMAL; longest wait first within each."""
-        waiting = []
-        for member in self.redis.zrange(HANDOFF_QUEUE, 0, -1):
-            conv = self.get(member.decode())
-            if conv is None or conv.priority is None:
-                self.redis.zrem(HANDOFF_QUEUE, member)  # expired or withdrawn without a trace
+        return self._named_by(HANDOFF_QUEUE, self.redis.zrange(HANDOFF_QUEUE, 0, -1),
+                              lambda conv: conv.priority is not None)
+
+    def _named_by(self, index: str, members: list[bytes], belongs) -> list[Conversation]:
+        """The conversations an index (the queue, an advocate's holds) names, read in one round trip: the
+        console asks every few seconds. Members whose conversation expired or moved on leave the index."""
+        pipe = self.redis.pipeline(transaction=False)
+        for member in members:
+            pipe.get(key_for(member.decode(), "state"))
+        found, stale = [], []
+        for member, raw in zip(members, pipe.execute()):
+            conv = Conversation.from_json(self.cipher.decrypt(raw)) if raw else None
+            if conv is not None and belongs(conv):
+                found.append(conv)
             else:
-                waiting.append(conv)
-        return waiting
+                stale.append(member)
+        if stale and index == HANDOFF_QUEUE:
+            self.redis.zrem(index, *stale)
+        elif stale:
+            self.redis.srem(index, *stale)
+        return found
 
     def _entry(self, now: float, by: str, text: str, **extra) -> bytes:
         return self.cipher.encrypt(json.dumps({"at": now, "by": by, "text": text, **extra}, ensure_ascii=False))
