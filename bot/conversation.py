@@ -56,6 +56,8 @@ class Conversation:
     silence_promised: bool = False
     last_inbound_at: float | None = None
     after_hours: bool = False
+    # Danger the bot read in their words: [{"category", "said", "at"}], for the advocate (encrypted at rest).
+    danger_signals: list[dict] = field(default_factory=list)
 
     @property
     def has_open_request(self) -> bool:

@@ -14,6 +14,7 @@ from bot.conversation import (
 from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
 from bot.intents import Keywords
+from bot.understanding import Reading, Understanding
 
 FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
 UNREADABLE_LIMIT = 2
@@ -21,6 +22,12 @@ AREA_MAX = 40
 # Words the survivor wrote that reach a state expecting free text (the area).
 _FREE_TEXT_INTENTS = frozenset({"text", "choice_1", "choice_2", "choice_3", "choice_4", "yes", "start"})
 _DIGIT_ANSWERS = {"choice_1": "yes", "choice_2": "no"}
+_NOTHING_READ = Reading()
+# Needs a person may name beside danger ("he hit me and i need a place tonight"): kept on the request.
+NEED_LABELS = {"place": "a safe place tonight", "food": "food", "medical": "medical care", "legal": "legal help",
+               "immigration": "immigration help"}
+DANGER_SIGNALS_KEPT = 20
+SIGNAL_TEXT_MAX = 300
 RISK_QUESTIONS = {"danger_now": "danger now", "nowhere_safe": "somewhere safe to sleep tonight",
                   "under_18": "under 18", "hurt": "hurt or needs a doctor"}
 # Intents that answer nothing: they never reset the count of unreadable answers.
@@ -39,6 +46,7 @@ class Turn:
     effects: list[Any]
     facts: TurnFacts
     triage: Any
+    reading: Reading = _NOTHING_READ
 
     @property
     def has_open_request(self) -> bool:
@@ -73,7 +81,8 @@ class Engine:
     """One compiled flow and its one shared Machine, built once per process."""
 
     def __init__(self, content, flows_dir: Path = FLOWS_DIR):
-        self.flow: Flow = load_flow(flows_dir / "survivor.yaml")
+        self.understanding = Understanding.load(flows_dir / "understanding.yaml")
+        self.flow: Flow = load_flow(flows_dir / "survivor.yaml", frozenset(self.understanding.meanings))
         self.keywords = Keywords.load(flows_dir / "keywords.yaml", content.org.quiet_words.values())
         self.content = content
         self.messages = _render_all(self.flow.messages, content)
@@ -86,15 +95,47 @@ class Engine:
         """Run one inbound message through the flow; the given conversation is not changed."""
         conv = dataclasses.replace(conversation, answers=dict(conversation.answers))
         previous = conv.state
-        intent = self.keywords.classify(inbound.body, inbound.num_media)
+        intent, reading = self.read(inbound.body, inbound.num_media, conv)
         if conv.state == self.flow.initial and not conv.created_at:
             conv.lang = self.keywords.guess_language(inbound.body)
             conv.created_at = now
         conv.last_inbound_at = now
-        turn = Turn(conv, inbound, now, [], [], facts, self.content.triage)
+        turn = Turn(conv, inbound, now, [], [], facts, self.content.triage, reading)
+        if reading.danger:
+            _note_danger(turn, intent)
         self._dispatch(turn, intent)
         turn.conversation.updated_at = now  # `fresh` may have replaced the conversation
         return Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
+
+    def read(self, body: str, num_media: int = 0, conv: Conversation | None = None) -> tuple[str, Reading]:
+        """The trigger one message is in the conversation's state, and what was read in it.
+
+        Without a conversation, what the message says anywhere (danger, quiet, stop…), for the edges.
+        """
+        command = self.keywords.command(body, num_media)
+        if command:
+            return command, _NOTHING_READ
+        reading = self.understanding.read(body)
+        whole = self.keywords.whole_answer(body)
+        meanings = reading.meanings | {whole} if whole in ("yes", "no") else reading.meanings
+        state = conv.state if conv else None
+        answer = next((t for t, wanted in self.flow.answers.get(state, ()) if meanings & wanted), None)
+        digit = whole if whole and whole.startswith("choice_") else self.keywords.leading_choice(body)
+        if reading.danger:
+            if "quiet" in meanings:
+                return "danger_quiet", reading
+            if conv is not None and conv.priority is Priority.URGENT:
+                # Already urgent: an answer to the question still counts; the danger is noted for the advocate.
+                chosen = answer or digit or ("text" if "text" in self.flow.triggers_by_state[state] else None)
+                if chosen:
+                    return chosen, reading
+            return "danger", reading
+        for name in ("quiet", "ask_person"):
+            if name in meanings:
+                return name, reading
+        if digit:
+            return ("danger" if self.flow.danger_digits.get(state) == digit[-1] else digit), reading
+        return answer or whole or "text", reading
 
     def say(self, key: str, lang: str, place_free_tonight: bool = False, channel: str = "sms") -> str:
         """A message in a language; {tonight} says a safe place is free tonight when the shelters say so,
@@ -124,7 +165,8 @@ class Engine:
             if "any" in triggers:
                 self._fire(turn, "any")
             return
-        if intent in _DIGIT_ANSWERS and intent not in triggers and _DIGIT_ANSWERS[intent] in triggers:
+        if (intent in _DIGIT_ANSWERS and intent not in triggers and _DIGIT_ANSWERS[intent] in triggers
+                and conv.state not in self.flow.danger_digits):
             intent = _DIGIT_ANSWERS[intent]  # a YES/NO question takes 1 for yes and 2 for no as well
         if intent in triggers:
             trigger = intent
@@ -224,6 +266,7 @@ class Engine:
     def _do_erase(self, turn: Turn, _: Any) -> None:
         turn.conversation.answers = {}
         turn.conversation.area = None
+        turn.conversation.danger_signals = []
         turn.effects.append(EraseTranscript())
 
     def _do_opt_out(self, turn: Turn, _: Any) -> None:
@@ -265,8 +308,23 @@ class Engine:
             turn.effects.append(RequestAdvocate(Priority.NORMAL, after_hours=True, booked=True))
 
     def _do_resources(self, turn: Turn, _: Any) -> None:
+        """The lines for what they named (food, medical…), or every line when they named none."""
         conv = turn.conversation
-        turn.replies.append("\n".join(self.content.resources[conv.lang]))
+        by_need = self.content.resources_by_need[conv.lang]
+        named = [by_need[n] for n in NEED_LABELS if n in turn.reading.meanings and n in by_need]
+        turn.replies.append("\n".join(dict.fromkeys(line for lines in named for line in lines))
+                            if named else "\n".join(self.content.resources[conv.lang]))
+
+
+def _note_danger(turn: Turn, intent: str) -> None:
+    """Keep which danger categories this message raised, with the message, for the advocate's screen."""
+    conv = turn.conversation
+    said = transcript_text(turn.inbound)[:SIGNAL_TEXT_MAX]
+    conv.danger_signals = (conv.danger_signals + [
+        {"category": c, "said": said, "at": turn.now} for c in turn.reading.categories])[-DANGER_SIGNALS_KEPT:]
+    needs = [label for need, label in NEED_LABELS.items() if need in turn.reading.meanings]
+    if needs and intent in ("danger", "danger_quiet"):
+        conv.answers["also needs"] = ", ".join(needs)
 
 
 def clean_area(text: str) -> str | None:

@@ -13,7 +13,7 @@ from bot.yaml_text import LineLoader
 
 LANGUAGES = ("en", "es")
 TRIGGERS = (
-    "stop", "start", "help", "delete", "quiet", "danger", "ask_person", "unreadable_twice",
+    "stop", "start", "help", "delete", "quiet", "danger", "danger_quiet", "ask_person", "unreadable_twice",
     "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no", "text", "any",
 )
 CONDITIONS = ("has_open_request", "has_advocate", "after_hours", "triage_urgent", "triage_high",
@@ -56,6 +56,10 @@ class Flow:
     transitions: list[dict[str, Any]]
     messages: dict[str, dict[str, str]]
     triggers_by_state: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What each state's question takes in words: state → ((trigger, meanings), …), tried in order.
+    answers: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    # A digit that means "in danger" in a state that asks no digits (after hours, 2 stays "in danger").
+    danger_digits: dict[str, str] = field(default_factory=dict)
 
     def compile(self, after) -> Machine:
         """Build the one shared Machine; `after(event)` runs each transition's Step."""
@@ -102,8 +106,11 @@ def _bind(after, step: Step):
     return run
 
 
-def load_flow(path: Path) -> Flow:
-    """Read and check a flow file; any mistake raises FlowError naming the line."""
+def load_flow(path: Path, meanings: frozenset[str] | None = None) -> Flow:
+    """Read and check a flow file; any mistake raises FlowError naming the line.
+
+    `meanings` are those bot/understanding.py reads; a state's `answers` may name only these.
+    """
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
@@ -128,6 +135,9 @@ def load_flow(path: Path) -> Flow:
     flow.triggers_by_state = {
         s: frozenset(t["trigger"] for t in transitions if s in t["sources"]) for s in states
     }
+    flow.answers = _answers(data["states"], flow.triggers_by_state, meanings, here)
+    flow.danger_digits = {name: str(spec["danger_digit"]) for name, spec in data["states"].items()
+                          if isinstance(spec, dict) and "danger_digit" in spec}
     return flow
 
 
@@ -253,6 +263,32 @@ def _action(raw: Any, transition: dict, here: _Where) -> tuple[str, Any]:
             if value in ACTIONS_WITH_EVENT.get(name, ()):
                 return name, value
     raise FlowError(here(transition, f"unknown action {raw!r}"))
+
+
+def _answers(raw: dict, triggers: dict[str, frozenset[str]], meanings: frozenset[str] | None,
+             here: _Where) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    out = {}
+    for name, spec in raw.items():
+        if name == "__line__" or not isinstance(spec, dict) or "answers" not in spec:
+            continue
+        answers = spec["answers"]
+        if not isinstance(answers, dict):
+            raise FlowError(here(spec, f"state {name!r}: answers must map triggers to lists of meanings"))
+        pairs = []
+        for trigger, wanted in answers.items():
+            if trigger == "__line__":
+                continue
+            if trigger not in triggers[name]:
+                raise FlowError(here(answers, f"state {name!r}: answer {trigger!r} has no transition from it"))
+            if not isinstance(wanted, list) or not wanted:
+                raise FlowError(here(answers, f"state {name!r}: answer {trigger!r} must list meanings"))
+            unknown = [m for m in wanted if meanings is not None and m not in meanings]
+            if unknown:
+                raise FlowError(here(answers, f"state {name!r}: unknown meaning {unknown[0]!r} "
+                                              "(see flows/understanding.yaml)"))
+            pairs.append((trigger, frozenset(wanted)))
+        out[name] = tuple(pairs)
+    return out
 
 
 def _check_reachable(flow: Flow, data: dict, here: _Where) -> None:

@@ -1,4 +1,6 @@
-"""Read one message into one intent, from the word lists in flows/keywords.yaml."""
+"""Whole-message words (STOP, HELP, 1, YES…) and language marks, from flows/keywords.yaml.
+
+What people say in their own words is read by bot/understanding.py."""
 from __future__ import annotations
 
 import re
@@ -15,10 +17,9 @@ WHOLE_INTENTS = (
     "stop", "start", "help", "delete", "language_en", "language_es",
     "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no",
 )
-PHRASE_LISTS = ("danger", "ask_person", "quiet", "spanish", "english")
+PHRASE_LISTS = ("spanish", "english")
 # Checked first, in this order: a message that is one of these words is that word.
 _COMMANDS = ("stop", "start", "help", "delete", "language_en", "language_es")
-_ANSWERS = ("choice_1", "choice_2", "choice_3", "choice_4", "yes", "no")
 _LEADING_CHOICE = re.compile(r"^#?([1-4])(?:\W|$)")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
@@ -68,8 +69,8 @@ class Keywords:
             quiet_words=frozenset(_whole_form(w) for w in quiet_words),
         )
 
-    def classify(self, body: str, num_media: int = 0) -> str:
-        """Return the intent of one message (see flows/survivor.yaml for what each one does)."""
+    def command(self, body: str, num_media: int = 0) -> str | None:
+        """The command the whole message is (stop, help, quiet…), "media"/"unreadable" for no words, or None."""
         if not any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in body):  # blank or "?!"
             return "media" if num_media else "unreadable"
         word = _whole_form(body)
@@ -78,20 +79,20 @@ class Keywords:
                 return name
         if word in self.quiet_words:
             return "quiet"
-        folded = fold(body)
-        for name in ("danger", "quiet", "ask_person"):
-            if self.patterns[name].search(folded):
-                return name
-        for name in _ANSWERS:
+        return None
+
+    def whole_answer(self, body: str) -> str | None:
+        """yes, no or choice_N when the whole message is one of those words ("Yes!", "dos")."""
+        word = _whole_form(body)
+        for name in ("yes", "no", "choice_1", "choice_2", "choice_3", "choice_4"):
             if word in self.whole[name]:
                 return name
-        leading = _LEADING_CHOICE.match(folded)
-        if leading:
-            return f"choice_{leading.group(1)}"
-        return "text"
+        return None
 
-    def is_danger(self, body: str) -> bool:
-        return bool(self.patterns["danger"].search(fold(body)))
+    def leading_choice(self, body: str) -> str | None:
+        """choice_N for a message that starts with a menu digit ("1", "#2", "3 please")."""
+        leading = _LEADING_CHOICE.match(fold(body))
+        return f"choice_{leading.group(1)}" if leading else None
 
     def guess_language(self, body: str) -> str:
         """Spanish when the message has more Spanish marks than English ones."""

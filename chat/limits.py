@@ -13,15 +13,16 @@ from chat.errors import TooMany
 
 MINUTE, HOUR = 60, 3600
 # Always answered, whatever the count: danger words, and the words that make the line go quiet or away.
-SAFETY_INTENTS = frozenset({"danger", "help", "stop", "quiet", "delete"})
+SAFETY_INTENTS = frozenset({"danger", "danger_quiet", "help", "stop", "quiet", "delete"})
+SAFETY_QUESTIONS = frozenset({"safety_check", "triage_danger"})
 
 
 def is_safety_message(engine, conv, text: str) -> bool:
     """Danger in words, "2" to "are you safe to talk?", or a word that quiets, stops or erases."""
-    intent = engine.keywords.classify(text)
-    if intent in SAFETY_INTENTS or engine.keywords.is_danger(text):
+    intent, reading = engine.read(text, conv=conv)
+    if intent in SAFETY_INTENTS or reading.danger:
         return True
-    return intent == "choice_2" and conv is not None and conv.state == "safety_check"
+    return intent == "choice_2" and conv is not None and conv.state in SAFETY_QUESTIONS
 
 
 def check_message(chats, limits, conv_key: str, address: str, safety: bool, now: float | None = None) -> None:

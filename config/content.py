@@ -41,6 +41,9 @@ class Content:
     hours: Hours
     triage: Triage
     chat: ChatConfig = field(default_factory=ChatConfig)
+    # What to send for one named need (food, medical, legal, immigration), per language.
+    resources_by_need: dict[str, dict[str, tuple[str, ...]]] = field(
+        default_factory=lambda: {lang: {} for lang in LANGUAGES})
 
 
 def load_content(config_dir: Path, timezone: str | None = None) -> Content:
@@ -48,6 +51,7 @@ def load_content(config_dir: Path, timezone: str | None = None) -> Content:
     org = _read(config_dir / "org.yaml")
     resources = _read(config_dir / "resources.yaml")
     return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
+                   resources_by_need=_resources_by_need(resources, config_dir / "resources.yaml"),
                    hours=load_hours(config_dir / "hours.yaml", timezone), triage=load_triage(config_dir / "triage.yaml"),
                    chat=load_chat(config_dir / "chat.yaml"))
 
@@ -117,6 +121,23 @@ def _retry_seconds(data: dict[str, Any], path: Path) -> tuple[int, ...]:
             or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)):
         raise ContentError(f"{path}: 'send_retry_seconds' must be a list of whole seconds (0 or more)")
     return tuple(value)
+
+
+NEEDS = ("food", "medical", "legal", "immigration")
+
+
+def _resources_by_need(data: dict[str, Any], path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    by_need = data.get("by_need") or {}
+    if not isinstance(by_need, dict) or set(by_need) - set(NEEDS):
+        raise ContentError(f"{path}: 'by_need' must map needs ({', '.join(NEEDS)}) to lines per language")
+    out: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in LANGUAGES}
+    for need, per_lang in by_need.items():
+        for lang in LANGUAGES:
+            lines = (per_lang or {}).get(lang) if isinstance(per_lang, dict) else None
+            if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
+                raise ContentError(f"{path}: 'by_need.{need}.{lang}' must be a list of lines of text")
+            out[lang][need] = tuple(x.strip() for x in lines)
+    return out
 
 
 def _resources(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:

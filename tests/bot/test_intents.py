@@ -1,14 +1,22 @@
-"""Reading one message into one intent, from the word lists in flows/keywords.yaml."""
+"""Reading one message into one intent: whole-message words (flows/keywords.yaml) and, with no
+conversation to answer, what the words say anywhere (flows/understanding.yaml)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from bot.intents import Keywords, KeywordsError, fold
+from config.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = Keywords.load(ROOT / "flows" / "keywords.yaml", ["QUIET", "SILENCIO"])
+ENGINE = Engine(load_content(ROOT / "config"))
+
+
+def intent_of(body: str, num_media: int = 0) -> str:
+    return ENGINE.read(body, num_media)[0]
 
 
 @pytest.mark.parametrize(("body", "intent"), [
@@ -34,7 +42,7 @@ KEYWORDS = Keywords.load(ROOT / "flows" / "keywords.yaml", ["QUIET", "SILENCIO"]
     ("me pegó", "danger"), ("Estoy en PELIGRO", "danger"), ("tiene un cuchillo", "danger"),
     ("no me deja salir", "danger"), ("AUXILIO!!", "danger"), ("he hit me \U0001F62D", "danger"),
     # Danger wins over "can't talk" and over asking for a person.
-    ("can't talk, he's coming", "danger"), ("I need a real person, he has a knife", "danger"),
+    ("can't talk, he's coming", "danger_quiet"), ("I need a real person, he has a knife", "danger"),
     # Asking for a person (safety rule 6).
     ("can I talk to someone", "ask_person"), ("a real person please", "ask_person"), ("HUMAN", "ask_person"),
     ("humano", "ask_person"), ("quiero una persona", "ask_person"), ("hablar con alguien", "ask_person"),
@@ -47,14 +55,14 @@ KEYWORDS = Keywords.load(ROOT / "flows" / "keywords.yaml", ["QUIET", "SILENCIO"]
     ("", "unreadable"), ("   ", "unreadable"), ("?!", "unreadable"),
 ])
 def test_classify(body, intent):
-    assert KEYWORDS.classify(body) == intent
+    assert intent_of(body) == intent
 
 
 @pytest.mark.parametrize(("body", "num_media", "intent"), [
     ("", 1, "media"), ("  ", 3, "media"), ("he hit me", 1, "danger"), ("Long Beach", 2, "text"), ("STOP", 1, "stop"),
 ])
 def test_classify_with_pictures(body, num_media, intent):
-    assert KEYWORDS.classify(body, num_media) == intent
+    assert intent_of(body, num_media) == intent
 
 
 @pytest.mark.parametrize(("body", "lang"), [
@@ -77,8 +85,8 @@ def test_fold_ignores_case_accents_apostrophes_and_spacing(text, folded):
 @pytest.mark.parametrize("quiet_word", ["CALLADO", "shh"])
 def test_the_organisation_chooses_its_quiet_words(quiet_word):
     keywords = Keywords.load(ROOT / "flows" / "keywords.yaml", [quiet_word])
-    assert keywords.classify(quiet_word.lower() + ".") == "quiet"
-    assert keywords.classify("QUIET") == "text"
+    assert keywords.command(quiet_word.lower() + ".") == "quiet"
+    assert keywords.command("QUIET") is None
 
 
 def test_a_missing_word_list_is_refused_naming_it(tmp_path):

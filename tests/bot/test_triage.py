@@ -1,4 +1,5 @@
-"""After-hours triage in the engine: the risk table from config decides; digits answer YES/NO questions."""
+"""After-hours triage in the engine: the same safety question as by day, then YES/NO questions answered in
+words; the risk table from config decides."""
 from __future__ import annotations
 
 import shutil
@@ -29,11 +30,16 @@ def engine():
 
 
 @pytest.mark.parametrize("answers, priority", [
-    (("1",), "URGENT"),                          # in danger now: the questions end at once
-    (("2", "2", "2", "2"), "HIGH"),              # nowhere safe to sleep tonight
-    (("2", "1", "1", "2"), "URGENT"),            # under 18
-    (("2", "1", "2", "1"), "URGENT"),            # hurt or needing a doctor
-    (("no", "yes", "no", "no", "yes", "2"), "NORMAL"),  # booked for the afternoon
+    (("2",), "URGENT"),                                 # 2 is "in danger" at night as by day: no more questions
+    (("1", "no", "no", "no"), "HIGH"),                  # nowhere safe to sleep tonight
+    (("1", "yes", "yes", "no"), "URGENT"),              # under 18
+    (("1", "yes", "no", "yes"), "URGENT"),              # hurt or needing a doctor
+    (("1", "yes", "no", "no", "yes", "afternoon"), "NORMAL"),  # booked for the afternoon
+    # The same, in people's own words.
+    (("i can talk", "nowhere to go tonight", "im 24", "no im ok"), "HIGH"),
+    (("si puedo hablar", "si tengo donde quedarme", "tengo 16 años", "no"), "URGENT"),
+    (("yes safe to talk", "i have a place", "no im 30", "my arm is broken i need a doctor"), "URGENT"),
+    (("estoy sola ahora", "si", "no", "no estoy herida", "si", "en la tarde"), "NORMAL"),
 ])
 def test_the_risk_table_decides(engine, answers, priority):
     conv, effects = run(engine, "hi", *answers)
@@ -44,7 +50,7 @@ def test_the_risk_table_decides(engine, answers, priority):
 
 
 def test_a_booked_request_remembers_when_its_window_opens(engine):
-    conv, _ = run(engine, "hi", "no", "yes", "no", "no", "yes", "3")
+    conv, _ = run(engine, "hi", "1", "yes", "no", "no", "yes", "evening")
     assert (conv.window, conv.window_from, conv.contact_ok) == ("evening", 7000.0, True)
     assert conv.answers["safe time"] == "evening"
 
@@ -54,7 +60,7 @@ def test_changing_the_table_in_config_changes_the_outcome(tmp_path):
     shutil.copytree(CONFIG, config, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     triage = config / "triage.yaml"
     triage.write_text(triage.read_text().replace("nowhere_safe: 50", "nowhere_safe: 100"))
-    conv, _ = run(Engine(load_content(config)), "hi", "no", "no", "no", "no")
+    conv, _ = run(Engine(load_content(config)), "hi", "1", "no", "no", "no")
     assert conv.priority is Priority.URGENT
 
 
@@ -66,7 +72,16 @@ def test_a_table_whose_high_is_above_urgent_is_refused(tmp_path):
 
 
 def test_the_answers_are_kept_for_the_advocates_summary(engine):
-    conv, _ = run(engine, "hi", "no", "no", "yes", "no")
+    conv, _ = run(engine, "hi", "1", "no", "yes", "no")
     assert {k: conv.answers[k] for k in ("danger now", "somewhere safe to sleep tonight", "under 18",
                                           "hurt or needs a doctor")} == {
         "danger now": "no", "somewhere safe to sleep tonight": "no", "under 18": "yes", "hurt or needs a doctor": "no"}
+
+
+@pytest.mark.parametrize("question", [1, 2, 3, 4, 5])
+def test_a_2_in_any_later_question_is_still_danger(engine, question):
+    """Someone who learned "2 = in danger" by day is never taken down a "no" branch at night."""
+    answers = ["1", "yes", "no", "no", "yes"][:question]
+    conv, effects = run(engine, "hi", *answers, "2")
+    assert conv.priority is Priority.URGENT and conv.state == "danger_offer"
+    assert any(r.priority is Priority.URGENT and r.after_hours for r in effects if isinstance(r, RequestAdvocate))

@@ -47,14 +47,16 @@ def test_the_first_reply_says_the_line_is_automatic_and_promises_silence(make_te
     [reply] = make_texter(SURVIVOR).send("hi")
     assert reply.startswith("This line is answered automatically right now; an on-call advocate handles emergencies.")
     assert "911" in reply and "1-888-373-7888" in reply and "233733" in reply
-    assert "15 minutes" in reply and reply.endswith("Are you in danger right now? Reply 1 yes, 2 no.")
+    assert "15 minutes" in reply and reply.endswith(
+        "Are you safe to talk? Reply 1 safe to talk now, 2 in danger or need help now, 3 can't talk now.")
 
 
 @pytest.mark.parametrize("answers, expected", [
-    (("hi", "no", "yes", "no", "yes"), "Call 911 now if you can."),
-    (("hola", "no", "si", "no", "si"), "Llama al 911 ahora si puedes."),
+    (("hi", "1", "yes", "no", "yes"), "Call 911 now if you can."),
+    (("hola", "1", "si", "no", "si"), "Llama al 911 ahora si puedes."),
     (("hi", "he's outside with a knife"), "Call 911 now if you can."),
-    (("hi", "yes"), "Call 911 now if you can."),
+    (("hi", "2"), "Call 911 now if you can."),  # 2 is "in danger", day and night
+    (("hi", "1", "2"), "Call 911 now if you can."),  # and stays so in the questions after it
 ])
 def test_every_urgent_path_pages_on_call_at_once(make_texter, work, roster, twilio_api, answers, expected):
     survivor = make_texter(SURVIVOR)
@@ -67,15 +69,15 @@ def test_every_urgent_path_pages_on_call_at_once(make_texter, work, roster, twil
 
 def test_a_minor_gets_the_youth_line_and_the_page_says_mandatory_reporting(make_texter, work, roster, twilio_api):
     survivor = make_texter(SURVIVOR)
-    replies = triage(survivor, "hi", "no", "yes", "yes", "no")
+    replies = triage(survivor, "hi", "1", "yes", "yes", "no")
     assert "Youth line (under 18)" in replies[-1]
     work()
     assert "(under 18: mandatory reporting applies)" in twilio_api.to(RILEY)[0]
 
 
 @pytest.mark.parametrize("answers, expected", [
-    (("hi", "no", "no", "no", "no"), "looking for one now"),
-    (("hola", "no", "no", "no", "no"), "está buscando uno"),
+    (("hi", "1", "no", "no", "no"), "looking for one now"),
+    (("hola", "si puedo hablar", "no tengo donde dormir", "tengo 20", "no"), "está buscando uno"),
 ])
 def test_nowhere_safe_tonight_pages_on_call_high(make_texter, work, roster, twilio_api, answers, expected):
     survivor = make_texter(SURVIVOR)
@@ -87,7 +89,7 @@ def test_nowhere_safe_tonight_pages_on_call_high(make_texter, work, roster, twil
 def test_a_booked_window_nothing_before_it_opens_and_the_advocate_is_reminded(make_texter, work, roster, twilio_api,
                                                                                clock):
     survivor = make_texter(SURVIVOR)
-    reply = triage(survivor, "hi", "no", "yes", "no", "no", "yes", "1")
+    reply = triage(survivor, "hi", "1", "yes", "no", "no", "yes", "morning")
     assert reply == ["Thank you. An advocate will text you in the morning, not before. Not safe then? Reply QUIET. "
                      "In danger? Call 911."]
     work(with_scheduler=True)
@@ -105,7 +107,7 @@ def test_a_booked_window_nothing_before_it_opens_and_the_advocate_is_reminded(ma
 
 def test_nobody_who_did_not_say_yes_is_texted_first(make_texter, work, roster, twilio_api, clock):
     survivor = make_texter(SURVIVOR)
-    assert triage(survivor, "hi", "no", "yes", "no", "no", "no")[0].startswith("Okay. Nobody will text you first.")
+    assert triage(survivor, "hi", "1", "yes", "no", "no", "no")[0].startswith("Okay. Nobody will text you first.")
     code = survivor_code(survivor)
     clock.move_to(at(2026, 11, 30, 10, 0))
     alexis = make_texter(ALEXIS)
@@ -127,8 +129,8 @@ def test_the_fifteen_minute_silence_promise_is_kept(make_texter, work, roster, t
 
 def test_shift_start_pages_a_summary_and_supervisors_get_the_night(make_texter, work, roster, twilio_api, clock):
     urgent, booked = make_texter(SURVIVOR), make_texter("+15555550175")
-    triage(urgent, "hi", "yes")
-    triage(booked, "hi", "no", "yes", "no", "no", "yes", "2")
+    triage(urgent, "hi", "2")
+    triage(booked, "hi", "1", "yes", "no", "no", "yes", "afternoon")
     work()
     urgent_code, booked_code = survivor_code(urgent), survivor_code(booked)
     clock.move_to(at(2026, 11, 28, 23, 12))

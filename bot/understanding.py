@@ -1,0 +1,392 @@
+"""Read a message in the person's own words: danger by category, and what it answers (flows/understanding.yaml).
+
+Text is read the way people type it: case, accents and repeated letters ("pleeease") are folded, texting
+forms expanded ("hes" → "he is", "xfa" → "por favor"), every word is stemmed in English and in Spanish
+(hits/hitting → hit, pegan/pegó → peg) and a one-letter typo in a longer word is corrected towards the
+words the patterns use ("scard" → "scared", "kil" → "kill"). A match right after a negation ("not",
+"nobody", "no", "nunca"…) within its clause does not count: "nobody is hurting me" is not danger, while
+patterns that are themselves negations ("can not leave", "no me dejan salir") stay danger.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import Stemmer
+import yaml
+from rapidfuzz.distance import OSA
+
+from bot.intents import fold
+from bot.yaml_text import WordsLoader
+
+LANGUAGES = ("en", "es")
+GAP = 2  # `*` in a pattern: up to this many words
+NEGATION_REACH = 3  # a negation counts this many words back, within the clause
+_WORD = re.compile(r"[^\W_]+|[.!?;,:\n]+")
+_RUN = re.compile(r"(\w)\1{2,}")
+_NUMBER = re.compile(r"#(\d+)-(\d+)$")
+
+
+class UnderstandingError(ValueError):
+    """understanding.yaml is wrong; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One danger category a message raised, and the words that raised it."""
+
+    category: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one message says, before the flow decides what it answers."""
+
+    danger: tuple[Signal, ...] = ()
+    meanings: frozenset[str] = frozenset()
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.category for s in self.danger))
+
+
+@dataclass
+class Words:
+    """A message as the matcher sees it: words, their stems per language, and where clauses break."""
+
+    surface: list[str] = field(default_factory=list)
+    stems: dict[str, list[str]] = field(default_factory=dict)
+    breaks: set[int] = field(default_factory=set)  # a clause ends before this index
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled phrase: elements are ('alt', {stem sequences}), ('gap',), ('not',) or ('num', lo, hi)."""
+
+    name: str  # the category or meaning it belongs to
+    lang: str
+    text: str
+    elements: tuple[tuple[Any, ...], ...]
+    line: int
+
+
+class Understanding:
+    def __init__(self, data: dict, path: Path):
+        self.path = path
+        self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
+        self.spellings: dict[str, tuple[str, ...]] = {}
+        self.common: frozenset[str] = frozenset()
+        self.boundaries: frozenset[str] = frozenset()
+        self.categories: tuple[str, ...] = ()
+        self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
+        self._negators: dict[str, list[tuple[str, ...]]] = {}
+        self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
+        self._fuzzy: dict[str, set[str]] = {}
+        self._vocab: set[str] = set()
+        self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        self._cache: dict[str, tuple[str, ...]] = {}
+        _Compiler(self, path).compile(data)
+
+    @classmethod
+    def load(cls, path: Path) -> "Understanding":
+        try:
+            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=WordsLoader)
+        except yaml.YAMLError as exc:
+            raise UnderstandingError(f"{path}: not valid YAML: {exc}") from None
+        return cls(node, path)
+
+    # --- reading ---------------------------------------------------------------------------------
+    def words(self, text: str) -> Words:
+        words = Words(stems={lang: [] for lang in LANGUAGES})
+        for piece in _WORD.findall(fold(text).replace("'", "")):
+            if not piece[0].isalnum():
+                words.breaks.add(len(words.surface))
+                continue
+            for word in self._spelled(piece):
+                words.surface.append(word)
+                for lang in LANGUAGES:
+                    words.stems[lang].append(self._stemmers[lang].stemWord(word))
+        return words
+
+    def read(self, text: str) -> Reading:
+        words = self.words(text)
+        found: dict[str, list[tuple[int, int, Pattern]]] = {}
+        for lang in LANGUAGES:
+            for start, end, pattern in self._matches(words, lang):
+                found.setdefault(pattern.name, []).append((start, end, pattern))
+        benign = [(s, e) for s, e, _ in found.pop("benign", [])]
+        danger: dict[str, Signal] = {}
+        answers: list[tuple[int, int, str]] = []
+        for name, spans in found.items():
+            for start, end, pattern in spans:
+                if name in self.categories and any(s <= start and end <= e for s, e in benign):
+                    continue  # an idiom that only looks like danger ("hit me up", "killing time")
+                negated = not _negates_itself(pattern) and self._negated(words, start)
+                meaning = (self.meanings.get(name) if negated else name) if name not in self.categories else (
+                    None if negated else name)
+                if meaning in self.categories:
+                    danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
+                elif meaning:
+                    answers.append((start, end, meaning))
+        # Where answers overlap, the longer phrase says what was meant: "no problem" is not "no".
+        meanings = {m for s, e, m in answers
+                    if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
+        return Reading(tuple(danger.values()), frozenset(meanings))
+
+    def _spelled(self, piece: str) -> tuple[str, ...]:
+        """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
+        cached = self._cache.get(piece)
+        if cached is not None:
+            return cached
+        word = piece
+        if _RUN.search(word):
+            twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
+            word = twice if twice in self._vocab and once not in self._vocab else once
+        spelled = self.spellings.get(word) or (self._corrected(word),)
+        if len(self._cache) < 50_000:
+            self._cache[piece] = spelled
+        return spelled
+
+    def _corrected(self, word: str) -> str:
+        """The pattern word one typo away, for words the patterns and the common words don't know."""
+        if len(word) < 3 or word in self._vocab or word in self.common or word.isdigit():
+            return word
+        if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
+            return word
+        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard"
+        if len(word) >= 4:
+            for i in range(len(word)):
+                shorter = word[:i] + word[i + 1:]
+                if len(word) >= 6 and shorter in self._vocab:
+                    candidates.add(shorter)  # one letter too many
+                if len(word) >= 5 or sorted(shorter) != sorted(word):
+                    candidates.update(self._fuzzy.get(shorter, ()))  # one letter changed or swapped
+        close = [c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1
+                 and (len(word) >= 5 or len(c) > len(word) or sorted(c) == sorted(word))
+                 and (len(c) >= len(word) or len(word) >= 6)]  # "skill" is not "kill"
+        # A letter left out is the commonest slip, then one changed; the first letter is rarely wrong.
+        close.sort(key=lambda c: (c[0] != word[0], {1: 0, 0: 1}.get(len(c) - len(word), 2), c))
+        return close[0] if close else word
+
+    def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
+        stems = words.stems[lang]
+        index = self._patterns[lang]
+        for start, stem in enumerate(stems):
+            keys = [stem]
+            if words.surface[start].isdigit():
+                keys.append("#")
+            for key in keys:
+                for pattern in index.get(key, ()):
+                    end = _match(pattern.elements, 0, words, stems, start, self)
+                    if end is not None:
+                        yield start, end, pattern
+
+    def _negated(self, words: Words, start: int) -> bool:
+        """A negation within NEGATION_REACH words before `start`, in the same clause."""
+        if words.surface[start] in self.boundaries:
+            return False  # the match starts its own clause: "no, i am ok"
+        for i in range(start - 1, max(0, start - NEGATION_REACH) - 1, -1):
+            if i + 1 in words.breaks or words.surface[i] in self.boundaries:
+                return False  # another clause, or another subject ("no he hits me")
+            if any(tuple(words.surface[i:i + len(n)]) == n and i + len(n) <= start for n in self._negators["any"]):
+                return True
+        return False
+
+
+def _negates_itself(pattern: Pattern) -> bool:
+    return any(element[0] == "not" for element in pattern.elements)
+
+
+def _match(elements, k: int, words: Words, stems: list[str], i: int, u: "Understanding") -> int | None:
+    """The end of a match of elements[k:] starting at word i, or None."""
+    if k == len(elements):
+        return i
+    element = elements[k]
+    kind = element[0]
+    if kind == "gap":
+        for skip in range(GAP + 1):
+            last = i + skip - 1  # the last word skipped: the gap never crosses a clause
+            if skip and (last >= len(stems) or last in words.breaks):
+                break
+            if skip and elements[k - 1][0] == "not" and words.surface[last] in u.boundaries:
+                break  # a negation says nothing past another subject: "no, i am ok" is not "not ok"
+            end = _match(elements, k + 1, words, stems, i + skip, u)
+            if end is not None:
+                return end
+        return None
+    if k and i in words.breaks:
+        return None
+    if kind == "num":
+        if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
+            return _match(elements, k + 1, words, stems, i + 1, u)
+        return None
+    options = u._negators["any"] if kind == "not" else element[1]
+    surface = kind == "not"
+    for option in options:
+        n = len(option)
+        if i + n > len(stems):
+            continue
+        seen = words.surface[i:i + n] if surface else stems[i:i + n]
+        if tuple(seen) == option and not any(j in words.breaks for j in range(i + 1, i + n)):
+            end = _match(elements, k + 1, words, stems, i + n, u)
+            if end is not None:
+                return end
+    return None
+
+
+class _Compiler:
+    """Check understanding.yaml and compile it into the Understanding; every mistake names its line."""
+
+    def __init__(self, target: Understanding, path: Path):
+        self.u = target
+        self.path = path
+
+    def fail(self, node, problem: str):
+        line = node.start_mark.line + 1 if node is not None else None
+        raise UnderstandingError(f"{self.path}:{line}: {problem}" if line else f"{self.path}: {problem}")
+
+    def mapping(self, node, what: str) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping")
+        return {key.value: value for key, value in node.value}
+
+    def strings(self, node, what: str) -> list[tuple[str, Any]]:
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.fail(node, f"{what} must be a non-empty list of phrases")
+        out = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
+                self.fail(item, f"{what}: every entry must be a phrase")
+            out.append((str(item.value), item))
+        return out
+
+    def compile(self, root) -> None:
+        u = self.u
+        top = self.mapping(root, "the file")
+        for name in ("spellings", "common", "negators", "boundaries", "danger", "benign", "meanings"):
+            if name not in top:
+                self.fail(root, f"'{name}' is missing")
+        spellings = self.mapping(top["spellings"], "'spellings'")
+        for typed, node in spellings.items():
+            if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+                self.fail(node, f"spelling {typed!r} must stand for words")
+            u.spellings[fold(typed).replace("'", "")] = tuple(fold(str(node.value)).replace("'", "").split())
+        u.common = frozenset(fold(w) for w, _ in self.strings(top["common"], "'common'"))
+        u.boundaries = frozenset(fold(w) for w, _ in self.strings(top["boundaries"], "'boundaries'"))
+        negators = self.per_language(top["negators"], "'negators'")
+        u._negators = {"any": sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]},
+                                     key=len, reverse=True)}
+        danger = self.mapping(top["danger"], "'danger'")
+        u.categories = tuple(danger)
+        meanings = self.mapping(top["meanings"], "'meanings'")
+        raw_patterns: list[tuple[str, str, str, Any]] = []
+        for category, node in danger.items():
+            for lang, items in self.per_language(node, f"danger category {category!r}").items():
+                raw_patterns += [(category, lang, text, item) for text, item in items]
+        for lang, items in self.per_language(top["benign"], "'benign'").items():
+            raw_patterns += [("benign", lang, text, item) for text, item in items]
+        for meaning, node in meanings.items():
+            if meaning in u.categories or meaning == "benign":
+                self.fail(node, f"meaning {meaning!r} has the name of a danger category")
+            spec = self.mapping(node, f"meaning {meaning!r}")
+            negated = spec.pop("negated", None)
+            target = str(negated.value) if negated is not None else None
+            if target is not None and target not in meanings and target not in u.categories:
+                self.fail(negated, f"meaning {meaning!r}: negated as unknown {target!r}")
+            u.meanings[meaning] = target
+            for lang in LANGUAGES:
+                if lang not in spec:
+                    self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
+                raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
+        # The vocabulary first (typos are corrected towards it), then the patterns themselves.
+        for _, _, text, _ in raw_patterns:
+            for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
+                for spelled in u.spellings.get(word, (word,)):
+                    u._vocab.add(spelled)
+        for word in u._vocab:
+            for lang in LANGUAGES:
+                u._stems[lang].add(u._stemmers[lang].stemWord(word))
+            if len(word) >= 4 and word not in u.common and not word.isdigit():
+                u._fuzzy.setdefault(word, set()).add(word)
+                for i in range(len(word)):
+                    u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
+        u._patterns = {lang: {} for lang in LANGUAGES}
+        for name, lang, text, node in raw_patterns:
+            pattern = Pattern(name, lang, text, self.elements(text, lang, node), node.start_mark.line + 1)
+            self.check_matches_itself(pattern, node)
+            for key in self.first_keys(pattern.elements):
+                u._patterns[lang].setdefault(key, []).append(pattern)
+
+    def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
+        spec = self.mapping(node, what)
+        unknown = set(spec) - set(LANGUAGES)
+        if unknown:
+            self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")
+        for lang in LANGUAGES:
+            if lang not in spec:
+                self.fail(node, f"{what} has no phrases in {lang!r}")
+        return {lang: self.strings(spec[lang], f"{what} ({lang})") for lang in LANGUAGES}
+
+    def plain(self, text: str) -> tuple[str, ...]:
+        words: list[str] = []
+        for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
+            words += self.u.spellings.get(word, (word,))
+        return tuple(words)
+
+    def elements(self, text: str, lang: str, node) -> tuple[tuple[Any, ...], ...]:
+        stem = self.u._stemmers[lang].stemWord
+        out: list[tuple[Any, ...]] = []
+        for token in re.findall(r"\([^)]*\)|\S+", fold(text)):
+            number = _NUMBER.match(token)
+            if token == "*":
+                out.append(("gap",))
+            elif token == "not":
+                out.append(("not",))
+            elif number:
+                out.append(("num", int(number.group(1)), int(number.group(2))))
+            else:
+                options = token[1:-1].split("|") if token.startswith("(") else [token]
+                stems = set()
+                for option in options:
+                    if option.startswith("#") or option == "*":
+                        self.fail(node, f"pattern {text!r}: {option!r} must stand alone, not inside ( | )")
+                    words = self.plain(option)
+                    if not words:
+                        self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
+                    stems.add(tuple(stem(w) for w in words))
+                out.append(("alt", tuple(sorted(stems, key=len, reverse=True))))
+        if not out or out[0][0] == "gap" or out[-1][0] == "gap":
+            self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*'")
+        return tuple(out)
+
+    def first_keys(self, elements) -> set[str]:
+        first = elements[0]
+        if first[0] == "num":
+            return {"#"}
+        if first[0] == "not":
+            return {self.u._stemmers[lang].stemWord(n[0]) for n in self.u._negators["any"] for lang in LANGUAGES}
+        return {option[0] for option in first[1]}
+
+    def check_matches_itself(self, pattern: Pattern, node) -> None:
+        """A pattern must match its own words read as a message: otherwise it can never match."""
+        sample = " ".join(_sample(token) for token in re.findall(r"\([^)]*\)|\S+", pattern.text))
+        words = self.u.words(sample)
+        stems = words.stems[pattern.lang]
+        if not any(_match(pattern.elements, 0, words, stems, i, self.u) is not None
+                   for i in range(len(stems))):
+            self.fail(node, f"pattern {pattern.text!r} can never match (read as a message it becomes "
+                            f"{' '.join(words.surface)!r})")
+
+
+def _sample(token: str) -> str:
+    number = _NUMBER.match(token)
+    if number:
+        return number.group(1)
+    if token == "*":
+        return ""
+    if token == "not":
+        return "not"
+    return token[1:-1].split("|")[0] if token.startswith("(") else token
