@@ -40,7 +40,8 @@ QUESTIONS = {
     "triage_shelter": ("triage_shelter", {"yes": {"yes"}, "no": {"no"}}),
     "triage_age": ("triage_age", {"yes": {"yes"}, "no": {"no"}}),
     "triage_hurt": ("triage_hurt", {"yes": {"yes"}, "no": {"no"}}),
-    "triage_contact": ("triage_contact", {"yes": {"yes"}, "no": {"no"}}),
+    # "no, he reads my phone": danger said with a reason not to text, so nobody texts first either way.
+    "triage_contact": ("triage_contact", {"yes": {"yes"}, "no": {"no", "danger_quiet"}}),
     "triage_window": ("triage_window", {"morning": {"choice_1"}, "afternoon": {"choice_2"}, "evening": {"choice_3"},
                                         "they_text": {"choice_4"}}),
 }

@@ -124,6 +124,8 @@ class Engine:
         if reading.danger:
             if "quiet" in meanings:
                 return "danger_quiet", reading
+            if answer and set(reading.categories) <= self.flow.expects.get(state, frozenset()):
+                return answer, reading  # the danger the question asks about ("tengo 15" to "under 18?")
             if conv is not None and conv.priority is Priority.URGENT:
                 # Already urgent: an answer to the question still counts; the danger is noted for the advocate.
                 chosen = answer or digit or ("text" if "text" in self.flow.triggers_by_state[state] else None)
@@ -134,7 +136,9 @@ class Engine:
             if name in meanings:
                 return name, reading
         if digit:
-            return ("danger" if self.flow.danger_digits.get(state) == digit[-1] else digit), reading
+            # After hours a lone 2 is "in danger" in every question, as in the first one.
+            alone = whole is not None and whole.startswith("choice_")
+            return ("danger" if alone and self.flow.danger_digits.get(state) == digit[-1] else digit), reading
         return answer or whole or "text", reading
 
     def say(self, key: str, lang: str, place_free_tonight: bool = False, channel: str = "sms") -> str:

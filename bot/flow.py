@@ -60,6 +60,8 @@ class Flow:
     answers: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     # A digit that means "in danger" in a state that asks no digits (after hours, 2 stays "in danger").
     danger_digits: dict[str, str] = field(default_factory=dict)
+    # Danger categories a state's question asks about: an answer that raises only these is an answer.
+    expects: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def compile(self, after) -> Machine:
         """Build the one shared Machine; `after(event)` runs each transition's Step."""
@@ -138,6 +140,8 @@ def load_flow(path: Path, meanings: frozenset[str] | None = None) -> Flow:
     flow.answers = _answers(data["states"], flow.triggers_by_state, meanings, here)
     flow.danger_digits = {name: str(spec["danger_digit"]) for name, spec in data["states"].items()
                           if isinstance(spec, dict) and "danger_digit" in spec}
+    flow.expects = {name: frozenset(spec["expects"]) for name, spec in data["states"].items()
+                    if isinstance(spec, dict) and isinstance(spec.get("expects"), list)}
     return flow
 
 

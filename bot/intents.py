@@ -20,7 +20,7 @@ WHOLE_INTENTS = (
 PHRASE_LISTS = ("spanish", "english")
 # Checked first, in this order: a message that is one of these words is that word.
 _COMMANDS = ("stop", "start", "help", "delete", "language_en", "language_es")
-_LEADING_CHOICE = re.compile(r"^#?([1-4])(?:\W|$)")
+_LEADING_CHOICE = re.compile(r"^(?:#|(?:la|el|opcion|option|number|numero|no\.?) #?)?([1-4])(?:[^\w:]|$)")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 

@@ -22,7 +22,9 @@ from bot.intents import fold
 from bot.yaml_text import WordsLoader
 
 LANGUAGES = ("en", "es")
-GAP = 2  # `*` in a pattern: up to this many words
+GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
+SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
+SHORT_ANSWERS = frozenset({"yes", "no"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 _WORD = re.compile(r"[^\W_]+|[.!?;,:\n]+")
 _RUN = re.compile(r"(\w)\1{2,}")
@@ -58,6 +60,7 @@ class Words:
     """A message as the matcher sees it: words, their stems per language, and where clauses break."""
 
     surface: list[str] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)  # "=" + the word: how short-stemmed pattern words compare
     stems: dict[str, list[str]] = field(default_factory=dict)
     breaks: set[int] = field(default_factory=set)  # a clause ends before this index
 
@@ -83,6 +86,7 @@ class Understanding:
         self.categories: tuple[str, ...] = ()
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self._negators: dict[str, list[tuple[str, ...]]] = {}
+        self._negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
         self._vocab: set[str] = set()
@@ -107,6 +111,7 @@ class Understanding:
                 continue
             for word in self._spelled(piece):
                 words.surface.append(word)
+                words.marked.append("=" + word)
                 for lang in LANGUAGES:
                     words.stems[lang].append(self._stemmers[lang].stemWord(word))
         return words
@@ -122,19 +127,33 @@ class Understanding:
         answers: list[tuple[int, int, str]] = []
         for name, spans in found.items():
             for start, end, pattern in spans:
-                if name in self.categories and any(s <= start and end <= e for s, e in benign):
-                    continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                negated = not _negates_itself(pattern) and self._negated(words, start)
-                meaning = (self.meanings.get(name) if negated else name) if name not in self.categories else (
-                    None if negated else name)
+                meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
+                    if any(s <= start and end <= e for s, e in benign):
+                        continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
                 elif meaning:
                     answers.append((start, end, meaning))
-        # Where answers overlap, the longer phrase says what was meant: "no problem" is not "no".
-        meanings = {m for s, e, m in answers
-                    if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
+        # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
+        meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
+                    or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         return Reading(tuple(danger.values()), frozenset(meanings))
+
+    def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
+        """What a match means once negation is read: nothing, the same, or its `negated:` meaning."""
+        if _negates_itself(pattern):
+            return name
+        if name in self.categories:
+            return None if self._negated(words, start, NEGATION_REACH) else name
+        if end < len(words.surface) and end not in words.breaks and self._negator_at(words, end):
+            return None  # "i do not know", "yes, not tonight": the answer is taken back
+        if not self._negated(words, start, NEGATION_REACH):
+            return name
+        # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".
+        return self.meanings.get(name) if self._negated(words, start, 1) else None
+
+    def _negator_at(self, words: Words, i: int) -> bool:
+        return any(tuple(words.surface[i:i + len(n)]) == n for n in self._negators["any"])
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
@@ -156,17 +175,15 @@ class Understanding:
             return word
         if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
             return word
-        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard"
-        if len(word) >= 4:
+        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
+        if len(word) >= 6:  # in shorter words a changed or extra letter is as often another word
             for i in range(len(word)):
                 shorter = word[:i] + word[i + 1:]
-                if len(word) >= 6 and shorter in self._vocab:
+                if shorter in self._vocab:
                     candidates.add(shorter)  # one letter too many
-                if len(word) >= 5 or sorted(shorter) != sorted(word):
-                    candidates.update(self._fuzzy.get(shorter, ()))  # one letter changed or swapped
-        close = [c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1
-                 and (len(word) >= 5 or len(c) > len(word) or sorted(c) == sorted(word))
-                 and (len(c) >= len(word) or len(word) >= 6)]  # "skill" is not "kill"
+                candidates.update(self._fuzzy.get(shorter, ()))  # one letter changed or swapped
+        close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1
+                 and (len(word) >= 6 or len(c) == len(word) + 1)]
         # A letter left out is the commonest slip, then one changed; the first letter is rarely wrong.
         close.sort(key=lambda c: (c[0] != word[0], {1: 0, 0: 1}.get(len(c) - len(word), 2), c))
         return close[0] if close else word
@@ -175,7 +192,7 @@ class Understanding:
         stems = words.stems[lang]
         index = self._patterns[lang]
         for start, stem in enumerate(stems):
-            keys = [stem]
+            keys = [stem, words.marked[start]]
             if words.surface[start].isdigit():
                 keys.append("#")
             for key in keys:
@@ -184,16 +201,21 @@ class Understanding:
                     if end is not None:
                         yield start, end, pattern
 
-    def _negated(self, words: Words, start: int) -> bool:
-        """A negation within NEGATION_REACH words before `start`, in the same clause."""
+    def _negated(self, words: Words, start: int, reach: int) -> bool:
+        """A negation within `reach` words before `start`, in the same clause."""
         if words.surface[start] in self.boundaries:
             return False  # the match starts its own clause: "no, i am ok"
-        for i in range(start - 1, max(0, start - NEGATION_REACH) - 1, -1):
+        for i in range(start - 1, max(0, start - reach) - 1, -1):
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
                 return False  # another clause, or another subject ("no he hits me")
             if any(tuple(words.surface[i:i + len(n)]) == n and i + len(n) <= start for n in self._negators["any"]):
                 return True
         return False
+
+
+def _key(stem: str, word: str) -> str:
+    """How a pattern word is compared: by its stem, or as written when the stem is short."""
+    return stem if len(stem) >= SHORT_STEM else "=" + word
 
 
 def _negates_itself(pattern: Pattern) -> bool:
@@ -207,9 +229,9 @@ def _match(elements, k: int, words: Words, stems: list[str], i: int, u: "Underst
     element = elements[k]
     kind = element[0]
     if kind == "gap":
-        for skip in range(GAP + 1):
-            last = i + skip - 1  # the last word skipped: the gap never crosses a clause
-            if skip and (last >= len(stems) or last in words.breaks):
+        for skip in range(element[1] + 1):
+            last = i + skip - 1  # the last word skipped: the gap never crosses a clause or a negation
+            if skip and (last >= len(stems) or last in words.breaks or (words.surface[last],) in u._negators["any"]):
                 break
             if skip and elements[k - 1][0] == "not" and words.surface[last] in u.boundaries:
                 break  # a negation says nothing past another subject: "no, i am ok" is not "not ok"
@@ -223,18 +245,28 @@ def _match(elements, k: int, words: Words, stems: list[str], i: int, u: "Underst
         if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
             return _match(elements, k + 1, words, stems, i + 1, u)
         return None
-    options = u._negators["any"] if kind == "not" else element[1]
-    surface = kind == "not"
-    for option in options:
+    index = u._negator_index if kind == "not" else element[1]
+    stems_here, marked = stems, words.marked
+    if i >= len(stems):
+        return None
+    for option in index.get(stems[i], ()) + index.get(marked[i], ()):
         n = len(option)
         if i + n > len(stems):
             continue
-        seen = words.surface[i:i + n] if surface else stems[i:i + n]
-        if tuple(seen) == option and not any(j in words.breaks for j in range(i + 1, i + n)):
+        if all(want in (stems_here[j], marked[j]) for j, want in zip(range(i + 1, i + n), option[1:])) and not any(
+                j in words.breaks for j in range(i + 1, i + n)):
             end = _match(elements, k + 1, words, stems, i + n, u)
             if end is not None:
                 return end
     return None
+
+
+def _index(options) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Options by their first word, longest first, so one lookup finds those that can start here."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for option in sorted(options, key=len, reverse=True):
+        index.setdefault(option[0], []).append(option)
+    return {first: tuple(found) for first, found in index.items()}
 
 
 class _Compiler:
@@ -279,6 +311,7 @@ class _Compiler:
         negators = self.per_language(top["negators"], "'negators'")
         u._negators = {"any": sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]},
                                      key=len, reverse=True)}
+        u._negator_index = _index(tuple("=" + w for w in n) for n in u._negators["any"])
         danger = self.mapping(top["danger"], "'danger'")
         u.categories = tuple(danger)
         meanings = self.mapping(top["meanings"], "'meanings'")
@@ -341,8 +374,8 @@ class _Compiler:
         out: list[tuple[Any, ...]] = []
         for token in re.findall(r"\([^)]*\)|\S+", fold(text)):
             number = _NUMBER.match(token)
-            if token == "*":
-                out.append(("gap",))
+            if token in GAPS:
+                out.append(("gap", GAPS[token]))
             elif token == "not":
                 out.append(("not",))
             elif number:
@@ -351,13 +384,15 @@ class _Compiler:
                 options = token[1:-1].split("|") if token.startswith("(") else [token]
                 stems = set()
                 for option in options:
-                    if option.startswith("#") or option == "*":
+                    if option.startswith("#") or option in GAPS or "(" in option:
                         self.fail(node, f"pattern {text!r}: {option!r} must stand alone, not inside ( | )")
                     words = self.plain(option)
                     if not words:
                         self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
-                    stems.add(tuple(stem(w) for w in words))
-                out.append(("alt", tuple(sorted(stems, key=len, reverse=True))))
+                    stems.add(tuple(_key(stem(w), w) for w in words))
+                out.append(("alt", _index(stems)))
+        if re.search(r"\([^)]*\(", fold(text)):
+            self.fail(node, f"pattern {text!r}: ( | ) cannot hold another ( | )")
         if not out or out[0][0] == "gap" or out[-1][0] == "gap":
             self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*'")
         return tuple(out)
@@ -367,8 +402,8 @@ class _Compiler:
         if first[0] == "num":
             return {"#"}
         if first[0] == "not":
-            return {self.u._stemmers[lang].stemWord(n[0]) for n in self.u._negators["any"] for lang in LANGUAGES}
-        return {option[0] for option in first[1]}
+            return {"=" + n[0] for n in self.u._negators["any"]}
+        return set(first[1])
 
     def check_matches_itself(self, pattern: Pattern, node) -> None:
         """A pattern must match its own words read as a message: otherwise it can never match."""
@@ -385,7 +420,7 @@ def _sample(token: str) -> str:
     number = _NUMBER.match(token)
     if number:
         return number.group(1)
-    if token == "*":
+    if token in GAPS:
         return ""
     if token == "not":
         return "not"
