@@ -26,7 +26,7 @@ GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
 SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
 SHORT_ANSWERS = frozenset({"yes", "no"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
-_WORD = re.compile(r"[^\W_]+|[.!?;,:\n]+")
+_WORD = re.compile(r"[^\W\d_]+|\d+|[.!?;,:\n]+")  # "8am" is two words: 8, am
 _RUN = re.compile(r"(\w)\1{2,}")
 _NUMBER = re.compile(r"#(\d+)-(\d+)$")
 
@@ -129,7 +129,7 @@ class Understanding:
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if any(s <= start and end <= e for s, e in benign):
+                    if any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
                 elif meaning:
@@ -145,8 +145,11 @@ class Understanding:
             return name
         if name in self.categories:
             return None if self._negated(words, start, NEGATION_REACH) else name
-        if end < len(words.surface) and end not in words.breaks and self._negator_at(words, end):
-            return None  # "i do not know", "yes, not tonight": the answer is taken back
+        if name in SHORT_ANSWERS and end < len(words.surface) and end not in words.breaks and self._negator_at(
+                words, end):
+            return None  # "i do not know", "yes not tonight": the answer is taken back
+        if self.meanings.get(name) == name:
+            return name  # a need stays a need: "i haven't eaten" is food
         if not self._negated(words, start, NEGATION_REACH):
             return name
         # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".
@@ -176,14 +179,14 @@ class Understanding:
         if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
             return word
         candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
-        if len(word) >= 6:  # in shorter words a changed or extra letter is as often another word
+        if len(word) >= 7:  # in shorter words a changed or extra letter is as often another word
             for i in range(len(word)):
                 shorter = word[:i] + word[i + 1:]
                 if shorter in self._vocab:
                     candidates.add(shorter)  # one letter too many
                 candidates.update(self._fuzzy.get(shorter, ()))  # one letter changed or swapped
         close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1
-                 and (len(word) >= 6 or len(c) == len(word) + 1)]
+                 and (len(word) >= 7 or len(c) == len(word) + 1)]
         # A letter left out is the commonest slip, then one changed; the first letter is rarely wrong.
         close.sort(key=lambda c: (c[0] != word[0], {1: 0, 0: 1}.get(len(c) - len(word), 2), c))
         return close[0] if close else word
@@ -327,15 +330,17 @@ class _Compiler:
             spec = self.mapping(node, f"meaning {meaning!r}")
             negated = spec.pop("negated", None)
             target = str(negated.value) if negated is not None else None
-            if target is not None and target not in meanings and target not in u.categories:
+            if target is not None and target != "same" and target not in meanings and target not in u.categories:
                 self.fail(negated, f"meaning {meaning!r}: negated as unknown {target!r}")
-            u.meanings[meaning] = target
+            u.meanings[meaning] = meaning if target == "same" else target
             for lang in LANGUAGES:
                 if lang not in spec:
                     self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
-        for _, _, text, _ in raw_patterns:
+        for name, _, text, _ in raw_patterns:
+            if name == "benign":
+                continue  # typos are corrected towards what people mean, not towards idioms
             for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
                 for spelled in u.spellings.get(word, (word,)):
                     u._vocab.add(spelled)
@@ -389,7 +394,8 @@ class _Compiler:
                     words = self.plain(option)
                     if not words:
                         self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
-                    stems.add(tuple(_key(stem(w), w) for w in words))
+                    exact = option.startswith("=")  # "=llego": only as written, not "llegue"
+                    stems.add(tuple("=" + w if exact else _key(stem(w), w) for w in words))
                 out.append(("alt", _index(stems)))
         if re.search(r"\([^)]*\(", fold(text)):
             self.fail(node, f"pattern {text!r}: ( | ) cannot hold another ( | )")
