@@ -2,8 +2,9 @@
 
 Prints, per language and per danger category, recall and false alarms on the corpus in
 tests/bot/corpus.yaml; free-text answers understood at every question the bot asks; µs per message.
-The same figures on bench/heldout.yaml, texts written apart from the rules (never tuned to), show how
-far the rules carry beyond the corpus. tests/bot/test_corpus.py fails when the corpus misses a target.
+The same figures on two sets of texts written apart from the rules show how far they carry beyond the
+corpus: bench/heldout.yaml was read to improve the rules after its first run; bench/heldout_fresh.yaml
+was never read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ from bot.engine import Engine  # noqa: E402
 from config.content import load_content  # noqa: E402
 
 CORPUS = REPO / "tests" / "bot" / "corpus.yaml"
-HELDOUT = REPO / "bench" / "heldout.yaml"
+HELDOUT = (
+    (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run"),
+    (REPO / "bench" / "heldout_fresh.yaml", "written apart; never read while writing the rules"),
+)
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}
 DANGER = frozenset({"danger", "danger_quiet"})
@@ -191,9 +195,8 @@ def main() -> None:
     engine = Engine(load_content(REPO / "config"))
     corpus = load(CORPUS)
     print_report(f"corpus ({CORPUS.relative_to(REPO)})", score(engine, corpus), show_misses)
-    if HELDOUT.exists():
-        print_report(f"held out ({HELDOUT.relative_to(REPO)}, never tuned to)", score(engine, load(HELDOUT)),
-                     show_misses)
+    for path, how in HELDOUT:
+        print_report(f"held out ({path.relative_to(REPO)}: {how})", score(engine, load(path)), show_misses)
     texts = [t for by_lang in corpus["danger"].values() for lang in LANGS for t in by_lang.get(lang, ())]
     texts += [t for lang in LANGS for t in corpus["benign"].get(lang, ())]
     read_us, step_us = us_per_message(engine, texts)

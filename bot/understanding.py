@@ -92,6 +92,7 @@ class Understanding:
         self._vocab: set[str] = set()
         self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         _Compiler(self, path).compile(data)
 
     @classmethod
@@ -123,13 +124,15 @@ class Understanding:
             for start, end, pattern in self._matches(words, lang):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
         benign = [(s, e) for s, e, _ in found.pop("benign", [])]
+        # "lol", "for a class": these categories are not meant anywhere in this message.
+        cancelled = {c for name in self._context if found.pop(name, None) for c in self._context[name]}
         danger: dict[str, Signal] = {}
         answers: list[tuple[int, int, str]] = []
         for name, spans in found.items():
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if any(s < end and start < e for s, e in benign):
+                    if meaning in cancelled or any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
                 elif meaning:
@@ -242,6 +245,9 @@ def _match(elements, k: int, words: Words, stems: list[str], i: int, u: "Underst
             if end is not None:
                 return end
         return None
+    if kind == "opt":  # (a|b)?: with the words, or without them
+        with_words = _match(elements[:k] + (("alt", element[1]),) + elements[k + 1:], k, words, stems, i, u)
+        return with_words if with_words is not None else _match(elements, k + 1, words, stems, i, u)
     if k and i in words.breaks:
         return None
     if kind == "num":
@@ -324,6 +330,7 @@ class _Compiler:
                 raw_patterns += [(category, lang, text, item) for text, item in items]
         for lang, items in self.per_language(top["benign"], "'benign'").items():
             raw_patterns += [("benign", lang, text, item) for text, item in items]
+        raw_patterns += self.context(top.get("context"))
         for meaning, node in meanings.items():
             if meaning in u.categories or meaning == "benign":
                 self.fail(node, f"meaning {meaning!r} has the name of a danger category")
@@ -339,11 +346,14 @@ class _Compiler:
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
         for name, _, text, _ in raw_patterns:
-            if name == "benign":
+            if name in ("benign", *u._context):
                 continue  # typos are corrected towards what people mean, not towards idioms
             for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
                 for spelled in u.spellings.get(word, (word,)):
                     u._vocab.add(spelled)
+        # The words of idioms are real words, never someone's typo ("contract" is not "contact").
+        u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in ("benign", *u._context)
+                                for w in self.plain(text)} - u._vocab)
         for word in u._vocab:
             for lang in LANGUAGES:
                 u._stems[lang].add(u._stemmers[lang].stemWord(word))
@@ -358,8 +368,28 @@ class _Compiler:
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)
 
+    def context(self, node) -> list[tuple[str, str, str, Any]]:
+        """`context`: phrases that, anywhere in a message, say some categories are not meant (a joke, a class)."""
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, "'context' must be a list of {cancels: [categories], en: [...], es: [...]}")
+        raw = []
+        for n, item in enumerate(node.value):
+            spec = self.mapping(item, "a context")
+            cancels = spec.pop("cancels", None)
+            names = [str(c.value) for c in cancels.value] if isinstance(cancels, yaml.SequenceNode) else []
+            unknown = [c for c in names if c not in self.u.categories]
+            if not names or unknown:
+                self.fail(cancels or item, f"context: 'cancels' must list danger categories (unknown: {unknown})")
+            name = f"context {n + 1}"
+            self.u._context[name] = frozenset(names)
+            phrases = self.per_language(item, name)
+            raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        return raw
+
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
-        spec = self.mapping(node, what)
+        spec = {k: v for k, v in self.mapping(node, what).items() if k != "cancels"}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")
@@ -377,7 +407,9 @@ class _Compiler:
     def elements(self, text: str, lang: str, node) -> tuple[tuple[Any, ...], ...]:
         stem = self.u._stemmers[lang].stemWord
         out: list[tuple[Any, ...]] = []
-        for token in re.findall(r"\([^)]*\)|\S+", fold(text)):
+        for token in re.findall(r"\([^)]*\)\??|\S+", fold(text)):
+            optional = token.startswith("(") and token.endswith(")?")
+            token = token[:-1] if optional else token
             number = _NUMBER.match(token)
             if token in GAPS:
                 out.append(("gap", GAPS[token]))
@@ -396,11 +428,11 @@ class _Compiler:
                         self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
                     exact = option.startswith("=")  # "=llego": only as written, not "llegue"
                     stems.add(tuple("=" + w if exact else _key(stem(w), w) for w in words))
-                out.append(("alt", _index(stems)))
+                out.append(("opt" if optional else "alt", _index(stems)))
         if re.search(r"\([^)]*\(", fold(text)):
             self.fail(node, f"pattern {text!r}: ( | ) cannot hold another ( | )")
-        if not out or out[0][0] == "gap" or out[-1][0] == "gap":
-            self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*'")
+        if not out or out[0][0] in ("gap", "opt") or out[-1][0] in ("gap", "opt"):
+            self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*' or ( )?")
         return tuple(out)
 
     def first_keys(self, elements) -> set[str]:
@@ -413,7 +445,7 @@ class _Compiler:
 
     def check_matches_itself(self, pattern: Pattern, node) -> None:
         """A pattern must match its own words read as a message: otherwise it can never match."""
-        sample = " ".join(_sample(token) for token in re.findall(r"\([^)]*\)|\S+", pattern.text))
+        sample = " ".join(_sample(token) for token in re.findall(r"\([^)]*\)\??|\S+", pattern.text))
         words = self.u.words(sample)
         stems = words.stems[pattern.lang]
         if not any(_match(pattern.elements, 0, words, stems, i, self.u) is not None
@@ -423,6 +455,7 @@ class _Compiler:
 
 
 def _sample(token: str) -> str:
+    token = token[:-1] if token.endswith(")?") else token
     number = _NUMBER.match(token)
     if number:
         return number.group(1)
