@@ -45,6 +45,13 @@ def entry_view(entry: dict) -> dict:
     return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"])}
 
 
+def danger_view(conv: Conversation) -> list[dict]:
+    """Each danger category the bot read, with the message that raised it (newest first)."""
+    clock = current_app.jinja_env.filters["clock"]
+    return [{"category": s["category"].replace("_", " "), "said": s["said"], "at": clock(s["at"])}
+            for s in reversed(conv.danger_signals)]
+
+
 def status(conv: Conversation) -> dict:
     return {"state": state_text(conv), "priority": conv.priority.value if conv.priority else "",
             "holder": conv.advocate_name or "", "mine": conv.advocate == g.advocate.id,
@@ -67,6 +74,7 @@ def conversation(code: str):
         transcript=[entry_view(e) for e in entries if e["by"] in SPEAKERS],
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
         canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
+        danger=danger_view(conv),
     )
 
 

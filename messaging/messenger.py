@@ -78,7 +78,10 @@ class RQMessenger:
         return len(supervisors)
 
     def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str) -> None:
-        note = f" ({self.minor_note})" if "under_18" in conv.risks and self.minor_note else ""
+        notes = [self.minor_note] if "under_18" in conv.risks and self.minor_note else []
+        if not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
+            notes.append(self.texts("page_note_no_first_text"))
+        note = "".join(f" ({n})" for n in notes)
         text = self.texts(key, **request_fields(conv), wait=wait, note=note)
         if advocates:
             pages = self.outbox.create_many("page", "advocate", [text] * len(advocates), [a.id for a in advocates],
