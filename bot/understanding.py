@@ -137,6 +137,10 @@ class Understanding:
                     danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
                 elif meaning:
                     answers.append((start, end, meaning))
+                elif name in self.categories:
+                    # Danger denied ("nobody is hurting me", "no tengo miedo") reassures, and its "no"
+                    # answers nothing.
+                    answers.append((self._negation_before(words, start, NEGATION_REACH), end, "reassured"))
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
@@ -208,15 +212,18 @@ class Understanding:
                         yield start, end, pattern
 
     def _negated(self, words: Words, start: int, reach: int) -> bool:
-        """A negation within `reach` words before `start`, in the same clause."""
+        return self._negation_before(words, start, reach) is not None
+
+    def _negation_before(self, words: Words, start: int, reach: int) -> int | None:
+        """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
         if words.surface[start] in self.boundaries:
-            return False  # the match starts its own clause: "no, i am ok"
+            return None  # the match starts its own clause: "no, i am ok"
         for i in range(start - 1, max(0, start - reach) - 1, -1):
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
-                return False  # another clause, or another subject ("no he hits me")
+                return None  # another clause, or another subject ("no he hits me")
             if any(tuple(words.surface[i:i + len(n)]) == n and i + len(n) <= start for n in self._negators["any"]):
-                return True
-        return False
+                return i
+        return None
 
 
 def _key(stem: str, word: str) -> str:
@@ -345,18 +352,16 @@ class _Compiler:
                     self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
-        for name, _, text, _ in raw_patterns:
+        for name, lang, text, _ in raw_patterns:
             if name in ("benign", *u._context):
                 continue  # typos are corrected towards what people mean, not towards idioms
-            for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
-                for spelled in u.spellings.get(word, (word,)):
-                    u._vocab.add(spelled)
+            for word in self.plain(text):
+                u._vocab.add(word)
+                u._stems[lang].add(u._stemmers[lang].stemWord(word))  # a known word in its own language
         # The words of idioms are real words, never someone's typo ("contract" is not "contact").
         u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in ("benign", *u._context)
                                 for w in self.plain(text)} - u._vocab)
         for word in u._vocab:
-            for lang in LANGUAGES:
-                u._stems[lang].add(u._stemmers[lang].stemWord(word))
             if len(word) >= 4 and word not in u.common and not word.isdigit():
                 u._fuzzy.setdefault(word, set()).add(word)
                 for i in range(len(word)):

@@ -1,0 +1,221 @@
+"""Reading people's own words (flows/understanding.yaml), in the pure engine: no Flask, no Redis."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversation, Inbound, Priority, RequestAdvocate, TurnFacts
+from bot.engine import Engine
+from bot.flow import FlowError
+from bot.understanding import Understanding, UnderstandingError
+from config.content import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = Engine(load_content(ROOT / "config"))
+ADDRESS = "+15555550144"
+NIGHT = TurnFacts(staffed=False)
+
+
+def trigger(body: str, state: str = "new", **fields) -> str:
+    conv = Conversation(key="k", address=ADDRESS, state=state, created_at=1.0, **fields)
+    return ENGINE.read(body, conv=conv)[0]
+
+
+def step(body: str, state: str = "new", facts: TurnFacts = TurnFacts(), **fields):
+    conv = Conversation(key="k", address=ADDRESS, state=state, created_at=0.0 if state == "new" else 1.0, **fields)
+    return ENGINE.step(conv, Inbound("SM1", ADDRESS, body), 10.0, facts)
+
+
+def categories(body: str) -> tuple[str, ...]:
+    return ENGINE.understanding.read(body).categories
+
+
+# Texts the line missed before, each as a person typed it (from the issue).
+@pytest.mark.parametrize("body", [
+    "he hits me", "help me please now", "hes outside the door right now", "im hiding in the bathroom",
+    "he has my passport and wont give it back", "i owe them money and they say i cant go till i pay",
+    "they make me have sex with men for money", "im 15 and a man makes me meet guys",
+    "me vendieron", "no me dejan salir de la casa", "tienen mi pasaporte", "ayudame x favor ya", "me golpean",
+    "tengo miedo de q me encuentre", "dicen q van a llamar a inmigracion si digo algo",
+])
+def test_danger_in_a_persons_own_words_is_danger_from_the_first_message(body):
+    outcome = step(body)
+    assert outcome.intent == "danger" and outcome.conversation.priority is Priority.URGENT
+    assert all(n in outcome.replies[0] for n in ("911", "1-888-373-7888", "233733"))
+
+
+@pytest.mark.parametrize("body, category", [
+    # Inflection, in both languages.
+    ("he hit me", "violence"), ("he hits me", "violence"), ("he keeps hitting me", "violence"),
+    ("me pega", "violence"), ("me pegan", "violence"), ("me pegó", "violence"), ("me estan pegando", "violence"),
+    ("no me deja salir", "confinement"), ("no me dejan salir", "confinement"),
+    # Texting forms, case, accents and repeated letters.
+    ("HES COMING", "present_now"), ("pleeease help", "urgent_help"), ("ayúdenme por favor", "urgent_help"),
+    ("u took my id", "documents"), ("tiene mi pasaporte xfa ayuda", "documents"),
+    # A one-letter slip in a longer word.
+    ("he will kil me", "threat"), ("im so scard", "fear"), ("hep me", "urgent_help"),
+    ("he has a knif", "weapon"), ("they took my pasport", "documents"),
+])
+def test_text_is_read_the_way_people_type_it(body, category):
+    assert category in categories(body)
+
+
+@pytest.mark.parametrize("body", [
+    "not hurt", "nobody is hurting me", "no one is hurting me", "no estoy en peligro", "ya no estoy con él",
+    "I'm safe now", "he doesnt hit me anymore", "nadie me pega", "im not in danger", "no tengo miedo",
+    # Words that only look like danger.
+    "hit me up later", "my phone died", "killing time at the mall", "this heat is killing me", "skill",
+    "Killeen", "armario", "hurtado", "i need help finding a lawyer", "lol u scared me",
+])
+def test_negations_reassurances_and_idioms_are_not_danger(body):
+    assert categories(body) == ()
+    assert all("call 911" not in reply.lower() for reply in step(body, "safety_check").replies)
+
+
+@pytest.mark.parametrize("body", [
+    "I can't leave", "i cant leave", "they won't let me go", "he doesnt let me go out", "no me dejan salir",
+    "no puedo salir", "nobody lets me leave", "never let me leave", "im not safe", "no estoy segura aqui",
+    "no he hits me",  # "no" answering something, then danger: the negation does not reach across
+])
+def test_negations_that_are_themselves_danger_stay_danger(body):
+    assert categories(body)
+
+
+@pytest.mark.parametrize("state, body, expected", [
+    ("safety_check", "yes i can talk", "choice_1"), ("safety_check", "si puedo hablar", "choice_1"),
+    ("safety_check", "im ok, just asking", "choice_1"),
+    ("safety_check", "im in danger", "danger"), ("safety_check", "no im not safe", "danger"),
+    ("safety_check", "no estoy segura", "danger"), ("safety_check", "necesito ayuda ya", "danger"),
+    ("safety_check", "later", "choice_3"), ("safety_check", "mas tarde", "choice_3"),
+    ("safety_check", "ahorita no puedo", "quiet"), ("safety_check", "not now", "choice_3"),
+    ("needs", "i need somewhere to sleep tonight", "choice_1"), ("needs", "shelter", "choice_1"),
+    ("needs", "a place to stay", "choice_1"), ("needs", "donde quedarme", "choice_1"),
+    ("needs", "talk to someone", "ask_person"), ("needs", "i need food", "choice_3"),
+    ("needs", "a doctor", "choice_3"), ("needs", "abogado", "choice_3"), ("needs", "ayuda con inmigracion", "choice_3"),
+    ("danger_offer", "yes pls", "yes"), ("danger_offer", "k", "yes"), ("danger_offer", "yea sure", "yes"),
+    ("danger_offer", "si gracias", "yes"), ("danger_offer", "sip", "yes"), ("danger_offer", "va", "yes"),
+    ("danger_offer", "esta bien", "yes"), ("danger_offer", "no problem", "yes"),
+    ("danger_offer", "no thx", "no"), ("danger_offer", "not tonight", "no"), ("danger_offer", "maybe later", "no"),
+    ("danger_offer", "nel", "no"), ("danger_offer", "mejor no", "no"), ("danger_offer", "ahorita no", "no"),
+    ("danger_offer", "todavia no", "no"), ("danger_offer", "i dont want one", "no"), ("danger_offer", "no quiero", "no"),
+    ("offer_advocate", "im good thanks", "no"), ("offer_advocate", "yes text me here", "yes"),
+    ("triage_shelter", "nowhere to go", "no"), ("triage_shelter", "si tengo donde quedarme", "yes"),
+    ("triage_age", "im 16", "yes"), ("triage_age", "tengo 15 años", "yes"), ("triage_age", "no im 24", "no"),
+    ("triage_hurt", "not hurt", "no"), ("triage_hurt", "my arm, he broke it", "yes"),
+    ("triage_contact", "no he reads my phone", "danger_quiet"), ("triage_contact", "si", "yes"),
+    ("triage_window", "in the morning", "choice_1"), ("triage_window", "2pm", "choice_2"),
+    ("triage_window", "en la noche", "choice_3"), ("triage_window", "yo les escribo", "choice_4"),
+])
+def test_free_text_answers_to_every_question(state, body, expected):
+    fields = {"priority": Priority.URGENT} if state == "danger_offer" else {}
+    assert trigger(body, state, **fields) == expected
+
+
+@pytest.mark.parametrize("body, need, line", [
+    ("i need food", "food", "Food: dial 211"), ("a doctor pls", "medical", "Medical:"),
+    ("necesito un abogado", "legal", "Legal:"), ("ayuda con inmigracion", "immigration", "Migración:"),
+])
+def test_each_other_need_gets_its_own_resources(body, need, line):
+    outcome = step(body, "needs", lang="es" if "necesito" in body or "inmigracion" in body else "en")
+    assert outcome.intent == "choice_3"
+    assert line in outcome.replies[-1] and len(outcome.replies[-1].splitlines()) == 1
+
+
+@pytest.mark.parametrize("body", ["cant talk hes watching", "no puedo hablar me vigilan", "he reads my phone dont text me"])
+def test_danger_with_cant_talk_is_one_discreet_line_an_urgent_request_and_no_first_text(body):
+    outcome = step(body, "safety_check")
+    assert outcome.intent == "danger_quiet" and len(outcome.replies) == 1
+    assert "911" not in outcome.replies[0] and len(outcome.replies[0]) <= 40
+    assert outcome.conversation.state == "quiet" and outcome.conversation.contact_ok is False
+    assert [e.priority for e in outcome.effects if isinstance(e, RequestAdvocate)] == [Priority.URGENT]
+
+
+def test_danger_comes_first_and_the_need_is_kept_on_the_request():
+    outcome = step("he hit me and i need a place tonight", "safety_check")
+    assert outcome.intent == "danger" and outcome.conversation.priority is Priority.URGENT
+    assert outcome.conversation.answers["also needs"] == "a safe place tonight"
+    assert [s["category"] for s in outcome.conversation.danger_signals] == ["violence"]
+    assert outcome.conversation.danger_signals[0]["said"] == "he hit me and i need a place tonight"
+
+
+def test_with_an_advocate_danger_in_words_is_flagged_to_them_and_the_bot_says_nothing():
+    outcome = step("he is outside", "with_advocate", advocate="adv-0101", advocate_name="Rosa", priority=Priority.HIGH)
+    assert outcome.replies == [] and outcome.conversation.priority is Priority.URGENT
+    assert outcome.effects[0].danger is True
+
+
+@pytest.mark.parametrize("facts", [TurnFacts(), NIGHT], ids=["day", "night"])
+def test_the_safety_question_means_the_same_at_every_hour(facts):
+    first = step("hi", facts=facts)
+    assert "2 in danger or need help now" in first.replies[0]
+    second = ENGINE.step(first.conversation, Inbound("SM2", ADDRESS, "2"), 20.0, facts)
+    assert second.conversation.state == "danger_offer" and second.conversation.priority is Priority.URGENT
+
+
+def test_an_answer_that_is_the_danger_the_question_asks_about_is_an_answer():
+    outcome = step("tengo 15 años", "triage_age", facts=NIGHT)
+    assert outcome.intent == "yes" and outcome.conversation.state == "triage_hurt"
+    assert "under_18" in outcome.conversation.risks
+
+
+def test_reading_stays_pure_and_quick_enough_to_run_in_every_turn():
+    """Not a benchmark (bench/understanding.py is): a guard that the cache keeps a long message cheap to repeat."""
+    long_text = "he said if i leave he will find me and hurt my kids, i cant go out, he has my papers " * 3
+    assert ENGINE.understanding.read(long_text).categories == ENGINE.understanding.read(long_text).categories
+
+
+# --- the data is checked at start-up, naming the file and line -------------------------------------
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    path = flows / "understanding.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, fragment: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
+
+
+def test_a_pattern_that_can_never_match_stops_start_up_naming_its_line(tmp_path):
+    # Read as a message, "gunnn" becomes "gun": written that way in the data it could never match.
+    path = broken(tmp_path, '"(gun|guns|pistol|', '"(gunnn|guns|pistol|')
+    with pytest.raises(UnderstandingError, match=rf"understanding\.yaml:{line_of(path, '(gunnn|')}: .*can never match"):
+        Understanding.load(path)
+
+
+def test_a_category_missing_a_language_stops_start_up(tmp_path):
+    path = broken(tmp_path, '    es:\n      - "(pistola|', '    fr:\n      - "(pistola|')
+    with pytest.raises(UnderstandingError, match=r"unknown language \['fr'\]"):
+        Understanding.load(path)
+
+
+def test_a_context_cancelling_an_unknown_category_stops_start_up(tmp_path):
+    path = broken(tmp_path, "  - cancels: [fear,", "  - cancels: [feelings, fear,")
+    with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+: context: 'cancels' must list danger"):
+        Understanding.load(path)
+
+
+def test_a_nested_group_is_refused(tmp_path):
+    path = broken(tmp_path, '"(gun|guns|pistol|', '"(gun|(guns|pistol)|')
+    with pytest.raises(UnderstandingError, match=r"cannot hold another|must stand alone"):
+        Understanding.load(path)
+
+
+def test_a_state_answering_with_an_unknown_meaning_stops_start_up(tmp_path):
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    survivor = flows / "survivor.yaml"
+    survivor.write_text(survivor.read_text(encoding="utf-8").replace("choice_1: [place]", "choice_1: [palace]"),
+                        encoding="utf-8")
+    with pytest.raises(FlowError, match=r"survivor\.yaml:\d+: state 'needs': unknown meaning 'palace'"):
+        Engine(load_content(ROOT / "config"), flows_dir=flows)
+
+
+def test_a_new_phrase_is_a_data_change(tmp_path):
+    path = broken(tmp_path, '      - "(gun|guns|pistol|', '      - "(slingshot|gun|guns|pistol|')
+    assert Understanding.load(path).read("he has a slingshot").categories == ("weapon",)
