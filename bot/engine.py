@@ -81,7 +81,7 @@ class Engine:
     """One compiled flow and its one shared Machine, built once per process."""
 
     def __init__(self, content, flows_dir: Path = FLOWS_DIR):
-        self.understanding = Understanding.load(flows_dir / "understanding.yaml")
+        self.understanding = Understanding.load(flows_dir / "understanding.yaml", flows_dir / "danger_model.json")
         self.flow: Flow = load_flow(flows_dir / "survivor.yaml", frozenset(self.understanding.meanings))
         self.keywords = Keywords.load(flows_dir / "keywords.yaml", content.org.quiet_words.values())
         self.content = content

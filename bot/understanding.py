@@ -18,6 +18,7 @@ import Stemmer
 import yaml
 from rapidfuzz.distance import OSA
 
+from bot.danger_model import MIN_WORDS, DangerModel
 from bot.intents import fold
 from bot.yaml_text import WordsLoader
 
@@ -25,6 +26,8 @@ LANGUAGES = ("en", "es")
 GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
 SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
 SHORT_ANSWERS = frozenset({"yes", "no"})
+POSSIBLE_DANGER = "possible_danger"  # the statistical backstop's category: no pattern named it
+_SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 _WORD = re.compile(r"[^\W\d_]+|\d+|[.!?;,:\n]+")  # "8am" is two words: 8, am
 _RUN = re.compile(r"(\w)\1{2,}")
@@ -77,8 +80,9 @@ class Pattern:
 
 
 class Understanding:
-    def __init__(self, data: dict, path: Path):
+    def __init__(self, data: dict, path: Path, model: DangerModel | None = None):
         self.path = path
+        self.model = model
         self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
         self.spellings: dict[str, tuple[str, ...]] = {}
         self.common: frozenset[str] = frozenset()
@@ -96,12 +100,13 @@ class Understanding:
         _Compiler(self, path).compile(data)
 
     @classmethod
-    def load(cls, path: Path) -> "Understanding":
+    def load(cls, path: Path, model: Path | None = None) -> "Understanding":
+        """The patterns in `path`, and the statistical backstop in `model` when given."""
         try:
             node = yaml.compose(path.read_text(encoding="utf-8"), Loader=WordsLoader)
         except yaml.YAMLError as exc:
             raise UnderstandingError(f"{path}: not valid YAML: {exc}") from None
-        return cls(node, path)
+        return cls(node, path, DangerModel.load(model) if model else None)
 
     # --- reading ---------------------------------------------------------------------------------
     def words(self, text: str) -> Words:
@@ -118,6 +123,20 @@ class Understanding:
         return words
 
     def read(self, text: str) -> Reading:
+        words, reading, decided = self._read_by_patterns(text)
+        if not decided and self.model is not None:
+            said = " ".join(words.surface)
+            if self.model.probability(said) >= self.model.threshold:
+                # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
+                return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
+        return reading
+
+    def asks_model(self, text: str) -> bool:
+        """Whether the patterns leave this message to the statistical backstop (see bot/danger_model.py)."""
+        return not self._read_by_patterns(text)[2]
+
+    def _read_by_patterns(self, text: str) -> tuple[Words, Reading, bool]:
+        """The words, what the patterns read, and whether they decided about danger on their own."""
         words = self.words(text)
         found: dict[str, list[tuple[int, int, Pattern]]] = {}
         for lang in LANGUAGES:
@@ -144,7 +163,10 @@ class Understanding:
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
-        return Reading(tuple(danger.values()), frozenset(meanings))
+        # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
+        decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED)
+                   or len(words.surface) < MIN_WORDS)
+        return words, Reading(tuple(danger.values()), frozenset(meanings)), decided
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
         """What a match means once negation is read: nothing, the same, or its `negated:` meaning."""

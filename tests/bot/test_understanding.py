@@ -219,3 +219,39 @@ def test_a_state_answering_with_an_unknown_meaning_stops_start_up(tmp_path):
 def test_a_new_phrase_is_a_data_change(tmp_path):
     path = broken(tmp_path, '      - "(gun|guns|pistol|', '      - "(slingshot|gun|guns|pistol|')
     assert Understanding.load(path).read("he has a slingshot").categories == ("weapon",)
+
+
+# --- the statistical backstop (bot/danger_model.py, flows/danger_model.json) -------------------------
+def test_the_shipped_model_was_trained_on_the_texts_in_the_repo():
+    """Change the corpus or bench/heldout.yaml and this fails until `python bench/train_danger_model.py` is run."""
+    from bench.train_danger_model import fingerprint, training_texts
+    assert ENGINE.understanding.model.trained_on == fingerprint(training_texts())
+
+
+def test_the_model_reads_n_grams_exactly_as_it_was_trained():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.danger_model import char_wb_ngrams
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    for text in ("he is outside", "a", "no me dejan salir de la casa", "i am 15 and"):
+        assert char_wb_ngrams(text, 2, 5) == analyzer(text)
+
+
+def test_the_model_only_adds_danger_where_the_patterns_found_none():
+    understanding = ENGINE.understanding
+    # Patterns decided: denied danger, a reassurance, a short answer. The model is not asked.
+    for body in ("nobody is hurting me", "im safe now thanks", "no thx"):
+        assert not understanding.asks_model(body)
+        assert understanding.read(body).categories == ()
+    # No pattern names these: the model is asked, and reads one as possible danger, the other not.
+    assert understanding.asks_model("ya llego ayudaaa") and understanding.asks_model("my visa expires next month")
+    assert understanding.read("ya llego ayudaaa").categories == ("possible_danger",)
+    assert understanding.read("my visa expires next month what are my options").categories == ()
+
+
+def test_a_broken_model_file_stops_start_up_naming_it(tmp_path):
+    from bot.danger_model import DangerModel, DangerModelError
+    path = tmp_path / "danger_model.json"
+    path.write_text('{"threshold": 2}', encoding="utf-8")
+    with pytest.raises(DangerModelError, match=r"danger_model\.json: not a danger model"):
+        DangerModel.load(path)

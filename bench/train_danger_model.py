@@ -1,0 +1,98 @@
+"""Train flows/danger_model.json, the statistical backstop of bot/danger_model.py: `python bench/train_danger_model.py`.
+
+Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and bench/heldout.yaml.
+bench/heldout_fresh.yaml is never trained on: bench/understanding.py measures the result there.
+The threshold is chosen by 5-fold cross-validation on the training texts, patterns and model together: the
+lowest one whose false alarms stay within the target (0.03), so that recall is as high as that allows.
+Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.understanding import CORPUS, HELDOUT, LANGS, TARGETS, load  # noqa: E402
+
+MODEL = REPO / "flows" / "danger_model.json"
+NGRAMS = (2, 5)
+C = 4.0
+THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def labelled(data: dict, with_answers: bool) -> list[tuple[str, int]]:
+    danger = data["danger"]
+    groups = [danger] if isinstance(danger.get("en"), list) else list(danger.values())
+    texts = [(t, 1) for group in groups for lang in LANGS for t in group.get(lang, ())]
+    texts += [(t, 0) for lang in LANGS for t in data["benign"].get(lang, ())]
+    if with_answers:
+        for question, meanings in (data.get("answers") or {}).items():
+            for meaning, by_lang in meanings.items():
+                label = int(question == "safety_check" and meaning == "danger")
+                texts += [(t, label) for lang in LANGS for t in by_lang.get(lang, ())]
+    return texts
+
+
+def training_texts() -> list[tuple[str, int]]:
+    return labelled(load(CORPUS), True) + labelled(load(HELDOUT[0][0]), False)
+
+
+def fingerprint(texts: list[tuple[str, int]]) -> str:
+    """What the shipped model was trained on: a test fails when the texts change and the model is not retrained."""
+    return hashlib.sha256("\n".join(f"{label}\t{text}" for text, label in texts).encode()).hexdigest()
+
+
+def main() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.understanding import Understanding
+
+    patterns = Understanding.load(REPO / "flows" / "understanding.yaml")  # the patterns alone, no model
+    texts = training_texts()
+    read = [" ".join(patterns.words(t).surface) for t, _ in texts]
+    labels = np.array([label for _, label in texts])
+    # Where the patterns decide alone; the model is asked only about the rest.
+    by_rules = np.array([not patterns.asks_model(t) for t, _ in texts])
+
+    def fit(rows):
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, min_df=2, sublinear_tf=True)
+        matrix = vectorizer.fit_transform([read[i] for i in rows])
+        return vectorizer, LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(matrix, labels[rows])
+
+    held = np.zeros(len(texts))
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(read, labels):
+        vectorizer, model = fit(train)
+        held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
+    rule_danger = np.array([patterns.read(t).danger != () for t, _ in texts])
+    chosen = None
+    for threshold in THRESHOLDS:
+        danger = rule_danger | (~by_rules & (held >= threshold))
+        false_alarms = (danger & (labels == 0)).sum() / (labels == 0).sum()
+        recall = (danger & (labels == 1)).sum() / (labels == 1).sum()
+        print(f"threshold {threshold:.2f}: cross-validated recall {recall:.3f}, false alarms {false_alarms:.3f}")
+        if chosen is None and false_alarms <= TARGETS["false_alarms"]:
+            chosen = threshold
+    chosen = chosen or THRESHOLDS[-1]
+    vectorizer, model = fit(np.arange(len(texts)))
+    vocabulary = vectorizer.vocabulary_
+    idf = {gram: round(float(vectorizer.idf_[i]), 5) for gram, i in vocabulary.items()}
+    weight = {gram: round(float(model.coef_[0][i]), 5) for gram, i in vocabulary.items()
+              if abs(model.coef_[0][i]) >= 1e-4}
+    MODEL.write_text(json.dumps({
+        "about": "bot/danger_model.py reads this; `python bench/train_danger_model.py` writes it. Do not edit.",
+        "trained_on": fingerprint(texts), "ngram_range": list(NGRAMS), "threshold": chosen,
+        "intercept": round(float(model.intercept_[0]), 5), "idf": idf, "weight": weight,
+    }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"threshold {chosen}, {len(idf)} n-grams, {len(texts)} texts -> {MODEL.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""A small statistical backstop for danger the patterns do not name: character n-grams, logistic regression.
+
+Trained by `python bench/train_danger_model.py` from texts in the repo (tests/bot/corpus.yaml and
+bench/heldout.yaml) and shipped as flows/danger_model.json; this module only reads it, with no
+library beyond the standard one. It never overrules the patterns: it is asked only about a message in
+which they found no danger, no denial of danger and no reassurance, and it can only add danger.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_WORDS = 3  # shorter messages are answers ("no thx", "sip"), which the patterns read
+
+
+class DangerModelError(ValueError):
+    """flows/danger_model.json is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class DangerModel:
+    ngram_range: tuple[int, int]
+    threshold: float
+    intercept: float
+    idf: dict[str, float]
+    weight: dict[str, float]  # coefficient per n-gram (only those the model uses)
+    trained_on: str
+
+    @classmethod
+    def load(cls, path: Path) -> "DangerModel":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            low, high = data["ngram_range"]
+            model = cls((int(low), int(high)), float(data["threshold"]), float(data["intercept"]),
+                        {g: float(v) for g, v in data["idf"].items()},
+                        {g: float(v) for g, v in data["weight"].items()}, str(data["trained_on"]))
+        except FileNotFoundError:
+            raise DangerModelError(f"{path}: not found (make it with `python bench/train_danger_model.py`)") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DangerModelError(f"{path}: not a danger model ({type(exc).__name__}: {exc})") from None
+        if not 0 < model.threshold < 1 or not model.idf:
+            raise DangerModelError(f"{path}: threshold must be between 0 and 1, and idf not empty")
+        return model
+
+    def probability(self, text: str) -> float:
+        """P(danger) for a message already read into words (lower case, spelled out, space-separated)."""
+        counts: dict[str, int] = {}
+        for gram in char_wb_ngrams(text, *self.ngram_range):
+            if gram in self.idf:
+                counts[gram] = counts.get(gram, 0) + 1
+        if not counts:
+            return 0.0
+        values = {g: (1 + math.log(n)) * self.idf[g] for g, n in counts.items()}  # sublinear tf × idf
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        score = self.intercept + sum(v * self.weight.get(g, 0.0) for g, v in values.items()) / norm
+        return 1 / (1 + math.exp(-score))
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with a space (as scikit-learn's char_wb)."""
+    grams = []
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) < n:
+                break
+            grams += [padded[i:i + n] for i in range(len(padded) - n + 1)]
+    return grams
