@@ -1,0 +1,98 @@
+"""Compiled phrase patterns and how one is matched against a message's words (see flows/understanding.yaml)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
+SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
+NUMBER = re.compile(r"#(\d+)-(\d+)$")
+
+
+class Grammar(Protocol):
+    """What matching needs to know besides the pattern: negations and the words that start a clause."""
+
+    negators: list[tuple[str, ...]]
+    negator_index: dict[str, tuple[tuple[str, ...], ...]]
+    boundaries: frozenset[str]
+
+
+@dataclass
+class Words:
+    """A message as the matcher sees it: words, their stems per language, and where clauses break."""
+
+    surface: list[str] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)  # "=" + the word: how short-stemmed pattern words compare
+    stems: dict[str, list[str]] = field(default_factory=dict)
+    breaks: set[int] = field(default_factory=set)  # a clause ends before this index
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled phrase: elements are ('alt', {stem sequences}), ('gap',), ('not',) or ('num', lo, hi)."""
+
+    name: str  # the category or meaning it belongs to
+    lang: str
+    text: str
+    elements: tuple[tuple[Any, ...], ...]
+    line: int
+
+
+def key_for_word(stem: str, word: str) -> str:
+    """How a pattern word is compared: by its stem, or as written when the stem is short."""
+    return stem if len(stem) >= SHORT_STEM else "=" + word
+
+
+def negates_itself(pattern: Pattern) -> bool:
+    return any(element[0] == "not" for element in pattern.elements)
+
+
+def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) -> int | None:
+    """The end of a match of elements[k:] starting at word i, or None."""
+    if k == len(elements):
+        return i
+    element = elements[k]
+    kind = element[0]
+    if kind == "gap":
+        for skip in range(element[1] + 1):
+            last = i + skip - 1  # the last word skipped: the gap never crosses a clause or a negation
+            if skip and (last >= len(stems) or last in words.breaks or (words.surface[last],) in u.negators):
+                break
+            if skip and elements[k - 1][0] == "not" and words.surface[last] in u.boundaries:
+                break  # a negation says nothing past another subject: "no, i am ok" is not "not ok"
+            end = match(elements, k + 1, words, stems, i + skip, u)
+            if end is not None:
+                return end
+        return None
+    if kind == "opt":  # (a|b)?: with the words, or without them
+        with_words = match(elements[:k] + (("alt", element[1]),) + elements[k + 1:], k, words, stems, i, u)
+        return with_words if with_words is not None else match(elements, k + 1, words, stems, i, u)
+    if k and i in words.breaks:
+        return None
+    if kind == "num":
+        if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
+            return match(elements, k + 1, words, stems, i + 1, u)
+        return None
+    index = u.negator_index if kind == "not" else element[1]
+    stems_here, marked = stems, words.marked
+    if i >= len(stems):
+        return None
+    for option in index.get(stems[i], ()) + index.get(marked[i], ()):
+        n = len(option)
+        if i + n > len(stems):
+            continue
+        if all(want in (stems_here[j], marked[j]) for j, want in zip(range(i + 1, i + n), option[1:])) and not any(
+                j in words.breaks for j in range(i + 1, i + n)):
+            end = match(elements, k + 1, words, stems, i + n, u)
+            if end is not None:
+                return end
+    return None
+
+
+def index_options(options) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Options by their first word, longest first, so one lookup finds those that can start here."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for option in sorted(options, key=len, reverse=True):
+        index.setdefault(option[0], []).append(option)
+    return {first: tuple(found) for first, found in index.items()}

@@ -1,0 +1,205 @@
+"""Check flows/understanding.yaml and compile it into an Understanding; every mistake names its line."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from bot.intents import fold
+from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
+
+if TYPE_CHECKING:
+    from bot.understanding import Understanding
+
+LANGUAGES = ("en", "es")
+
+
+class UnderstandingError(ValueError):
+    """understanding.yaml is wrong; the message names the file and line."""
+
+
+class Compiler:
+    """Check understanding.yaml and compile it into the Understanding; every mistake names its line."""
+
+    def __init__(self, target: Understanding, path: Path):
+        self.u = target
+        self.path = path
+
+    def fail(self, node, problem: str):
+        line = node.start_mark.line + 1 if node is not None else None
+        raise UnderstandingError(f"{self.path}:{line}: {problem}" if line else f"{self.path}: {problem}")
+
+    def mapping(self, node, what: str) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping")
+        return {key.value: value for key, value in node.value}
+
+    def strings(self, node, what: str) -> list[tuple[str, Any]]:
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.fail(node, f"{what} must be a non-empty list of phrases")
+        out = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
+                self.fail(item, f"{what}: every entry must be a phrase")
+            out.append((str(item.value), item))
+        return out
+
+    def compile(self, root) -> None:
+        u = self.u
+        top = self.mapping(root, "the file")
+        for name in ("spellings", "common", "negators", "boundaries", "danger", "benign", "meanings"):
+            if name not in top:
+                self.fail(root, f"'{name}' is missing")
+        spellings = self.mapping(top["spellings"], "'spellings'")
+        for typed, node in spellings.items():
+            if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+                self.fail(node, f"spelling {typed!r} must stand for words")
+            u.spellings[fold(typed).replace("'", "")] = tuple(fold(str(node.value)).replace("'", "").split())
+        u.common = frozenset(fold(w) for w, _ in self.strings(top["common"], "'common'"))
+        u.boundaries = frozenset(fold(w) for w, _ in self.strings(top["boundaries"], "'boundaries'"))
+        negators = self.per_language(top["negators"], "'negators'")
+        u.negators = sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]}, key=len, reverse=True)
+        u.negator_index = index_options(tuple("=" + w for w in n) for n in u.negators)
+        danger = self.mapping(top["danger"], "'danger'")
+        u.categories = tuple(danger)
+        meanings = self.mapping(top["meanings"], "'meanings'")
+        raw_patterns: list[tuple[str, str, str, Any]] = []
+        for category, node in danger.items():
+            for lang, items in self.per_language(node, f"danger category {category!r}").items():
+                raw_patterns += [(category, lang, text, item) for text, item in items]
+        for lang, items in self.per_language(top["benign"], "'benign'").items():
+            raw_patterns += [("benign", lang, text, item) for text, item in items]
+        raw_patterns += self.context(top.get("context"))
+        for meaning, node in meanings.items():
+            if meaning in u.categories or meaning == "benign":
+                self.fail(node, f"meaning {meaning!r} has the name of a danger category")
+            spec = self.mapping(node, f"meaning {meaning!r}")
+            negated = spec.pop("negated", None)
+            target = str(negated.value) if negated is not None else None
+            if target is not None and target != "same" and target not in meanings and target not in u.categories:
+                self.fail(negated, f"meaning {meaning!r}: negated as unknown {target!r}")
+            u.meanings[meaning] = meaning if target == "same" else target
+            for lang in LANGUAGES:
+                if lang not in spec:
+                    self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
+                raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
+        # The vocabulary first (typos are corrected towards it), then the patterns themselves.
+        for name, lang, text, _ in raw_patterns:
+            if name in ("benign", *u._context):
+                continue  # typos are corrected towards what people mean, not towards idioms
+            for word in self.plain(text):
+                u._vocab.add(word)
+                u._stems[lang].add(u._stemmers[lang].stemWord(word))  # a known word in its own language
+        # The words of idioms are real words, never someone's typo ("contract" is not "contact").
+        u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in ("benign", *u._context)
+                                for w in self.plain(text)} - u._vocab)
+        for word in u._vocab:
+            if len(word) >= 4 and word not in u.common and not word.isdigit():
+                u._fuzzy.setdefault(word, set()).add(word)
+                for i in range(len(word)):
+                    u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
+        u._patterns = {lang: {} for lang in LANGUAGES}
+        for name, lang, text, node in raw_patterns:
+            pattern = Pattern(name, lang, text, self.elements(text, lang, node), node.start_mark.line + 1)
+            self.check_matches_itself(pattern, node)
+            for key in self.first_keys(pattern.elements):
+                u._patterns[lang].setdefault(key, []).append(pattern)
+
+    def context(self, node) -> list[tuple[str, str, str, Any]]:
+        """`context`: phrases that, anywhere in a message, say some categories are not meant (a joke, a class)."""
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, "'context' must be a list of {cancels: [categories], en: [...], es: [...]}")
+        raw = []
+        for n, item in enumerate(node.value):
+            spec = self.mapping(item, "a context")
+            cancels = spec.pop("cancels", None)
+            names = [str(c.value) for c in cancels.value] if isinstance(cancels, yaml.SequenceNode) else []
+            unknown = [c for c in names if c not in self.u.categories]
+            if not names or unknown:
+                self.fail(cancels or item, f"context: 'cancels' must list danger categories (unknown: {unknown})")
+            name = f"context {n + 1}"
+            self.u._context[name] = frozenset(names)
+            phrases = self.per_language(item, name)
+            raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        return raw
+
+    def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
+        spec = {k: v for k, v in self.mapping(node, what).items() if k != "cancels"}
+        unknown = set(spec) - set(LANGUAGES)
+        if unknown:
+            self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")
+        for lang in LANGUAGES:
+            if lang not in spec:
+                self.fail(node, f"{what} has no phrases in {lang!r}")
+        return {lang: self.strings(spec[lang], f"{what} ({lang})") for lang in LANGUAGES}
+
+    def plain(self, text: str) -> tuple[str, ...]:
+        words: list[str] = []
+        for word in re.findall(r"[^\W_]+", fold(text).replace("'", "")):
+            words += self.u.spellings.get(word, (word,))
+        return tuple(words)
+
+    def elements(self, text: str, lang: str, node) -> tuple[tuple[Any, ...], ...]:
+        stem = self.u._stemmers[lang].stemWord
+        out: list[tuple[Any, ...]] = []
+        for token in re.findall(r"\([^)]*\)\??|\S+", fold(text)):
+            optional = token.startswith("(") and token.endswith(")?")
+            token = token[:-1] if optional else token
+            number = NUMBER.match(token)
+            if token in GAPS:
+                out.append(("gap", GAPS[token]))
+            elif token == "not":
+                out.append(("not",))
+            elif number:
+                out.append(("num", int(number.group(1)), int(number.group(2))))
+            else:
+                options = token[1:-1].split("|") if token.startswith("(") else [token]
+                stems = set()
+                for option in options:
+                    if option.startswith("#") or option in GAPS or "(" in option:
+                        self.fail(node, f"pattern {text!r}: {option!r} must stand alone, not inside ( | )")
+                    words = self.plain(option)
+                    if not words:
+                        self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
+                    exact = option.startswith("=")  # "=llego": only as written, not "llegue"
+                    stems.add(tuple("=" + w if exact else key_for_word(stem(w), w) for w in words))
+                out.append(("opt" if optional else "alt", index_options(stems)))
+        if re.search(r"\([^)]*\(", fold(text)):
+            self.fail(node, f"pattern {text!r}: ( | ) cannot hold another ( | )")
+        if not out or out[0][0] in ("gap", "opt") or out[-1][0] in ("gap", "opt"):
+            self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*' or ( )?")
+        return tuple(out)
+
+    def first_keys(self, elements) -> set[str]:
+        first = elements[0]
+        if first[0] == "num":
+            return {"#"}
+        if first[0] == "not":
+            return {"=" + n[0] for n in self.u.negators}
+        return set(first[1])
+
+    def check_matches_itself(self, pattern: Pattern, node) -> None:
+        """A pattern must match its own words read as a message: otherwise it can never match."""
+        sample = " ".join(_sample(token) for token in re.findall(r"\([^)]*\)\??|\S+", pattern.text))
+        words = self.u.words(sample)
+        stems = words.stems[pattern.lang]
+        if not any(match(pattern.elements, 0, words, stems, i, self.u) is not None
+                   for i in range(len(stems))):
+            self.fail(node, f"pattern {pattern.text!r} can never match (read as a message it becomes "
+                            f"{' '.join(words.surface)!r})")
+
+
+def _sample(token: str) -> str:
+    token = token[:-1] if token.endswith(")?") else token
+    number = NUMBER.match(token)
+    if number:
+        return number.group(1)
+    if token in GAPS:
+        return ""
+    if token == "not":
+        return "not"
+    return token[1:-1].split("|")[0] if token.startswith("(") else token
