@@ -1,9 +1,10 @@
 """Train flows/danger_model.json, the statistical backstop of bot/danger_model.py: `python bench/train_danger_model.py`.
 
-Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and bench/heldout.yaml.
-bench/heldout_fresh.yaml is never trained on: bench/understanding.py measures the result there.
-The threshold is chosen by 5-fold cross-validation on the training texts, patterns and model together: the
-lowest one whose false alarms stay within the target (0.03), so that recall is as high as that allows.
+Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and the held-out sets
+that were read while writing the patterns (bench/heldout.yaml, bench/heldout_fresh.yaml). The last set,
+bench/heldout_final.yaml, is never trained on: bench/understanding.py measures the result there.
+The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
+reading these texts): the lowest whose false alarms stay within the target (0.03).
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.understanding import CORPUS, HELDOUT, LANGS, TARGETS, load  # noqa: E402
+from bot.danger_model import MIN_WORDS  # noqa: E402
 
 MODEL = REPO / "flows" / "danger_model.json"
 NGRAMS = (2, 5)
@@ -39,7 +41,8 @@ def labelled(data: dict, with_answers: bool) -> list[tuple[str, int]]:
 
 
 def training_texts() -> list[tuple[str, int]]:
-    return labelled(load(CORPUS), True) + labelled(load(HELDOUT[0][0]), False)
+    """The corpus and the held-out sets that have been read; never the last one, which measures."""
+    return labelled(load(CORPUS), True) + [text for path, _ in HELDOUT[:-1] for text in labelled(load(path), False)]
 
 
 def fingerprint(texts: list[tuple[str, int]]) -> str:
@@ -59,8 +62,6 @@ def main() -> None:
     texts = training_texts()
     read = [" ".join(patterns.words(t).surface) for t, _ in texts]
     labels = np.array([label for _, label in texts])
-    # Where the patterns decide alone; the model is asked only about the rest.
-    by_rules = np.array([not patterns.asks_model(t) for t, _ in texts])
 
     def fit(rows):
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, min_df=2, sublinear_tf=True)
@@ -71,13 +72,17 @@ def main() -> None:
     for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(read, labels):
         vectorizer, model = fit(train)
         held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
-    rule_danger = np.array([patterns.read(t).danger != () for t, _ in texts])
+    # The patterns were written while reading these texts, so patterns and model together look better here
+    # than on new texts. The threshold is chosen on the model alone: the lowest whose cross-validated false
+    # alarms stay within the target, on the messages it would be asked about (three words or more).
+    asked = np.array([len(r.split()) >= MIN_WORDS for r in read])
     chosen = None
     for threshold in THRESHOLDS:
-        danger = rule_danger | (~by_rules & (held >= threshold))
-        false_alarms = (danger & (labels == 0)).sum() / (labels == 0).sum()
-        recall = (danger & (labels == 1)).sum() / (labels == 1).sum()
-        print(f"threshold {threshold:.2f}: cross-validated recall {recall:.3f}, false alarms {false_alarms:.3f}")
+        danger = held >= threshold
+        false_alarms = (danger & asked & (labels == 0)).sum() / (asked & (labels == 0)).sum()
+        recall = (danger & asked & (labels == 1)).sum() / (asked & (labels == 1)).sum()
+        print(f"threshold {threshold:.2f}: model alone, cross-validated recall {recall:.3f}, "
+              f"false alarms {false_alarms:.3f}")
         if chosen is None and false_alarms <= TARGETS["false_alarms"]:
             chosen = threshold
     chosen = chosen or THRESHOLDS[-1]
