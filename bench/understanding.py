@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as `python bench/understanding.py`
     sys.path.insert(0, str(REPO))
 
+from bench import engine_step  # noqa: E402
 from bot.conversation import Conversation, Inbound, Priority  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from config.content import load_content  # noqa: E402
@@ -138,8 +139,9 @@ def score(engine: Engine, corpus: dict) -> Report:
     return Report(dict(recall), dict(false_alarms), dict(answers))
 
 
-def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[float, float]:
-    """µs to read one message, and µs for a whole engine step (understanding included), caches warm."""
+def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[float, float, float]:
+    """µs to read one message, and µs for a whole engine step (understanding included), caches warm; and
+    a step with the CPU caches flushed before it, as inside a real request (bench/engine_step.py)."""
     conv = Conversation(key="k", address="+15555550100", state="safety_check", created_at=1.0)
     gc.collect()
     started = time.perf_counter()
@@ -152,7 +154,8 @@ def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[f
         for i, text in enumerate(texts):
             engine.step(conv, Inbound(f"SM{i}", conv.address, text), 2.0)
     step_us = (time.perf_counter() - started) / (rounds * len(texts)) * 1e6
-    return read_us, step_us
+    cold_us = engine_step._cold(engine, [(conv, Inbound(f"SM{i}", conv.address, t), 2.0) for i, t in enumerate(texts)])
+    return read_us, step_us, cold_us
 
 
 def _line(label: str, s: Score, target: float | None = None, lower_is_better: bool = False) -> str:
@@ -204,9 +207,10 @@ def main() -> None:
         print_report(f"held out ({path.relative_to(REPO)}: {how})", score(engine, load(path)), show_misses)
     texts = [t for by_lang in corpus["danger"].values() for lang in LANGS for t in by_lang.get(lang, ())]
     texts += [t for lang in LANGS for t in corpus["benign"].get(lang, ())]
-    read_us, step_us = us_per_message(engine, texts)
-    print(f"µs per message: understanding {read_us:.1f} µs, whole engine step {step_us:.1f} µs "
-          f"(target <= 300 µs)  {'ok' if step_us <= 300 else 'MISS'}  over {len(texts)} texts")
+    read_us, step_us, cold_us = us_per_message(engine, texts)
+    print(f"µs per message, over {len(texts)} corpus texts: understanding {read_us:.1f} µs; whole engine step "
+          f"{step_us:.1f} µs, {cold_us:.1f} µs with the CPU caches flushed (target <= 300 µs)  "
+          f"{'ok' if max(step_us, cold_us) <= 300 else 'MISS'}")
 
 
 if __name__ == "__main__":

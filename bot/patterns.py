@@ -37,6 +37,9 @@ class Pattern:
     text: str
     elements: tuple[tuple[Any, ...], ...]
     line: int
+    # For each element that must match, the words one of which the message must hold: a cheap test
+    # that rules a pattern out before it is matched word by word.
+    required: tuple[frozenset[str], ...] = ()
 
 
 def key_for_word(stem: str, word: str) -> str:

@@ -68,7 +68,8 @@ class Understanding:
         self._fuzzy: dict[str, set[str]] = {}
         self._vocab: set[str] = set()
         self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
+        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         Compiler(self, path).compile(data)
 
@@ -91,8 +92,13 @@ class Understanding:
             for word in self._spelled(piece):
                 words.surface.append(word)
                 words.marked.append("=" + word)
-                for lang in LANGUAGES:
-                    words.stems[lang].append(self._stemmers[lang].stemWord(word))
+                stems = self._stem_cache.get(word)
+                if stems is None:
+                    stems = tuple(self._stemmers[lang].stemWord(word) for lang in LANGUAGES)
+                    if len(self._stem_cache) < 50_000:
+                        self._stem_cache[word] = stems
+                for lang, stem in zip(LANGUAGES, stems):
+                    words.stems[lang].append(stem)
         return words
 
     def read(self, text: str) -> Reading:
@@ -158,7 +164,14 @@ class Understanding:
         return self.meanings.get(name) if self._negated(words, start, 1) else None
 
     def _negator_at(self, words: Words, i: int) -> bool:
-        return any(tuple(words.surface[i:i + len(n)]) == n for n in self.negators)
+        return self._negation_end(words, i) is not None
+
+    def _negation_end(self, words: Words, i: int) -> int | None:
+        """Where the negation that starts at word i ends ("no one" is two words), or None."""
+        for option in self.negator_index.get(words.marked[i], ()):
+            if tuple(words.marked[i:i + len(option)]) == option:
+                return i + len(option)
+        return None
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
@@ -196,12 +209,15 @@ class Understanding:
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
         index = self._patterns[lang]
+        present = {*stems, *words.marked, *("#" for w in words.surface if w.isdigit())}
         for start, stem in enumerate(stems):
             keys = [stem, words.marked[start]]
             if words.surface[start].isdigit():
                 keys.append("#")
             for key in keys:
                 for pattern in index.get(key, ()):
+                    if any(need.isdisjoint(present) for need in pattern.required):
+                        continue  # a word it needs is nowhere in the message
                     end = match(pattern.elements, 0, words, stems, start, self)
                     if end is not None:
                         yield start, end, pattern
@@ -216,6 +232,7 @@ class Understanding:
         for i in range(start - 1, max(0, start - reach) - 1, -1):
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
                 return None  # another clause, or another subject ("no he hits me")
-            if any(tuple(words.surface[i:i + len(n)]) == n and i + len(n) <= start for n in self.negators):
+            end = self._negation_end(words, i)
+            if end is not None and end <= start:
                 return i
         return None

@@ -102,7 +102,8 @@ class Compiler:
                     u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
         u._patterns = {lang: {} for lang in LANGUAGES}
         for name, lang, text, node in raw_patterns:
-            pattern = Pattern(name, lang, text, self.elements(text, lang, node), node.start_mark.line + 1)
+            elements = self.elements(text, lang, node)
+            pattern = Pattern(name, lang, text, elements, node.start_mark.line + 1, self.required(elements))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)
@@ -173,6 +174,17 @@ class Compiler:
         if not out or out[0][0] in ("gap", "opt") or out[-1][0] in ("gap", "opt"):
             self.fail(node, f"pattern {text!r}: a pattern must start and end with a word, not '*' or ( )?")
         return tuple(out)
+
+    def required(self, elements) -> tuple[frozenset[str], ...]:
+        needed = []
+        for element in elements[1:]:
+            if element[0] == "alt":
+                needed.append(frozenset(element[1]))
+            elif element[0] == "not":
+                needed.append(frozenset(self.u.negator_index))
+            elif element[0] == "num":
+                needed.append(frozenset({"#"}))
+        return tuple(needed)
 
     def first_keys(self, elements) -> set[str]:
         first = elements[0]
