@@ -1,8 +1,8 @@
 """Train flows/danger_model.json, the statistical backstop of bot/danger_model.py: `python bench/train_danger_model.py`.
 
 Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and the held-out sets
-that were read while writing the patterns (bench/heldout.yaml, bench/heldout_fresh.yaml). The last set,
-bench/heldout_final.yaml, is never trained on: bench/understanding.py measures the result there.
+that were read while writing the patterns (all but the last in bench/understanding.py's HELDOUT). The last
+set is never trained on: bench/understanding.py measures the result there.
 The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
 reading these texts): the lowest whose false alarms stay within the target (0.03).
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.

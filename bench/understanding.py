@@ -2,9 +2,9 @@
 
 Prints, per language and per danger category, recall and false alarms on the corpus in
 tests/bot/corpus.yaml; free-text answers understood at every question the bot asks; µs per message.
-The same figures on three sets of texts written apart from the rules show how far they carry beyond the
-corpus: bench/heldout.yaml and bench/heldout_fresh.yaml were read to improve the rules after their first
-run; bench/heldout_final.yaml was never read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
+The same figures on sets of texts written apart from the rules show how far they carry beyond the corpus:
+bench/heldout.yaml, heldout_fresh.yaml and heldout_final.yaml were read to improve the rules after their
+first run; bench/heldout_last.yaml was never read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ from bot.engine import Engine  # noqa: E402
 from config.content import load_content  # noqa: E402
 
 CORPUS = REPO / "tests" / "bot" / "corpus.yaml"
-# Each set was written by someone who never saw the rules. The first two were read to improve the rules
-# after their first run (so their figures flatter them); the last was never read while writing them.
+# Each set was written by someone who never saw the rules. All but the last were read to improve the
+# rules after their first run (so their figures flatter them); the last was never read while writing them.
 HELDOUT = (
     (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run"),
     (REPO / "bench" / "heldout_fresh.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_final.yaml", "written apart; never read while writing the rules"),
+    (REPO / "bench" / "heldout_final.yaml", "written apart; read to improve the rules after its first run"),
+    (REPO / "bench" / "heldout_last.yaml", "written apart; never read while writing the rules"),
 )
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}

@@ -82,7 +82,8 @@ class Engine:
 
     def __init__(self, content, flows_dir: Path = FLOWS_DIR):
         self.understanding = Understanding.load(flows_dir / "understanding.yaml", flows_dir / "danger_model.json")
-        self.flow: Flow = load_flow(flows_dir / "survivor.yaml", frozenset(self.understanding.meanings))
+        self.flow: Flow = load_flow(flows_dir / "survivor.yaml", frozenset(self.understanding.meanings),
+                                    frozenset(self.understanding.categories))
         self.keywords = Keywords.load(flows_dir / "keywords.yaml", content.org.quiet_words.values())
         self.content = content
         self.messages = _render_all(self.flow.messages, content)
@@ -134,7 +135,7 @@ class Engine:
             return "danger", reading
         for name in ("quiet", "ask_person"):
             if name in meanings:
-                return name, reading
+                return (answer if answer and name in self.flow.expects.get(state, ()) else name), reading
         if digit:
             # After hours a lone 2 is "in danger" in every question, as in the first one.
             alone = whole is not None and whole.startswith("choice_")

@@ -108,7 +108,7 @@ def _bind(after, step: Step):
     return run
 
 
-def load_flow(path: Path, meanings: frozenset[str] | None = None) -> Flow:
+def load_flow(path: Path, meanings: frozenset[str] | None = None, categories: frozenset[str] | None = None) -> Flow:
     """Read and check a flow file; any mistake raises FlowError naming the line.
 
     `meanings` are those bot/understanding.py reads; a state's `answers` may name only these.
@@ -142,6 +142,11 @@ def load_flow(path: Path, meanings: frozenset[str] | None = None) -> Flow:
                           if isinstance(spec, dict) and "danger_digit" in spec}
     flow.expects = {name: frozenset(spec["expects"]) for name, spec in data["states"].items()
                     if isinstance(spec, dict) and isinstance(spec.get("expects"), list)}
+    known = (meanings or frozenset()) | (categories or frozenset())
+    for name, expected in flow.expects.items():
+        unknown = sorted(expected - known) if meanings is not None else []
+        if unknown:
+            raise FlowError(here(data["states"][name], f"state {name!r}: expects unknown {unknown[0]!r}"))
     return flow
 
 

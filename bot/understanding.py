@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.intents import fold
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import LANGUAGES, Compiler, UnderstandingError
+from bot.understanding_file import LANGUAGES, UNLESS, Compiler, UnderstandingError
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -29,7 +29,9 @@ SHORT_ANSWERS = frozenset({"yes", "no"})
 POSSIBLE_DANGER = "possible_danger"  # the statistical backstop's category: no pattern named it
 _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
-_WORD = re.compile(r"[^\W\d_]+|\d+|[.!?;,:\n]+")  # "8am" is two words: 8, am
+# Words, numbers ("8am" is two words: 8, am), emoji (each a word of its own), and what ends a clause.
+_WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
+_CLAUSE_ENDS = frozenset(".!?;,:\n")
 _RUN = re.compile(r"(\w)\1{2,}")
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Understanding:
         self.categories: tuple[str, ...] = ()
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
+        self.conditionals: frozenset[str] = frozenset()
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
@@ -86,7 +89,7 @@ class Understanding:
     def words(self, text: str) -> Words:
         words = Words(stems={lang: [] for lang in LANGUAGES})
         for piece in _WORD.findall(fold(text).replace("'", "")):
-            if not piece[0].isalnum():
+            if piece[0] in _CLAUSE_ENDS:
                 words.breaks.add(len(words.surface))
                 continue
             for word in self._spelled(piece):
@@ -123,7 +126,10 @@ class Understanding:
                 found.setdefault(pattern.name, []).append((start, end, pattern))
         benign = [(s, e) for s, e, _ in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
-        cancelled = {c for name in self._context if found.pop(name, None) for c in self._context[name]}
+        cancelled = {c for name in self._context if found.pop(name, None) and not found.pop(name + UNLESS, None)
+                     for c in self._context[name]}
+        for name in self._context:
+            found.pop(name + UNLESS, None)
         danger: dict[str, Signal] = {}
         answers: list[tuple[int, int, str]] = []
         for name, spans in found.items():
@@ -234,5 +240,7 @@ class Understanding:
                 return None  # another clause, or another subject ("no he hits me")
             end = self._negation_end(words, i)
             if end is not None and end <= start:
-                return i
+                # "si no pago, me matan": after "if", a negation is about the next word only.
+                conditional = i > 0 and words.surface[i - 1] in self.conditionals and i not in words.breaks
+                return None if conditional and end < start - 1 else i
         return None

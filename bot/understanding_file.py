@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.understanding import Understanding
 
 LANGUAGES = ("en", "es")
+UNLESS = " unless"  # the patterns that switch a context off are named after it with this
 
 
 class UnderstandingError(ValueError):
@@ -59,6 +60,8 @@ class Compiler:
             u.spellings[fold(typed).replace("'", "")] = tuple(fold(str(node.value)).replace("'", "").split())
         u.common = frozenset(fold(w) for w, _ in self.strings(top["common"], "'common'"))
         u.boundaries = frozenset(fold(w) for w, _ in self.strings(top["boundaries"], "'boundaries'"))
+        if "conditionals" in top:
+            u.conditionals = frozenset(fold(w) for w, _ in self.strings(top["conditionals"], "'conditionals'"))
         negators = self.per_language(top["negators"], "'negators'")
         u.negators = sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]}, key=len, reverse=True)
         u.negator_index = index_options(tuple("=" + w for w in n) for n in u.negators)
@@ -102,7 +105,8 @@ class Compiler:
                     u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
         u._patterns = {lang: {} for lang in LANGUAGES}
         for name, lang, text, node in raw_patterns:
-            elements = self.elements(text, lang, node)
+            # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
+            elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
             pattern = Pattern(name, lang, text, elements, node.start_mark.line + 1, self.required(elements))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
@@ -124,12 +128,16 @@ class Compiler:
                 self.fail(cancels or item, f"context: 'cancels' must list danger categories (unknown: {unknown})")
             name = f"context {n + 1}"
             self.u._context[name] = frozenset(names)
+            unless = spec.pop("unless", None)  # "lol not joking": the joke is off
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+            if unless is not None:
+                raw += [(name + UNLESS, lang, text, entry) for text, entry in self.strings(unless, f"{name} unless")
+                        for lang in LANGUAGES]
         return raw
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
-        spec = {k: v for k, v in self.mapping(node, what).items() if k != "cancels"}
+        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")
@@ -144,7 +152,7 @@ class Compiler:
             words += self.u.spellings.get(word, (word,))
         return tuple(words)
 
-    def elements(self, text: str, lang: str, node) -> tuple[tuple[Any, ...], ...]:
+    def elements(self, text: str, lang: str, node, exact: bool = False) -> tuple[tuple[Any, ...], ...]:
         stem = self.u._stemmers[lang].stemWord
         out: list[tuple[Any, ...]] = []
         for token in re.findall(r"\([^)]*\)\??|\S+", fold(text)):
@@ -166,8 +174,8 @@ class Compiler:
                     words = self.plain(option)
                     if not words:
                         self.fail(node, f"pattern {text!r}: {token!r} holds no word, so it can never match")
-                    exact = option.startswith("=")  # "=llego": only as written, not "llegue"
-                    stems.add(tuple("=" + w if exact else key_for_word(stem(w), w) for w in words))
+                    as_written = exact or option.startswith("=")  # "=llego": only as written, not "llegue"
+                    stems.add(tuple("=" + w if as_written else key_for_word(stem(w), w) for w in words))
                 out.append(("opt" if optional else "alt", index_options(stems)))
         if re.search(r"\([^)]*\(", fold(text)):
             self.fail(node, f"pattern {text!r}: ( | ) cannot hold another ( | )")

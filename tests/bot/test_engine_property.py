@@ -67,6 +67,10 @@ def check_turn(before: Conversation, outcome: Outcome) -> None:
         assert (outcome.replies, after.state, after.contact_ok) == ([], "opted_out", False)
     if outcome.intent == "quiet":
         assert not after.contact_ok and after.state == "quiet"
+    if outcome.intent == "danger_quiet":  # the one exception to rule 1: someone may be reading over their shoulder
+        assert outcome.replies in ([], [ENGINE.say("danger_quiet", after.lang)]) and not after.contact_ok
+        assert after.priority == Priority.URGENT and after.state == "quiet"
+        return
     if before.state == ENGINE.flow.initial and not before.created_at and outcome.intent not in ("stop", "quiet", "delete"):
         assert all(number in said for number in SAFETY_NUMBERS), "the first reply names 911 and the hotline"
     if before.priority and after.priority:

@@ -244,8 +244,9 @@ def test_the_model_only_adds_danger_where_the_patterns_found_none():
         assert not understanding.asks_model(body)
         assert understanding.read(body).categories == ()
     # No pattern names these: the model is asked, and reads one as possible danger, the other not.
-    assert understanding.asks_model("ya llego ayudaaa") and understanding.asks_model("my visa expires next month")
-    assert understanding.read("ya llego ayudaaa").categories == ("possible_danger",)
+    indirect = "he said if i call anyone he will know"
+    assert understanding.asks_model(indirect) and understanding.asks_model("my visa expires next month")
+    assert understanding.read(indirect).categories == ("possible_danger",)
     assert understanding.read("my visa expires next month what are my options").categories == ()
 
 
