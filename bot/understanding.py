@@ -66,6 +66,7 @@ class Understanding:
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
         self.conditionals: frozenset[str] = frozenset()
+        self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
@@ -126,6 +127,7 @@ class Understanding:
                 found.setdefault(pattern.name, []).append((start, end, pattern))
         benign = [(s, e) for s, e, _ in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
+        contexts = [name for name in self._context if name in found]
         cancelled = {c for name in self._context if found.pop(name, None) and not found.pop(name + UNLESS, None)
                      for c in self._context[name]}
         for name in self._context:
@@ -149,8 +151,8 @@ class Understanding:
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
-        decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED)
-                   or len(words.surface) < MIN_WORDS)
+        decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
+                   or bool(contexts) or len(words.surface) < MIN_WORDS)
         return words, Reading(tuple(danger.values()), frozenset(meanings)), decided
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
@@ -184,11 +186,13 @@ class Understanding:
         cached = self._cache.get(piece)
         if cached is not None:
             return cached
-        word = piece
-        if _RUN.search(word):
+        word, stretched = piece, bool(_RUN.search(piece))
+        if stretched:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self._vocab and once not in self._vocab else once
         spelled = self.spellings.get(word) or (self._corrected(word),)
+        if stretched and spelled[-1] in self.pleas:
+            spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
         if len(self._cache) < 50_000:
             self._cache[piece] = spelled
         return spelled
