@@ -17,7 +17,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/flask --app app run
+	$(BIN)/python -m embedded.line
 
 simulate: $(VENV)/.installed
 	$(BIN)/flask --app app simulate

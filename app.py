@@ -100,9 +100,9 @@ def build_lantern(settings: Settings) -> Lantern:
     outbox = Outbox(redis, cipher, int(org.retention.total_seconds()))
     engine = Engine(settings.content)
     texts = AdvocateTexts(FLOWS_DIR / "advocate.yaml")
-    # Embedded default: jobs run inline, in this process, as they are enqueued.
-    queue = Queue(QUEUE_NAME, connection=redis, is_async=not settings.embedded, serializer=JSONSerializer)
-    urgent_queue = Queue(URGENT_QUEUE_NAME, connection=redis, is_async=not settings.embedded,
+    # A private embedded store: jobs run inline, in this process, as they are enqueued.
+    queue = Queue(QUEUE_NAME, connection=redis, is_async=not settings.inline_jobs, serializer=JSONSerializer)
+    urgent_queue = Queue(URGENT_QUEUE_NAME, connection=redis, is_async=not settings.inline_jobs,
                          serializer=JSONSerializer)
     stats = RequestStats(redis)
     shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
@@ -125,7 +125,7 @@ def build_lantern(settings: Settings) -> Lantern:
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)
-    if not settings.embedded:  # the embedded default has no scheduler to run it
+    if not settings.inline_jobs:  # a private embedded store has no scheduler to run it
         schedule_shift_watch(lantern)
     return lantern
 
@@ -134,7 +134,8 @@ def make_sender(settings: Settings) -> TwilioSender | EchoSender:
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_number:
         return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_number,
                             settings.twilio_api_base, settings.public_base_url + "/webhooks/status")
-    log.warning("No Twilio account configured: messages are shown here instead of sent.")
+    if not settings.embedded:  # the embedded line says so in its banner
+        log.warning("No Twilio account configured: messages are shown here instead of sent.")
     return EchoSender()
 
 

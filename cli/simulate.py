@@ -2,44 +2,61 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.conversation import Inbound
+from config.embedded_line import DEFAULT_LINE_FILE
+from config.logs import logs_sent_to
+from embedded.demo_org import seed_roster
 from webhooks.parsing import clean_body
 
 TEST_NUMBER = "+15555550100"
-# Invented advocates for the embedded default, whose roster starts empty and is kept nowhere.
-DEMO_ROSTER = (("Alexis Demo", "+12135550100", True, False), ("Riley Demo", "+12135550199", False, True))
+LOG_FILE = DEFAULT_LINE_FILE.parent / "simulate.log"
 
 
 @click.command("simulate")
 @click.option("--from", "address", default=TEST_NUMBER, show_default=True,
               help="The texter's address (a +1 555 01xx number, or whatsapp:+1…).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=LOG_FILE,
+              help="Where this session's logs go, so that none lands in the conversation.")
 @with_appcontext
-def simulate(address: str) -> None:
+def simulate(address: str, log_file: Path) -> None:
     """Text the bot from the terminal; an empty line or Ctrl-D ends. Type [media] to send a picture."""
     lantern = current_app.extensions["lantern"]
-    click.echo(f"Texting the line as {address} ({lantern.store_kind} store). Empty line to end.")
-    if lantern.store_kind == "embedded" and not lantern.roster.all():
-        for name, phone, available, on_call in DEMO_ROSTER:
-            lantern.roster.add(name, phone, available=available, on_call=on_call)
+    click.echo(f"Texting the line as {address} ({_which_line(lantern.settings)}). Empty line to end.")
+    click.echo(f"Logs go to {log_file}.")
+    if lantern.settings.inline_jobs and not lantern.roster.all():
+        seed_roster(lantern.roster)
         click.echo("Demo roster (invented): Alexis Demo on shift, Riley Demo on call. Pages show below.")
+    # A log line between "you>" and "bot>" reads as part of the conversation.
+    with logs_sent_to(log_file):
+        _chat(lantern, address)
+    _show_queue(lantern)
+
+
+def _chat(lantern, address: str) -> None:
     while True:
         try:
             line = input("you> ")
         except EOFError:
-            break
+            return
         if not line.strip():
-            break
+            return
         media = "[media]" in line
         body = clean_body(line.replace("[media]", ""))
         replies = lantern.service.handle(Inbound("SM" + uuid.uuid4().hex, address, body, int(media)))
         for reply in replies or ["(no reply)"]:
             click.echo(click.style("bot> ", fg="green") + reply)
-    _show_queue(lantern)
+
+
+def _which_line(settings) -> str:
+    if settings.shared_line:
+        return "the line `make run` is running: its pages show in its terminal"
+    return f"{'an embedded store of its own' if settings.inline_jobs else 'REDIS_URL'}"
 
 
 def _show_queue(lantern) -> None:

@@ -5,9 +5,12 @@ tracebacks are logged as frames and the exception's type only.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import traceback
+from pathlib import Path
+from collections.abc import Iterator
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
@@ -18,6 +21,26 @@ class FramesOnlyFormatter(logging.Formatter):
         frames = traceback.extract_tb(tb)
         lines = [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
         return "Traceback (message withheld):\n" + "\n".join(lines) + f"\n{exc_type.__name__}"
+
+
+@contextlib.contextmanager
+def logs_sent_to(path: Path) -> Iterator[None]:
+    """While inside, this process's logs go to `path` instead of the terminal (same format, same care)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    terminal = [h for h in root.handlers if getattr(h, "_lantern", False)]
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(FramesOnlyFormatter(FORMAT))
+    for handler in terminal:
+        root.removeHandler(handler)
+    root.addHandler(file_handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(file_handler)
+        file_handler.close()
+        for handler in terminal:
+            root.addHandler(handler)
 
 
 def configure_logging(level: int = logging.INFO) -> None:

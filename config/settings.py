@@ -11,6 +11,7 @@ from typing import Mapping
 from dotenv import load_dotenv
 
 from config.content import Content, load_content
+from config.embedded_line import DEFAULT_LINE_FILE, DEFAULT_VARIABLES, STORE_VARIABLES, read_line
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent
 TWILIO_DEFAULT_API_BASE = "https://api.twilio.com"
@@ -49,8 +50,10 @@ class Settings:
     config_dir: Path
     timezone: str
     content: Content = field(repr=False)
-    # True when keys were made up for this process: the embedded store keeps nothing anyway.
+    # True when keys were made up for this process (or this `make run`): the embedded store keeps nothing.
     ephemeral_keys: bool = False
+    # True inside `make run`'s shared embedded line (web, worker and the CLI beside them).
+    shared_line: bool = False
 
     @property
     def production(self) -> bool:
@@ -58,17 +61,28 @@ class Settings:
 
     @property
     def embedded(self) -> bool:
+        """The store keeps nothing: a private in-process one, or `make run`'s shared line."""
+        return not self.redis_url or self.shared_line
+
+    @property
+    def inline_jobs(self) -> bool:
+        """No store another process can reach, so no worker: jobs run in this process as they are queued."""
         return not self.redis_url
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Build Settings from `environ` (default: os.environ after loading .env)."""
+    default_line_file = None
     if environ is None:
         if dotenv:
             load_dotenv(override=False)
-        environ = os.environ
+        environ, default_line_file = os.environ, DEFAULT_LINE_FILE
     env = {k: v.strip() for k, v in environ.items() if isinstance(v, str) and v.strip()}
     mode = env.get("LANTERN_ENV", "development")
+    line_file = env.get("LANTERN_LINE_FILE") or default_line_file
+    shared_line = False
+    if mode != "production" and "REDIS_URL" not in env and line_file:
+        env, shared_line = _join_running_line(env, Path(line_file))
     if mode == "production":
         missing = [name for name in PRODUCTION_REQUIRED if name not in env]
         if missing:
@@ -80,7 +94,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
                 "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
                 + " (`flask --app app keys` prints fresh ones)"
             )
-    ephemeral = not all(name in env for name in KEYS_FOR_REAL_STORE)
+    ephemeral = shared_line or not all(name in env for name in KEYS_FOR_REAL_STORE)
     data_keys = _data_keys(env.get("LANTERN_DATA_KEYS") or new_data_key())
     config_dir = Path(env.get("LANTERN_CONFIG_DIR", DEFAULT_CONFIG_DIR))
     content = load_content(config_dir, env.get("LANTERN_TIMEZONE"))
@@ -99,7 +113,18 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         timezone=str(content.hours.zone),
         content=content,
         ephemeral_keys=ephemeral,
+        shared_line=shared_line,
     )
+
+
+def _join_running_line(env: dict[str, str], line_file: Path) -> tuple[dict[str, str], bool]:
+    """Use `make run`'s store and keys when it is running; else stay on a private embedded store."""
+    line = read_line(line_file)
+    if line is None:
+        return env, False
+    defaults = {name: line[name] for name in DEFAULT_VARIABLES if name in line}
+    store = {name: line[name] for name in STORE_VARIABLES}
+    return {**defaults, **env, **store}, True
 
 
 def new_data_key() -> str:
