@@ -113,8 +113,7 @@ def load_hours(path: Path, timezone: str | None = None) -> Hours:
         zone=zone,
         staffed={day: tuple(_span(s, where, ("staffed", day)) for s in (staffed.get(day) or [])) for day in DAYS},
         holidays=_holidays(data.get("holidays") or [], where),
-        windows={name: _span((data.get("contact_windows") or {}).get(name), where, ("contact_windows", name))
-                 for name in WINDOWS},
+        windows=_windows(data.get("contact_windows"), where),
         notice=_notice(data.get("after_hours_notice"), where),
     )
 
@@ -126,8 +125,17 @@ def _zone(name: Any, where) -> ZoneInfo:
         raise HoursError(where("timezone", f"{name!r} is not a known time zone")) from None
 
 
+def _windows(raw: Any, where) -> dict[str, Span]:
+    """The times a survivor may pick to be texted: every one must be there, or a choice would lead nowhere."""
+    if not isinstance(raw, dict):
+        raise HoursError(where("contact_windows", f"must map {', '.join(WINDOWS)} to spans like \"09:00-12:00\""))
+    return {name: _span(raw.get(name), where, ("contact_windows", name)) for name in WINDOWS}
+
+
 def _span(raw: Any, where, key: tuple) -> Span:
-    match = _SPAN.match(str(raw or "").replace(" ", ""))
+    if raw is None:
+        raise HoursError(where(key, "missing: give a span like \"09:00-12:00\""))
+    match = _SPAN.match(str(raw).replace(" ", ""))
     if not match:
         raise HoursError(where(key, f"{raw!r} is not a span like \"09:00-17:00\""))
     start, end = time(int(match[1]), int(match[2])), (int(match[3]), int(match[4]))
@@ -175,5 +183,8 @@ class _Where:
         self.path, self.lines = path, lines
 
     def __call__(self, key, problem: str) -> str:
-        line = self.lines.get(key if isinstance(key, tuple) else (key,))
-        return f"{self.path}:{line}: {problem}" if line else f"{self.path}: {problem}"
+        """`file:line: key: problem`; a missing key is placed at the line of the nearest key around it."""
+        key = key if isinstance(key, tuple) else (key,)
+        around = next((self.lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in self.lines), None)
+        named = ".".join(str(part) for part in key)
+        return f"{self.path}:{around}: {named}: {problem}" if around else f"{self.path}: {named}: {problem}"

@@ -105,3 +105,16 @@ def test_flask_hours_says_staffed_or_not_and_the_next_change(tmp_path):
     with time_machine.travel(local("America/Los_Angeles", 2026, 11, 30, 10, 0), tick=False):
         out = runner.invoke(args=["hours"]).output
     assert "Staffed now" in out and "Shift ends Mon 2026-11-30 17:00 PST" in out
+
+
+@pytest.mark.parametrize("change, expected", [
+    (('  evening: "17:00-21:00"\n', ''), r'hours\.yaml:\d+: contact_windows\.evening: missing: give a span like'),
+    (('  evening: "17:00-21:00"', '  evening: "5pm-9pm"'), r'hours\.yaml:\d+: contact_windows\.evening: .*not a span'),
+    (('contact_windows:\n  morning: "09:00-12:00"\n  afternoon: "12:00-17:00"\n  evening: "17:00-21:00"\n', ''),
+     r'hours\.yaml: contact_windows: must map morning, afternoon, evening to spans'),
+])
+def test_contact_window_mistakes_name_the_key(tmp_path, change, expected):
+    path = hours_file(tmp_path, '  mon: ["09:00-17:00"]')
+    path.write_text(path.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    with pytest.raises(HoursError, match=expected):
+        load_hours(path)
