@@ -88,7 +88,7 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         raise ContentError(f"{path}: 'escalation_minutes' must map urgent and other to minutes")
     return Org(
         name=need("org_name", str).strip(),
-        discreet=bool(data.get("discreet_mode", False)),
+        discreet=bool(data.get("discreet_mode", True)),
         emergency_number=_emergency_number(data, path),
         hotline_call=str(hotline["call"]).strip(),
         hotline_text=str(hotline["text"]).strip(),

@@ -57,7 +57,7 @@ def test_an_advocate_claims_by_sms_and_relays_through_the_tab_never_twilio(visit
     work()
     from_alexis = [e for e in visitor.new() if e["by"] == "advocate"]
     assert [(e["name"], e["text"]) for e in from_alexis] == [
-        ("Alexis", "Hi, this is Alexis, an advocate with Lantern. I'm here with you now."),
+        ("Alexis", "Hi, this is Alexis, an advocate. I'm here with you now."),
         ("Alexis", "I'm here. Are you somewhere safe?")]
     assert visitor.say("yes, at the library") == []  # the bot says nothing while a person is with them
     work()

@@ -63,11 +63,13 @@ def test_title_icon_and_exit_page_come_from_chat_yaml(make_app, tmp_path):
         assert response.data == icon.read_bytes() and response.mimetype == "image/png"
 
 
-def test_discreet_mode_keeps_the_organisations_name_off_the_page(make_app, config_dir):
-    assert "Chat with Lantern" in make_app().test_client().get("/chat").get_data(as_text=True)
+def test_discreet_mode_keeps_the_organisations_name_off_the_page_by_default(make_app, config_dir):
+    assert "Lantern" not in make_app().test_client().get("/chat").get_data(as_text=True)
     org = (config_dir / "org.yaml").read_text(encoding="utf-8")
-    discreet = make_app(files={"org.yaml": org.replace("discreet_mode: false", "discreet_mode: true")})
-    assert "Lantern" not in discreet.test_client().get("/chat").get_data(as_text=True)
+    unset = make_app(files={"org.yaml": org.replace("discreet_mode: true", "")})
+    assert "Lantern" not in unset.test_client().get("/chat").get_data(as_text=True)  # left out: still discreet
+    named = make_app(files={"org.yaml": org.replace("discreet_mode: true", "discreet_mode: false")})
+    assert "Chat with Lantern" in named.test_client().get("/chat").get_data(as_text=True)
 
 
 def test_the_event_stream_brings_a_message_that_arrives_while_it_waits(make_app):

@@ -115,7 +115,7 @@ def test_sign_in_queue_claim_reply_live_answer_close(live, page, twilio_api):
     expect(page.get_by_text(f"{code} is yours.")).to_be_visible()
     expect(page.get_by_text("••• 0180")).to_be_visible()
     run_worker(lantern)
-    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate with Lantern. I'm here with you now."]
+    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate. I'm here with you now."]
 
     page.get_by_role("button", name="Are you safe?").click()  # a canned reply, into the box to edit
     reply_box = page.get_by_label("Reply to them")

@@ -23,7 +23,7 @@ def claimed(signed_in, make_texter, work, name: str = "Alexis Rivera", number: s
 def test_claim_introduces_the_advocate_and_shows_the_conversation(signed_in, make_texter, work, twilio_api,
                                                                    lantern):
     survivor, code, client = claimed(signed_in, make_texter, work)
-    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate with Lantern. I'm here with you now."]
+    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate. I'm here with you now."]
     page = page_of(client, code)
     assert f"{code} is yours. They see you as Alexis" in page
     assert "Them</span>" in page and "<p>2</p>" in page and "claimed by Alexis" in page
@@ -97,7 +97,7 @@ def test_transfer_hands_it_to_a_named_advocate_warmly(signed_in, make_texter, wo
     response = post(client, f"/console/c/{code}/transfer", {"to": "sam okafor"}, f"/console/c/{code}")
     assert response.headers["Location"] == "/console/mine"
     work()
-    assert twilio_api.to(SURVIVOR)[-1] == "Hi, this is Sam, an advocate with Lantern. I'm here with you now."
+    assert twilio_api.to(SURVIVOR)[-1] == "Hi, this is Sam, an advocate. I'm here with you now."
     to_sam = "\n".join(twilio_api.to(SAM))
     assert f"{code} is yours. They see you as Sam." in to_sam and "them: 2" in to_sam
     assert "5555550170" not in to_sam

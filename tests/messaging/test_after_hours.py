@@ -101,7 +101,7 @@ def test_a_booked_window_nothing_before_it_opens_and_the_advocate_is_reminded(ma
     assert twilio_api.to(SURVIVOR) == []  # claimed at 08:00, but their safe time starts at 09:00
     clock.move_to(at(2026, 11, 29, 9, 0, 5))
     work(with_scheduler=True)
-    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate with Lantern. I'm here with you now."]
+    assert twilio_api.to(SURVIVOR) == ["Hi, this is Alexis, an advocate. I'm here with you now."]
     assert f"{code}'s safe time (morning) has started: you may text them first now." in twilio_api.to(ALEXIS)
 
 

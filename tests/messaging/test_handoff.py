@@ -65,7 +65,7 @@ def test_claim_race_relay_release_close_and_a_fresh_start(make_texter, work, ros
     winner = alexis if winners == [ALEXIS] else sam
     assert "URGENT" in "\n".join(answers[winners[0]]) and "them: 2" in "\n".join(answers[winners[0]])
     work()
-    assert twilio_api.to(SURVIVOR) == [f"Hi, this is {winner_name}, an advocate with Lantern. I'm here with you now."]
+    assert twilio_api.to(SURVIVOR) == [f"Hi, this is {winner_name}, an advocate. I'm here with you now."]
 
     assert winner.send("Are you somewhere safe right now?") == []
     assert survivor.send("yes, at a friend's place") == []  # the bot says nothing now
