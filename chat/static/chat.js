@@ -14,6 +14,8 @@
   var waitMs = Number(data.pollMs) || 2000;
   var ended = false;
   var lastEsc = 0;
+  var shiftTaps = [];       // times of lone Shift taps (pressed and let go with no other key)
+  var shiftAlone = false;
 
   function newer(a, b) {  // message ids are "milliseconds-sequence"
     var x = a.split("-").map(Number), y = b.split("-").map(Number);
@@ -151,9 +153,19 @@
 
   document.getElementById("exit").addEventListener("click", quickExit);
   document.addEventListener("keydown", function (event) {
+    shiftAlone = event.key === "Shift" && !event.repeat;
+    if (event.key !== "Shift") { shiftTaps = []; }  // typing a capital letter is not a tap
     if (event.key !== "Escape") { return; }
     var now = Date.now();
     if (now - lastEsc < 1500) { quickExit(event); } else { lastEsc = now; }
+  });
+  // Shift three times within 5 seconds, as on other support sites: a key every keyboard has, and a
+  // gesture nobody makes by accident while typing.
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift" || !shiftAlone) { return; }
+    var now = Date.now();
+    shiftTaps = shiftTaps.filter(function (at) { return now - at < 5000; }).concat([now]);
+    if (shiftTaps.length >= 3) { quickExit(event); }
   });
   document.getElementById("switch").addEventListener("click", async function (event) {
     event.preventDefault();

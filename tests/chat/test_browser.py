@@ -153,7 +153,7 @@ def test_an_advocate_claims_by_sms_and_their_messages_appear_live(live_chat, bro
     assert alexis.send(f"CLAIM {code}")[0].startswith(f"{code} is yours")
     work()
     from_advocate = page.locator(".msg.advocate")
-    expect(from_advocate).to_have_text(["AlexisHi, this is Alexis, an advocate with Lantern. I'm here with you now."])
+    expect(from_advocate).to_have_text(["AlexisHi, this is Alexis, an advocate. I'm here with you now."])
     alexis.send("I'm here. Are you somewhere safe?")
     work()
     expect(from_advocate.last).to_have_text("AlexisI'm here. Are you somewhere safe?")
@@ -178,3 +178,35 @@ def test_spanish_from_the_browser_then_english_by_the_switch_and_esc_twice(live_
     page.wait_for_url(neutral_site.url + "/weather.html")
     page.go_back()
     page.wait_for_url(neutral_site.url + "/before.html")
+
+
+def test_shift_three_times_is_a_quick_exit_but_typing_capitals_is_not(live_chat, browser_page, neutral_site):
+    base = live_chat()
+    page = browser_page()
+    page.goto(neutral_site.url + "/before.html")
+    page.goto(base + "/chat")
+    expect(page.locator(".msg.bot").first).to_contain_text("Are you safe to talk?")
+    expect(page.locator("body")).to_contain_text("press Shift three times")
+    page.fill("#box", "")
+    page.type("#box", "I Am OK Now")  # four capitals, each typed with Shift held
+    assert "/chat" in page.url
+    token = page.evaluate("sessionStorage.getItem('t')")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(neutral_site.url + "/weather.html")
+    page.go_back()
+    page.wait_for_url(neutral_site.url + "/before.html")  # replaced, as the button does: Back skips the chat
+    gone = requests.get(base + "/chat/messages", headers={"X-Chat-Token": token}, timeout=5)
+    assert gone.status_code == 410
+
+
+def test_shift_taps_further_apart_than_five_seconds_do_not_exit(live_chat, browser_page):
+    page = browser_page()
+    page.goto(live_chat() + "/chat")
+    expect(page.locator(".msg.bot").first).to_contain_text("Are you safe to talk?")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.evaluate("() => { const now = Date.now; Date.now = () => now() + 6000; }")  # six seconds on
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/chat")
