@@ -245,6 +245,8 @@ class Understanding:
             end = self._negation_end(words, i)
             if end is not None and end <= start:
                 # "si no pago, me matan": after "if", a negation is about the next word only.
-                conditional = i > 0 and words.surface[i - 1] in self.conditionals and i not in words.breaks
+                before = words.surface[max(0, i - 3):i]  # "si no pago", "if i dont pay"
+                conditional = any(w in self.conditionals for w in before) and not any(
+                    j in words.breaks for j in range(max(1, i - 2), i + 1))
                 return None if conditional and end < start - 1 else i
         return None
