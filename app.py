@@ -27,6 +27,7 @@ from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.credentials import Credentials
 from store.crypto import Cipher
+from store.demo_phones import DemoPhones
 from store.outbox import Outbox
 from store.redis_store import RedisStore
 from store.roster import Roster
@@ -68,6 +69,7 @@ class Lantern:
     canned_replies: dict[str, tuple[CannedReply, ...]]
     web_chats: WebChats | None = None
     web_desk: WebChatDesk | None = None
+    demo_phones: DemoPhones | None = None  # the embedded line's /demo only
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -86,6 +88,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(chat_bp)
     init_console(app, exempt=[webhooks_bp, chat_bp])
+    if settings.embedded and not settings.production:  # /demo shows texts: never on a real line
+        from demo import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
     register_commands(app)
     return app
 
@@ -110,8 +116,9 @@ def build_lantern(settings: Settings) -> Lantern:
     audit = AuditLog(redis)
     desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
     web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
+    demo_phones = DemoPhones(redis, cipher, settings.lookup_key) if settings.embedded else None
     # A web chat's messages go to its tab (after the same safety re-check); everything else to Twilio.
-    sender = ChannelSender(make_sender(settings),
+    sender = ChannelSender(make_sender(settings, demo_phones),
                            WebChatSender(store, web_chats, queue, settings.content.chat.idle_minutes))
     lantern = Lantern(
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
@@ -121,7 +128,7 @@ def build_lantern(settings: Settings) -> Lantern:
         stats=stats, safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
         sessions=SessionStore(redis), shelters=shelters,
-        canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats,
+        canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)
@@ -130,13 +137,13 @@ def build_lantern(settings: Settings) -> Lantern:
     return lantern
 
 
-def make_sender(settings: Settings) -> TwilioSender | EchoSender:
+def make_sender(settings: Settings, demo_phones: DemoPhones | None = None) -> TwilioSender | EchoSender:
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_number:
         return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_number,
                             settings.twilio_api_base, settings.public_base_url + "/webhooks/status")
     if not settings.embedded:  # the embedded line says so in its banner
         log.warning("No Twilio account configured: messages are shown here instead of sent.")
-    return EchoSender()
+    return EchoSender(phones=demo_phones)
 
 
 def connect_redis(settings: Settings) -> Redis:

@@ -29,13 +29,17 @@ class TwilioSender:
 
 
 class EchoSender:
-    """Without a Twilio account (the embedded default), show what would be sent instead of sending it."""
+    """Without a Twilio account (the embedded default), show what would be sent instead of sending it,
+    and put it on the screen of /demo's phone for that number."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, phones=None):
         self.stream = stream  # None: whatever sys.stdout is when a message is sent
+        self.phones = phones
 
     def send(self, to: str, body: str, label: str) -> str:
         print(f"  (would text {label}) {body}", file=self.stream or sys.stdout, flush=True)
+        if self.phones is not None:
+            self.phones.record(to, "line", body)
         return "EC" + uuid.uuid4().hex
 
 

@@ -47,3 +47,8 @@ def shelters_tonight_key(night: str) -> str:
 def rate_key(scope: str, name: str, window: int) -> str:
     """A web chat rate counter: `name` is a keyed hash (of a conversation or an address), never the thing."""
     return f"{PREFIX}rate:{scope}:{name}:{window}"
+
+
+def demo_phone_key(phone_hash: str) -> str:
+    """What one of /demo's two phones shows, named by the keyed hash of its (invented) number."""
+    return f"{PREFIX}demo:phone:{phone_hash}"

@@ -52,8 +52,9 @@ class LiveTexter:
 
 
 def run_worker(lantern) -> None:
-    """A real RQ worker over the live app's queue until it is empty."""
+    """A real RQ worker over the live app's queues (as the Procfile's worker lists them) until they are empty."""
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
 
-    SimpleWorker([lantern.queue], connection=lantern.redis, serializer=JSONSerializer).work(burst=True)
+    queues = [lantern.messenger.urgent_queue, lantern.queue]
+    SimpleWorker(queues, connection=lantern.redis, serializer=JSONSerializer).work(burst=True)
