@@ -66,7 +66,8 @@ class Understanding:
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
         self.conditionals: frozenset[str] = frozenset()
-        self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
+        self.pleas: frozenset[str] = frozenset()
+        self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant  # words that, drawn out ("ayudaaa"), are an urgent plea
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
@@ -181,6 +182,12 @@ class Understanding:
                 return i + len(option)
         return None
 
+    def _said(self, words: Words, i: int) -> bool:
+        """Whether the word at i is a "no" someone says ("if i say no", "si digo que no")."""
+        before = words.surface[max(0, i - 2):i]
+        return words.surface[i] == "no" and bool(before) and (
+            before[-1] in self.saying or (before[-1] == "que" and len(before) == 2 and before[0] in self.saying))
+
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
         cached = self._cache.get(piece)
@@ -243,6 +250,8 @@ class Understanding:
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
                 return None  # another clause, or another subject ("no he hits me")
             end = self._negation_end(words, i)
+            if end is not None and self._said(words, i):
+                return None  # "si digo que no, me pega": a no that is said, not a negation
             if end is not None and end <= start:
                 # "si no pago, me matan": after "if", a negation is about the next word only.
                 before = words.surface[max(0, i - 3):i]  # "si no pago", "if i dont pay"

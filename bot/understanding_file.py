@@ -60,6 +60,8 @@ class Compiler:
             u.spellings[fold(typed).replace("'", "")] = tuple(fold(str(node.value)).replace("'", "").split())
         u.common = frozenset(fold(w) for w, _ in self.strings(top["common"], "'common'"))
         u.boundaries = frozenset(fold(w) for w, _ in self.strings(top["boundaries"], "'boundaries'"))
+        if "saying" in top:
+            u.saying = frozenset(fold(w) for w, _ in self.strings(top["saying"], "'saying'"))
         if "pleas" in top:
             u.pleas = frozenset(fold(w) for w, _ in self.strings(top["pleas"], "'pleas'"))
         if "conditionals" in top:
