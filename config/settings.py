@@ -83,17 +83,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     shared_line = False
     if mode != "production" and "REDIS_URL" not in env and line_file:
         env, shared_line = _join_running_line(env, Path(line_file))
-    if mode == "production":
-        missing = [name for name in PRODUCTION_REQUIRED if name not in env]
-        if missing:
-            raise SettingsError("LANTERN_ENV=production but these are not set: " + ", ".join(missing))
-    elif "REDIS_URL" in env:
-        missing = [name for name in KEYS_FOR_REAL_STORE if name not in env]
-        if missing:
-            raise SettingsError(
-                "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
-                + " (`flask --app app keys` prints fresh ones)"
-            )
+    _refuse_what_is_missing(env, mode)
     ephemeral = shared_line or not all(name in env for name in KEYS_FOR_REAL_STORE)
     data_keys = _data_keys(env.get("LANTERN_DATA_KEYS") or new_data_key())
     config_dir = Path(env.get("LANTERN_CONFIG_DIR", DEFAULT_CONFIG_DIR))
@@ -115,6 +105,20 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         ephemeral_keys=ephemeral,
         shared_line=shared_line,
     )
+
+
+def _refuse_what_is_missing(env: dict[str, str], mode: str) -> None:
+    if mode == "production":
+        missing = [name for name in PRODUCTION_REQUIRED if name not in env]
+        if missing:
+            raise SettingsError("LANTERN_ENV=production but these are not set: " + ", ".join(missing))
+    elif "REDIS_URL" in env:
+        missing = [name for name in KEYS_FOR_REAL_STORE if name not in env]
+        if missing:
+            raise SettingsError(
+                "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
+                + " (`flask --app app keys` prints fresh ones)"
+            )
 
 
 def _join_running_line(env: dict[str, str], line_file: Path) -> tuple[dict[str, str], bool]:

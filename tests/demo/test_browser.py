@@ -18,8 +18,11 @@ TIMEOUT_MS = 10_000
 
 
 def text_from(page, phone: str, body: str) -> None:
+    """Send from one phone, and wait until the line has answered it (so a worker run after sees its jobs)."""
     page.fill(f'[data-phone="{phone}"] input', body)
-    page.press(f'[data-phone="{phone}"] input', "Enter")
+    with page.expect_response(lambda response: response.url.endswith("/demo/text")) as sent:
+        page.press(f'[data-phone="{phone}"] input', "Enter")
+    assert sent.value.status == 200
 
 
 def test_two_phones_text_the_line_and_an_advocate_claims_from_hers(demo_line, tmp_path):
