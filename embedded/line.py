@@ -38,6 +38,10 @@ def role_command(role: str, redis_url: str, port: int) -> str:
     """The Procfile's line for `role`, on the embedded store; the web role listens on loopback only,
     since this demo prints its password and keeps nothing safe enough for a network."""
     command = procfile_command(role).replace("$REDIS_URL", shlex.quote(redis_url)).replace("$PORT", str(port))
+    if role == "worker":
+        # This terminal is where the texts the line would send show; RQ's bookkeeping of every job
+        # (printed twice: by RQ's handler and the root's) would bury them. Warnings still show.
+        command += " --quiet"
     return command.replace("0.0.0.0:", "127.0.0.1:")
 
 

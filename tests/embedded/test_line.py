@@ -9,7 +9,7 @@ from tests.test_procfile import procfile_role
 
 def test_the_roles_are_the_procfiles_lines_on_the_embedded_store_and_loopback():
     worker = line.role_command("worker", "redis://127.0.0.1:40000/0", 5000)
-    assert worker == procfile_role("worker").replace("$REDIS_URL", "redis://127.0.0.1:40000/0")
+    assert worker == procfile_role("worker").replace("$REDIS_URL", "redis://127.0.0.1:40000/0") + " --quiet"
     web = line.role_command("web", "redis://127.0.0.1:40000/0", 5000)
     assert "--bind 127.0.0.1:5000" in web and "0.0.0.0" not in web  # the printed password stays on this machine
     assert web.startswith("gunicorn app:app")
