@@ -4,7 +4,7 @@ Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as beni
 that were read while writing the patterns (all but the last in bench/understanding.py's HELDOUT). The last
 set is never trained on: bench/understanding.py measures the result there.
 The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
-reading these texts): the lowest whose false alarms stay within the target (0.03).
+reading these texts): the lowest whose false alarms stay within 0.02, the model's share of the 0.03 target.
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
 """
 from __future__ import annotations
@@ -25,6 +25,8 @@ MODEL = REPO / "flows" / "danger_model.json"
 NGRAMS = (2, 5)
 C = 4.0
 THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# The model's share of the false-alarm target (0.03): the patterns raise false alarms of their own.
+MODEL_FALSE_ALARMS = 0.02
 
 
 def labelled(data: dict, with_answers: bool) -> list[tuple[str, int]]:
@@ -74,7 +76,7 @@ def main() -> None:
         held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
     # The patterns were written while reading these texts, so patterns and model together look better here
     # than on new texts. The threshold is chosen on the model alone: the lowest whose cross-validated false
-    # alarms stay within the target, on the messages it would be asked about (three words or more).
+    # alarms stay within its share of the target, on the messages it would be asked about (three words or more).
     asked = np.array([len(r.split()) >= MIN_WORDS for r in read])
     chosen = None
     for threshold in THRESHOLDS:
@@ -83,7 +85,7 @@ def main() -> None:
         recall = (danger & asked & (labels == 1)).sum() / (asked & (labels == 1)).sum()
         print(f"threshold {threshold:.2f}: model alone, cross-validated recall {recall:.3f}, "
               f"false alarms {false_alarms:.3f}")
-        if chosen is None and false_alarms <= TARGETS["false_alarms"]:
+        if chosen is None and false_alarms <= MODEL_FALSE_ALARMS:
             chosen = threshold
     chosen = chosen or THRESHOLDS[-1]
     vectorizer, model = fit(np.arange(len(texts)))

@@ -3,7 +3,8 @@
 Text is read the way people type it: case, accents and repeated letters ("pleeease") are folded, texting
 forms expanded ("hes" → "he is", "xfa" → "por favor"), every word is stemmed in English and in Spanish
 (hits/hitting → hit, pegan/pegó → peg) and a one-letter typo in a longer word is corrected towards the
-words the patterns use ("scard" → "scared", "kil" → "kill"). A match right after a negation ("not",
+words the patterns use ("scard" → "scared", "kil" → "kill"; a letter left out or two swapped, never one
+changed, which too often makes another real word). A match right after a negation ("not",
 "nobody", "no", "nunca"…) within its clause does not count: "nobody is hurting me" is not danger, while
 patterns that are themselves negations ("can not leave", "no me dejan salir") stay danger.
 """
@@ -211,16 +212,13 @@ class Understanding:
         if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
             return word
         candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
-        if len(word) >= 7:  # in shorter words a changed or extra letter is as often another word
-            for i in range(len(word)):
-                shorter = word[:i] + word[i + 1:]
-                if shorter in self._vocab:
-                    candidates.add(shorter)  # one letter too many
-                candidates.update(self._fuzzy.get(shorter, ()))  # one letter changed or swapped
-        close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1
-                 and (len(word) >= 7 or len(c) == len(word) + 1)]
-        # A letter left out is the commonest slip, then one changed; the first letter is rarely wrong.
-        close.sort(key=lambda c: (c[0] != word[0], {1: 0, 0: 1}.get(len(c) - len(word), 2), c))
+        if len(word) >= 5:  # two letters swapped: "hlep", "psasport"
+            candidates.update(c for i in range(len(word) - 1) for c in self._fuzzy.get(word[:i] + word[i + 1:], ())
+                              if len(c) == len(word) and sorted(c) == sorted(word))
+        # A changed letter is not corrected: too often it makes another real word a danger word
+        # ("cansado" is not "candado", "enterrar" is not "encerrar").
+        close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1]
+        close.sort(key=lambda c: (c[0] != word[0], len(c) != len(word) + 1, c))
         return close[0] if close else word
 
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
