@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from config.embedded_line import DEFAULT_LINE_FILE, write_line
+from config.embedded_line import DEFAULT_LINE_FILE, read_line, write_line
 from config.settings import new_data_key
 from embedded.demo_org import DEMO_ORG_NAME, DemoSignIn
 from embedded.store_server import EmbeddedStoreServer
@@ -148,8 +148,10 @@ def main() -> int:
                          "Procfile's web and worker roles against it.")
     if os.environ.get("LANTERN_ENV") == "production":
         raise SystemExit("LANTERN_ENV=production: `make run` is the embedded demo line, never production.")
-    port = int(os.environ.get("PORT", "5000"))
-    return run(port, Path(os.environ.get("LANTERN_LINE_FILE") or DEFAULT_LINE_FILE))
+    line_file = Path(os.environ.get("LANTERN_LINE_FILE") or DEFAULT_LINE_FILE)
+    if read_line(line_file) is not None:  # a second run would take the first one's CLI away from it
+        raise SystemExit(f"make run is already running here ({line_file}): use that one, or stop it first.")
+    return run(int(os.environ.get("PORT", "5000")), line_file)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from config.embedded_line import read_line, write_line
 from embedded import line
+from embedded.store_server import EmbeddedStoreServer
 from tests.test_procfile import procfile_role
 
 
@@ -21,3 +23,17 @@ def test_make_run_refuses_a_real_redis_and_production(monkeypatch, variable, val
     monkeypatch.setenv(variable, value)
     with pytest.raises(SystemExit, match=variable):
         line.main()
+
+
+def test_a_second_make_run_leaves_the_running_one_alone(monkeypatch, tmp_path):
+    running = EmbeddedStoreServer().start()
+    line_file = tmp_path / "embedded-line.json"
+    write_line(line_file, line.line_variables(running.url, 5000))
+    monkeypatch.setenv("LANTERN_LINE_FILE", str(line_file))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    try:
+        with pytest.raises(SystemExit, match="already running"):
+            line.main()
+        assert read_line(line_file) is not None  # its file, and so its CLI, untouched
+    finally:
+        running.stop()
