@@ -26,6 +26,8 @@ _NOTHING_READ = Reading()
 # Needs a person may name beside danger ("he hit me and i need a place tonight"): kept on the request.
 NEED_LABELS = {"place": "a safe place tonight", "food": "food", "medical": "medical care", "legal": "legal help",
                "immigration": "immigration help"}
+NEED_SAID_BY_DANGER = {"immigration": {"documents", "immigration_threat"}, "legal": {"immigration_threat"},
+                       "medical": {"violence"}, "food": {"forced_work", "confinement"}}
 DANGER_SIGNALS_KEPT = 20
 SIGNAL_TEXT_MAX = 300
 RISK_QUESTIONS = {"danger_now": "danger now", "nowhere_safe": "somewhere safe to sleep tonight",
@@ -327,7 +329,10 @@ def _note_danger(turn: Turn, intent: str) -> None:
     said = transcript_text(turn.inbound)[:SIGNAL_TEXT_MAX]
     conv.danger_signals = (conv.danger_signals + [
         {"category": c, "said": said, "at": turn.now} for c in turn.reading.categories])[-DANGER_SIGNALS_KEPT:]
-    needs = [label for need, label in NEED_LABELS.items() if need in turn.reading.meanings]
+    raised = set(turn.reading.categories)
+    # A need read in the danger's own words is not a need ("they took my passport" is not "immigration help").
+    needs = [label for need, label in NEED_LABELS.items()
+             if need in turn.reading.meanings and not raised & NEED_SAID_BY_DANGER.get(need, set())]
     if needs and intent in ("danger", "danger_quiet"):
         conv.answers["also needs"] = ", ".join(needs)
 

@@ -256,3 +256,8 @@ def test_a_broken_model_file_stops_start_up_naming_it(tmp_path):
     path.write_text('{"threshold": 2}', encoding="utf-8")
     with pytest.raises(DangerModelError, match=r"danger_model\.json: not a danger model"):
         DangerModel.load(path)
+
+
+def test_a_need_said_only_in_the_dangers_own_words_is_not_added():
+    outcome = step("they took my passport and i cant leave", "safety_check")
+    assert outcome.intent == "danger" and "also needs" not in outcome.conversation.answers

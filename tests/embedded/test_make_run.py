@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent.parent
 SURVIVOR = "+15555550150"
 SERVING_WITHIN_SECONDS = 45
+ESCALATE_URGENT_MINUTES = 1
 
 
 def clean_copy(target: Path) -> Path:
@@ -86,6 +87,10 @@ class Line:
 @pytest.fixture(scope="module")
 def line(tmp_path_factory):
     copy = clean_copy(tmp_path_factory.mktemp("fresh-clone"))
+    # The organisation's own setting, shortened so that escalation is seen within the test.
+    org = copy / "config" / "org.yaml"
+    org.write_text(re.sub(r"(escalation_minutes:\n  urgent: )\d+", rf"\g<1>{ESCALATE_URGENT_MINUTES}",
+                          org.read_text(encoding="utf-8")), encoding="utf-8")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LANTERN_LINE_FILE", "MAKEFLAGS")}
     env["PORT"] = str(port)
@@ -133,6 +138,16 @@ def test_the_printed_sign_in_opens_the_console_with_the_waiting_request(line):
     line.text_the_hotline("+15555550151", "can I talk to someone")
     code = line.output.wait_for(r"\(would text advocate alexis demo \(([A-Z0-9]{4})\)\) Lantern: ").group(1)
     assert code in browser.get(line.base + "/console/", timeout=5).text
+
+
+def test_an_unclaimed_urgent_request_pages_again_on_time(line):
+    """The worker's scheduler runs for real: nobody claims, and after the configured minute everyone is paged again."""
+    line.text_the_hotline("+15555550155", "he has a gun, help")
+    texted = time.monotonic()
+    code = line.output.wait_for(r"\(would text advocate riley demo \(([A-Z0-9]{4})\)\) Lantern: URGENT request").group(1)
+    line.output.wait_for(rf"\({code}\)\) Lantern: still waiting \d+ min: URGENT request {code}",
+                         timeout=ESCALATE_URGENT_MINUTES * 60 + 30)
+    assert ESCALATE_URGENT_MINUTES * 60 - 5 <= time.monotonic() - texted <= ESCALATE_URGENT_MINUTES * 60 + 30
 
 
 def test_the_cli_beside_it_works_on_the_same_line(line):
