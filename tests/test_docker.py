@@ -76,3 +76,12 @@ def test_the_web_port_is_published_on_loopback_for_a_tls_proxy():
 def _env_example_names() -> list[str]:
     lines = (ROOT / ".env.example").read_text().splitlines()
     return [shlex.split(line)[0].split("=")[0] for line in lines if line and not line.startswith("#")]
+
+
+def test_every_service_has_a_healthcheck_and_redis_never_evicts():
+    document = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = document["services"]
+    assert all("healthcheck" in spec for spec in services.values()), "every service says when it is healthy"
+    redis = services["redis"]["command"]
+    assert redis[redis.index("--maxmemory") + 1].endswith("mb")
+    assert redis[redis.index("--maxmemory-policy") + 1] == "noeviction"
