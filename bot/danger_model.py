@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MIN_WORDS = 3  # shorter messages are answers ("no thx", "sip"), which the patterns read
@@ -27,6 +27,7 @@ class DangerModel:
     idf: dict[str, float]
     weight: dict[str, float]  # coefficient per n-gram (only those the model uses)
     trained_on: str
+    _grams: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, path: Path) -> "DangerModel":
@@ -47,8 +48,8 @@ class DangerModel:
     def probability(self, text: str) -> float:
         """P(danger) for a message already read into words (lower case, spelled out, space-separated)."""
         counts: dict[str, int] = {}
-        for gram in char_wb_ngrams(text, *self.ngram_range):
-            if gram in self.idf:
+        for word in text.split():
+            for gram in self._known_grams(word):
                 counts[gram] = counts.get(gram, 0) + 1
         if not counts:
             return 0.0
@@ -56,6 +57,16 @@ class DangerModel:
         norm = math.sqrt(sum(v * v for v in values.values()))
         score = self.intercept + sum(v * self.weight.get(g, 0.0) for g, v in values.items()) / norm
         return 1 / (1 + math.exp(-score))
+
+
+    def _known_grams(self, word: str) -> tuple[str, ...]:
+        """The n-grams of one word that the model knows; words recur, so each is worked out once."""
+        grams = self._grams.get(word)
+        if grams is None:
+            grams = tuple(g for g in char_wb_ngrams(word, *self.ngram_range) if g in self.idf)
+            if len(self._grams) < 50_000:
+                self._grams[word] = grams
+        return grams
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:

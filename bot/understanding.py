@@ -231,11 +231,13 @@ class Understanding:
                 keys.append("#")
             for key in keys:
                 for pattern in index.get(key, ()):
-                    if any(need.isdisjoint(present) for need in pattern.required):
-                        continue  # a word it needs is nowhere in the message
-                    end = match(pattern.elements, 0, words, stems, start, self)
-                    if end is not None:
-                        yield start, end, pattern
+                    for need in pattern.required:
+                        if need.isdisjoint(present):
+                            break  # a word it needs is nowhere in the message
+                    else:
+                        end = match(pattern.elements, 0, words, stems, start, self)
+                        if end is not None:
+                            yield start, end, pattern
 
     def _negated(self, words: Words, start: int, reach: int) -> bool:
         return self._negation_before(words, start, reach) is not None

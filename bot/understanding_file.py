@@ -196,7 +196,8 @@ class Compiler:
                 needed.append(frozenset(self.u.negator_index))
             elif element[0] == "num":
                 needed.append(frozenset({"#"}))
-        return tuple(needed)
+        # The most particular words first: most patterns are ruled out by their first test.
+        return tuple(sorted(needed, key=len))
 
     def first_keys(self, elements) -> set[str]:
         first = elements[0]
