@@ -86,6 +86,8 @@ class Report:
     recall: dict[tuple[str, str], Score]          # (lang, category) → danger found
     false_alarms: dict[str, Score]                # lang → benign texts read as danger
     answers: dict[tuple[str, str], Score]         # (question, lang) → answers understood
+    # (lang, category) → benign texts that raised it: which categories the false alarms come from
+    false_alarm_categories: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def recall_of(self, lang: str | None = None) -> Score:
         return _sum(s for (l, _), s in self.recall.items() if lang in (None, l))
@@ -133,16 +135,20 @@ def score(engine: Engine, corpus: dict) -> Report:
             for text in by_lang.get(lang, ()):
                 recall[(lang, category)].add(is_danger(engine, text), text)
     false_alarms: dict[str, Score] = defaultdict(Score)
+    raised: dict[tuple[str, str], int] = defaultdict(int)
     for lang in LANGS:
         for text in corpus["benign"].get(lang, ()):
-            false_alarms[lang].add(not is_danger(engine, text), text)
+            categories = engine.read(text, conv=Conversation(key="k", address="+15555550100"))[1].categories
+            false_alarms[lang].add(not categories, text)
+            for category in categories:
+                raised[(lang, category)] += 1
     answers: dict[tuple[str, str], Score] = defaultdict(Score)
     for question, meanings in (corpus.get("answers") or {}).items():
         for meaning, by_lang in meanings.items():
             for lang in LANGS:
                 for text in by_lang.get(lang, ()):
                     answers[(question, lang)].add(understood(engine, question, meaning, text), f"{meaning}: {text}")
-    return Report(dict(recall), dict(false_alarms), dict(answers))
+    return Report(dict(recall), dict(false_alarms), dict(answers), dict(raised))
 
 
 def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[float, float, float]:
@@ -185,6 +191,9 @@ def print_report(title: str, report: Report, show_misses: bool) -> None:
         for category in categories:
             en, es = report.recall.get(("en", category), Score()), report.recall.get(("es", category), Score())
             print(f"    {category:<20} {en.rate:5.2f} ({en.hits}/{en.total})   {es.rate:5.2f} ({es.hits}/{es.total})")
+    if report.false_alarm_categories:
+        raised = ", ".join(f"{c} {lang} {n}" for (lang, c), n in sorted(report.false_alarm_categories.items()))
+        print(f"  false alarms by the category they raised: {raised}")
     questions = sorted({q for q, _ in report.answers})
     if questions:
         print("  free-text answers understood, per question:")
