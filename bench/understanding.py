@@ -4,8 +4,9 @@ Prints, per language and per danger category, recall and false alarms on the cor
 tests/bot/corpus.yaml; free-text answers understood at every question the bot asks; µs per message.
 The same figures on sets of texts written apart from the rules show how far they carry beyond the corpus:
 bench/heldout.yaml, heldout_fresh, heldout_final, heldout_last and heldout_v5 to heldout_v8 were read to
-improve the rules after their first run; heldout_v9 was never read (only its false alarms' categories);
-bench/heldout_v10.yaml was never read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
+improve the rules after their first run; heldout_v9 to heldout_v11 were never read (v9's false alarms'
+categories guided one change, v11's figures chose the backstop's veto); bench/heldout_v12.yaml was never
+read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v7.yaml", "written apart; read to improve the rules after its first run"),
     (REPO / "bench" / "heldout_v8.yaml", "written apart; read to improve the rules after its first run"),
     (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change"),
-    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read while writing the rules"),
+    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read"),
+    (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto"),
+    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules"),
 )
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}

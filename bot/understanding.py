@@ -68,7 +68,9 @@ class Understanding:
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
         self.conditionals: frozenset[str] = frozenset()
         self.pleas: frozenset[str] = frozenset()
-        self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant  # words that, drawn out ("ayudaaa"), are an urgent plea
+        self.saying: frozenset[str] = frozenset()
+        self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
+        self.overrule_below = 0.0  # "say", "digo": the "no" after them is said, not meant  # words that, drawn out ("ayudaaa"), are an urgent plea
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
@@ -109,11 +111,17 @@ class Understanding:
 
     def read(self, text: str) -> Reading:
         words, reading, decided = self._read_by_patterns(text)
-        if not decided and self.model is not None:
-            said = " ".join(words.surface)
-            if self.model.probability(said) >= self.model.threshold:
-                # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
-                return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
+        if self.model is None:
+            return reading
+        said = " ".join(words.surface)
+        if not decided and self.model.probability(said) >= self.model.threshold:
+            # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
+            return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
+        if (reading.danger and set(reading.categories) <= self.overrulable and len(words.surface) >= MIN_WORDS
+                and self.model.probability(said) < self.overrule_below):
+            # Only a soft category ("scared", "hiding"), and the model is sure it is not danger: two
+            # readers disagree strongly, and "my son hides the remote" is not a crisis.
+            return Reading((), reading.meanings)
         return reading
 
     def asks_model(self, text: str) -> bool:

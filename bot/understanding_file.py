@@ -60,6 +60,8 @@ class Compiler:
             u.spellings[fold(typed).replace("'", "")] = tuple(fold(str(node.value)).replace("'", "").split())
         u.common = frozenset(fold(w) for w, _ in self.strings(top["common"], "'common'"))
         u.boundaries = frozenset(fold(w) for w, _ in self.strings(top["boundaries"], "'boundaries'"))
+        if "backstop" in top:
+            self.backstop(top["backstop"])
         if "saying" in top:
             u.saying = frozenset(fold(w) for w, _ in self.strings(top["saying"], "'saying'"))
         if "pleas" in top:
@@ -71,6 +73,9 @@ class Compiler:
         u.negator_index = index_options(tuple("=" + w for w in n) for n in u.negators)
         danger = self.mapping(top["danger"], "'danger'")
         u.categories = tuple(danger)
+        unknown = sorted(u.overrulable - set(u.categories))
+        if unknown:
+            self.fail(self.backstop_node, f"'backstop.overrules': unknown category {unknown[0]!r}")
         meanings = self.mapping(top["meanings"], "'meanings'")
         raw_patterns: list[tuple[str, str, str, Any]] = []
         for category, node in danger.items():
@@ -115,6 +120,20 @@ class Compiler:
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)
+
+    def backstop(self, node) -> None:
+        """`backstop`: the categories the statistical model may overrule, and how sure it must be."""
+        spec = self.mapping(node, "'backstop'")
+        names = [w for w, _ in self.strings(spec.get("overrules"), "'backstop.overrules'")]
+        below = spec.get("below")
+        try:
+            value = float(below.value)
+        except (AttributeError, ValueError):
+            value = -1.0
+        if not 0 < value < 0.5:
+            self.fail(below or node, "'backstop.below' must be a probability under 0.5")
+        self.u.overrulable, self.u.overrule_below = frozenset(names), value
+        self.backstop_node = node
 
     def context(self, node) -> list[tuple[str, str, str, Any]]:
         """`context`: phrases that, anywhere in a message, say some categories are not meant (a joke, a class)."""

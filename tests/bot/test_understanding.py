@@ -261,3 +261,21 @@ def test_a_broken_model_file_stops_start_up_naming_it(tmp_path):
 def test_a_need_said_only_in_the_dangers_own_words_is_not_added():
     outcome = step("they took my passport and i cant leave", "safety_check")
     assert outcome.intent == "danger" and "also needs" not in outcome.conversation.answers
+
+
+def test_the_model_may_overrule_only_a_soft_category_and_only_when_it_is_sure():
+    understanding = ENGINE.understanding
+    assert understanding.model.probability("i am so scared of my math final tomorrow omg") < 0.2
+    assert understanding.read("im so scared of my math final tomorrow omg").categories == ()  # fear, overruled
+    # Violence is never overruled, however the model reads it; nor a message too short for the model.
+    assert understanding.read("he hit me with a pillow and we laughed").categories == ("violence",)
+    assert understanding.read("kill").categories == ("threat",)
+    for body in ("help me please now", "hes outside the door right now", "im hiding in the bathroom",
+                 "tengo miedo de q me encuentre", "I can't leave"):
+        assert understanding.read(body).categories, body
+
+
+def test_the_backstop_may_name_only_known_categories(tmp_path):
+    path = broken(tmp_path, "  overrules: [fear,", "  overrules: [worry, fear,")
+    with pytest.raises(UnderstandingError, match=r"'backstop.overrules': unknown category 'worry'"):
+        Understanding.load(path)
