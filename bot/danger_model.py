@@ -1,9 +1,11 @@
 """A small statistical backstop for danger the patterns do not name: character n-grams, logistic regression.
 
 Trained by `python bench/train_danger_model.py` from texts in the repo (tests/bot/corpus.yaml and
-bench/heldout.yaml) and shipped as flows/danger_model.json; this module only reads it, with no
-library beyond the standard one. It never overrules the patterns: it is asked only about a message in
-which they found no danger, no denial of danger and no reassurance, and it can only add danger.
+the held-out sets that were read) and shipped as flows/danger_model.json; this module only reads it,
+with no library beyond the standard one. bot/understanding.py asks it about a message in which the
+patterns found no danger, no denial of danger and no reassurance (it may then add danger), and about a
+message where they found only a soft category (`backstop:` in flows/understanding.yaml), which it may
+overrule only when it is sure the message is not danger.
 """
 from __future__ import annotations
 
