@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.understanding import CORPUS, HELDOUT, LANGS, TARGETS, load  # noqa: E402
+from bench.understanding import CORPUS, HELDOUT, LANGS, load  # noqa: E402
 from bot.danger_model import MIN_WORDS  # noqa: E402
 
 MODEL = REPO / "flows" / "danger_model.json"

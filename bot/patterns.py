@@ -36,7 +36,6 @@ class Pattern:
     lang: str
     text: str
     elements: tuple[tuple[Any, ...], ...]
-    line: int
     # For each element that must match, the words one of which the message must hold: a cheap test
     # that rules a pattern out before it is matched word by word.
     required: tuple[frozenset[str], ...] = ()

@@ -57,7 +57,6 @@ class Reading:
 
 class Understanding:
     def __init__(self, data: dict, path: Path, model: DangerModel | None = None):
-        self.path = path
         self.model = model
         self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
         self.spellings: dict[str, tuple[str, ...]] = {}

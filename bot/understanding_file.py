@@ -116,7 +116,7 @@ class Compiler:
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
             elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
-            pattern = Pattern(name, lang, text, elements, node.start_mark.line + 1, self.required(elements))
+            pattern = Pattern(name, lang, text, elements, self.required(elements))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)

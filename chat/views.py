@@ -69,7 +69,7 @@ def send():
     safety = limits.is_safety_message(line.engine, conv, text)
     limits.check_message(line.web_chats, line.settings.content.chat.limits, conv_key, visitor_address(), safety)
     replies = line.service.handle(Inbound(sid=web_message_sid(), address=address_of(token), body=text))
-    intent, _ = line.engine.read(text)
+    intent = line.engine.keywords.command(text)  # only DELETE and STOP change what the tab shows
     entries = show_turn(line, conv_key, text, replies, intent, conv.lang if conv else "en")
     return jsonify(entries=[e.to_dict() for e in entries], cleared=intent == "delete")
 

@@ -160,12 +160,6 @@ def test_an_answer_that_is_the_danger_the_question_asks_about_is_an_answer():
     assert "under_18" in outcome.conversation.risks
 
 
-def test_reading_stays_pure_and_quick_enough_to_run_in_every_turn():
-    """Not a benchmark (bench/understanding.py is): a guard that the cache keeps a long message cheap to repeat."""
-    long_text = "he said if i leave he will find me and hurt my kids, i cant go out, he has my papers " * 3
-    assert ENGINE.understanding.read(long_text).categories == ENGINE.understanding.read(long_text).categories
-
-
 # --- the data is checked at start-up, naming the file and line -------------------------------------
 def broken(tmp_path: Path, old: str, new: str) -> Path:
     flows = tmp_path / "flows"
