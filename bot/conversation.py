@@ -58,6 +58,8 @@ class Conversation:
     after_hours: bool = False
     # Danger the bot read in their words: [{"category", "said", "at"}], for the advocate (encrypted at rest).
     danger_signals: list[dict] = field(default_factory=list)
+    # How many writes the store had made of it when it was read; never stored in the conversation itself.
+    version: int = field(default=0, compare=False)
 
     @property
     def has_open_request(self) -> bool:
@@ -74,12 +76,13 @@ class Conversation:
     def to_json(self) -> str:
         data = dict(vars(self))  # not asdict(): its deep copy costs more than the rest of the write
         data["priority"] = self.priority.value if self.priority else None
+        del data["version"]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> "Conversation":
         data = json.loads(raw)
-        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data and name != "version"}
         if known.get("priority"):
             known["priority"] = Priority(known["priority"])
         return cls(**known)
@@ -159,6 +162,15 @@ class AdvocateNotice:
 
 Effect = (RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut | RelayToAdvocate
           | AdvocateNotice)
+
+
+@dataclass
+class OpenedTurn:
+    """What one read at the start of a turn finds: a reply already given, an advocate, the conversation."""
+
+    stored_reply: list[str] | None
+    advocate_id: str | None
+    conversation: Conversation
 
 
 @dataclass

@@ -2,4 +2,8 @@
 
 
 class ConversationBusy(Exception):
-    """The conversation's lock could not be had in time; the message was kept but not run."""
+    """The conversation kept changing while a change to it was being made; nothing was written."""
+
+
+class ConversationChanged(ConversationBusy):
+    """Someone wrote the conversation after it was read: read it again and redo the change."""

@@ -3,16 +3,35 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from dataclasses import dataclass
+from typing import Callable
 
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
 from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
+from bot.errors import ConversationBusy, ConversationChanged
 
 log = logging.getLogger(__name__)
 SMS_PART = 300  # two SMS segments: an advocate's summary arrives in parts of about this size
 SUMMARY_MESSAGES = 6
+
+
+@dataclass(frozen=True)
+class DeskResult:
+    """What became of an advocate's command (`kind`: claimed, released, not_yours…) and the lines for them."""
+
+    kind: str
+    replies: list[str]
+
+    @property
+    def done(self) -> bool:
+        return self.kind in DONE
+
+
+# The kinds in which the command did what was asked.
+DONE = frozenset({"claimed", "claimed_quiet", "claimed_no_consent", "released", "closed", "closed_silently",
+                  "transferred", "sent", "list", "help"})
+TRIES = 5  # a survivor's turn that writes first makes the command run again on what it wrote
 
 
 class AdvocateDesk:
@@ -27,126 +46,144 @@ class AdvocateDesk:
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
 
-    def handle_locked(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
-        """Run one text from an advocate, under the lock the service holds on their number's key.
-
-        The replies go back to them and are kept with the MessageSid, so a retry runs nothing twice.
-        """
+    def handle_text(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
+        """Run one text from an advocate. The replies go back to them and are kept with the MessageSid,
+        in the same write as what the command changed, so a retry runs nothing twice."""
         command = parse_command(inbound.body)
-        replies = self.run(advocate, command)
-        self.store.remember_reply(own_key, inbound.sid, replies)
-        log.info("advocate command=%s replies=%s", command.verb, len(replies))
-        return replies
+        result = self.run(advocate, command, reply_to=(own_key, inbound.sid))
+        log.info("advocate command=%s result=%s", command.verb, result.kind)
+        return result.replies
 
-    def run(self, advocate: Advocate, command: Command) -> list[str]:
+    def run(self, advocate: Advocate, command: Command, reply_to: tuple[str, str] | None = None) -> DeskResult:
+        for _ in range(TRIES):
+            try:
+                result = self._run(advocate, command, reply_to)
+            except ConversationChanged:
+                continue
+            if reply_to is not None and result.kind not in WRITES_ITS_REPLY:
+                self.store.remember_reply(*reply_to, result.replies)
+            return result
+        raise ConversationBusy()
+
+    def _run(self, advocate: Advocate, command: Command, reply_to) -> DeskResult:
         if command.verb in ("claim", "release", "close") and not command.code:
-            return [self.texts("need_code", command=command.verb.upper())]
+            return self._say("need_code", command=command.verb.upper())
         if command.verb == "claim":
-            return self.claim(advocate, command.code)
+            return self.claim(advocate, command.code, reply_to)
         if command.verb == "release":
-            return self.release(advocate, command.code)
+            return self.release(advocate, command.code, reply_to)
         if command.verb == "close":
-            return self.close(advocate, command.code)
+            return self.close(advocate, command.code, reply_to)
         if command.verb == "say":
             return self.relay(advocate, command.code, command.text)
         if command.verb == "list":
-            return self.list(advocate)
-        return [self.texts("help" if command.verb == "help" else "unknown_command")]
+            return DeskResult("list", self.list(advocate))
+        return self._say("help" if command.verb == "help" else "unknown_command")
 
-    def claim(self, advocate: Advocate, code: str) -> list[str]:
+    def claim(self, advocate: Advocate, code: str, reply_to=None) -> DeskResult:
         conv_key = self.store.conversation_for_code(code)
-        if conv_key is None:
-            return [self.texts("no_such_code", code=code)]
-        with self.store.locked(conv_key):
-            conv = self.store.get(conv_key)
-            if conv is None or conv.case_code != code:
-                return [self.texts("no_such_code", code=code)]
-            if conv.advocate == advocate.id:
-                return [self.texts("already_yours", code=code)]
-            if conv.advocate:
-                return [self.texts("held_by_other", code=code, name=conv.advocate_name)]
-            if not conv.has_open_request:
-                return [self.texts("not_waiting", code=code)]
-            conv.advocate, conv.advocate_name, conv.claimed_at = advocate.id, advocate.first_name, self.clock()
-            if conv.state != "quiet":
-                conv.state = "with_advocate"
-            self._write(conv, [WithdrawRequest()], f"claimed by {advocate.first_name}")
-            self.store.add_hold(advocate.id, conv.key)
-        self._audit("claim", advocate, code)
-        self.messenger.claimed(conv)
-        if conv.state == "quiet":
-            head = "claimed_quiet"
-        elif conv.contact_ok:
+        conv = self.store.get(conv_key) if conv_key else None
+        if conv is None or conv.case_code != code:
+            return self._say("no_such_code", code=code)
+        if conv.advocate == advocate.id:
+            return self._say("already_yours", code=code)
+        if conv.advocate:
+            return self._say("held_by_other", code=code, name=conv.advocate_name)
+        if not conv.has_open_request:
+            return self._say("not_waiting", code=code)
+        conv.advocate, conv.advocate_name, conv.claimed_at = advocate.id, advocate.first_name, self.clock()
+        if conv.state != "quiet":
+            conv.state = "with_advocate"
+        head = ("claimed_quiet" if conv.state == "quiet" else "claimed" if conv.contact_ok
+                else "claimed_no_consent")
+        replies = [self.texts(head, code=code, name=advocate.first_name)] + self.summary(conv)
+        write = self._change(conv, [WithdrawRequest()], f"claimed by {advocate.first_name}", replies, reply_to)
+        self.store.write_hold(write, advocate.id, conv.key, held=True)
+        self.messenger.claimed(conv, write)
+        if head == "claimed":
             intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", advocate.first_name)
-            self.messenger.to_survivor(conv, intro, "intro")
-            head = "claimed"
-        else:
-            head = "claimed_no_consent"
-        return [self.texts(head, code=code, name=advocate.first_name)] + self.summary(conv)
+            self.messenger.to_survivor(conv, intro, "intro", write)
+        self._apply(write)
+        self._audit("claim", advocate, code)
+        return DeskResult(head, replies)
 
-    def relay(self, advocate: Advocate, code: str | None, text: str) -> list[str]:
-        with self._holding(advocate, code) as (conv, refusal):
-            if conv is None:
-                return [refusal]
-            reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
-            if reason:
-                return [self.texts(not_sent_text(reason), code=conv.case_code)]
-            self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
+    def relay(self, advocate: Advocate, code: str | None, text: str) -> DeskResult:
+        conv, refusal = self._holding(advocate, code)
+        if conv is None:
+            return refusal
+        reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
+        if reason:
+            return self._say(not_sent_text(reason), code=conv.case_code)
+        self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
         self._audit("reply", advocate, conv.case_code)
         self.messenger.to_survivor(conv, text, "relay")
-        return []
+        return DeskResult("sent", [])
 
-    def release(self, advocate: Advocate, code: str) -> list[str]:
-        with self._holding(advocate, code) as (conv, refusal):
-            if conv is None:
-                return [refusal]
-            conv.advocate = conv.advocate_name = conv.claimed_at = None
-            if conv.state == "with_advocate":
-                conv.state = "waiting"
-            self._write(conv, [RequestAdvocate(conv.priority)], f"released by {advocate.first_name}")
-            self.store.drop_hold(advocate.id, conv.key)
+    def release(self, advocate: Advocate, code: str, reply_to=None) -> DeskResult:
+        conv, refusal = self._holding(advocate, code)
+        if conv is None:
+            return refusal
+        conv.advocate = conv.advocate_name = conv.claimed_at = None
+        if conv.state == "with_advocate":
+            conv.state = "waiting"
+        replies = [self.texts("released", code=code)]
+        write = self._change(conv, [RequestAdvocate(conv.priority)], f"released by {advocate.first_name}",
+                             replies, reply_to)
+        self.store.write_hold(write, advocate.id, conv.key, held=False)
+        self.messenger.page(conv, urgent=conv.priority.value == "URGENT", write=write)
+        self.messenger.schedule_escalation(conv, write=write)
+        self._apply(write)
         self._audit("release", advocate, code)
-        self.messenger.page(conv, urgent=conv.priority.value == "URGENT")
-        self.messenger.schedule_escalation(conv)
-        return [self.texts("released", code=code)]
+        return DeskResult("released", replies)
 
-    def close(self, advocate: Advocate, code: str) -> list[str]:
-        with self._holding(advocate, code) as (conv, refusal):
-            if conv is None:
-                return [refusal]
-            closing_ok = (conv.contact_ok and conv.state == "with_advocate"
-                          and not self.store.is_opted_out(conv.key))
-            fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
-                                 session=conv.session + 1, updated_at=self.clock())
-            fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
-            self._write(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}")
-            self.store.drop_hold(advocate.id, conv.key)
-        self._audit("close", advocate, code)
-        self.messenger.cancel_escalation(conv)
+    def close(self, advocate: Advocate, code: str, reply_to=None) -> DeskResult:
+        conv, refusal = self._holding(advocate, code)
+        if conv is None:
+            return refusal
+        closing_ok = conv.contact_ok and conv.state == "with_advocate" and not self.store.is_opted_out(conv.key)
+        fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
+                             session=conv.session + 1, updated_at=self.clock(), version=conv.version)
+        fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
+        kind = "closed" if closing_ok else "closed_silently"
+        replies = [self.texts(kind, code=code)]
+        write = self._change(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}", replies, reply_to)
+        self.store.write_hold(write, advocate.id, conv.key, held=False)
         if closing_ok:
-            self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing")
-        return [self.texts("closed" if closing_ok else "closed_silently", code=code)]
+            self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing", write)
+        write.after.append(lambda: self.messenger.cancel_escalation(conv))
+        self._apply(write)
+        self._audit("close", advocate, code)
+        return DeskResult(kind, replies)
 
-    def transfer(self, advocate: Advocate, code: str, to: Advocate) -> list[str]:
+    def transfer(self, advocate: Advocate, code: str, to: Advocate) -> DeskResult:
         """Hand a conversation one holds straight to another advocate; they get its summary by SMS."""
         if to.id == advocate.id:
-            return [self.texts("already_yours", code=code)]
-        with self._holding(advocate, code) as (conv, refusal):
-            if conv is None:
-                return [refusal]
-            conv.advocate, conv.advocate_name, conv.claimed_at = to.id, to.first_name, self.clock()
-            self._write(conv, [], f"transferred by {advocate.first_name} to {to.first_name}")
-            self.store.drop_hold(advocate.id, conv.key)
-            self.store.add_hold(to.id, conv.key)
-        self._audit("transfer", advocate, code, f"to {to.id}")
+            return self._say("already_yours", code=code)
+        for _ in range(TRIES):
+            try:
+                return self._transfer(advocate, code, to)
+            except ConversationChanged:
+                continue
+        raise ConversationBusy()
+
+    def _transfer(self, advocate: Advocate, code: str, to: Advocate) -> DeskResult:
+        conv, refusal = self._holding(advocate, code)
+        if conv is None:
+            return refusal
+        conv.advocate, conv.advocate_name, conv.claimed_at = to.id, to.first_name, self.clock()
+        write = self._change(conv, [], f"transferred by {advocate.first_name} to {to.first_name}")
+        self.store.write_hold(write, advocate.id, conv.key, held=False)
+        self.store.write_hold(write, to.id, conv.key, held=True)
         talking = conv.state == "with_advocate" and conv.contact_ok
         head = "claimed" if talking else "claimed_quiet" if conv.state == "quiet" else "claimed_no_consent"
         for part in [self.texts(head, code=code, name=to.first_name)] + self.summary(conv):
-            self.messenger.to_advocate(to.id, part, "notice", conv)
+            self.messenger.to_advocate(to.id, part, "notice", conv, write)
         if talking:  # a warm handoff: the survivor hears who is with them now
             intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", to.first_name)
-            self.messenger.to_survivor(conv, intro, "intro")
-        return [self.texts("held_by_other", code=code, name=to.first_name)]
+            self.messenger.to_survivor(conv, intro, "intro", write)
+        self._apply(write)
+        self._audit("transfer", advocate, code, f"to {to.id}")
+        return DeskResult("transferred", [self.texts("held_by_other", code=code, name=to.first_name)])
 
     def list(self, advocate: Advocate) -> list[str]:
         now = self.clock()
@@ -170,45 +207,58 @@ class AdvocateDesk:
             lines += [f"{'them' if e['by'] == 'survivor' else e['by']}: {e['text']}" for e in entries[-SUMMARY_MESSAGES:]]
         return split_parts("\n".join(lines))
 
-    @contextmanager
-    def _holding(self, advocate: Advocate, code: str | None) -> Iterator[tuple[Conversation | None, str]]:
-        """The conversation a command is about, read again under its lock and still theirs; or None and
-        the one line that says why not."""
+    def _holding(self, advocate: Advocate, code: str | None) -> tuple[Conversation | None, DeskResult | None]:
+        """The conversation a command is about, read again and still theirs; or None and why not."""
         held, refusal = self._held(advocate, code)
         if held is None:
-            yield None, refusal
-            return
-        with self.store.locked(held.key):
-            conv = self.store.get(held.key)
-            if conv is None or conv.advocate != advocate.id:
-                yield None, self.texts("not_yours", code=code or "That")
-            else:
-                yield conv, ""
+            return None, refusal
+        conv = self.store.get(held.key)
+        if conv is None or conv.advocate != advocate.id:
+            return None, self._say("not_yours", code=code or "That")
+        return conv, None
 
-    def _held(self, advocate: Advocate, code: str | None) -> tuple[Conversation | None, str]:
+    def _held(self, advocate: Advocate, code: str | None) -> tuple[Conversation | None, DeskResult | None]:
         """The conversation an advocate's command is about, or None and the line that says why not."""
         held = self.store.holds(advocate.id)
         if code is None:
             if len(held) == 1:
-                return held[0], ""
+                return held[0], None
             if not held:
-                return None, self.texts("nothing_open")
-            return None, self.texts("which_one", codes=", ".join(c.case_code for c in held))
+                return None, self._say("nothing_open")
+            return None, self._say("which_one", codes=", ".join(c.case_code for c in held))
         for conv in held:
             if conv.case_code == code:
-                return conv, ""
+                return conv, None
         if self.store.conversation_for_code(code) is None:
-            return None, self.texts("no_such_code", code=code)
-        return None, self.texts("not_yours", code=code)
+            return None, self._say("no_such_code", code=code)
+        return None, self._say("not_yours", code=code)
+
+    def _say(self, kind: str, **values) -> DeskResult:
+        return DeskResult(kind, [self.texts(kind, **values)])
 
     def _audit(self, event: str, advocate: Advocate, code: str | None, detail: str = "") -> None:
         if self.audit is not None:
             self.audit(event, advocate.id, code or "", detail)
 
-    def _write(self, conv: Conversation, effects: list, event: str) -> None:
-        self.store.save(conv)
-        self.store.apply_effects(conv, effects)
-        self.store.append_log(conv.key, self.clock(), "event", event)
+    def _change(self, conv: Conversation, effects: list, event: str, replies: list[str] | None = None,
+                reply_to: tuple[str, str] | None = None):
+        """One write for the whole change: state, queue, the event line and, for a text, its reply."""
+        write = self.store.begin(conv)
+        self.store.write_state(write, conv)
+        self.store.write_effects(write, conv, effects)
+        self.store.write_log(write, conv.key, self.clock(), "event", event)
+        if reply_to is not None:
+            self.store.write_reply(write, *reply_to, replies or [])
+        return write
+
+    def _apply(self, write) -> None:
+        if not self.store.apply(write):
+            raise ConversationChanged()
+
+
+# Commands whose reply is kept in the same write as their change (the rest remember it after).
+WRITES_ITS_REPLY = frozenset({"claimed", "claimed_quiet", "claimed_no_consent", "released", "closed",
+                              "closed_silently"})
 
 
 def split_parts(text: str, size: int = SMS_PART) -> list[str]:

@@ -1,42 +1,61 @@
-"""Run one inbound message through the store, the engine and the messenger."""
+"""Run one inbound message through the store, the engine and the messenger: one read, one atomic write."""
 from __future__ import annotations
 
 import logging
 import time
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from bot.conversation import Conversation, Inbound, Outcome, RequestAdvocate, TurnFacts
+from bot.conversation import Conversation, Inbound, OpenedTurn, Outcome, TurnFacts
 from bot.engine import Engine
-from bot.errors import ConversationBusy
+from bot.errors import ConversationBusy, ConversationChanged
 from bot.facts import LineFacts
 
 log = logging.getLogger(__name__)
+TRIES = 8  # a turn that lost the race to another write of its conversation runs again on what was written
+
+
+class Write(Protocol):
+    """One atomic write being put together (store/turn_write.py); `after` runs once it is applied."""
+
+    after: list[Callable[[], None]]
 
 
 class Store(Protocol):
+    """Everything bot/ asks of the store (store/redis_store.py is the one implementation)."""
+
     def conversation_key(self, address: str) -> str: ...
-    def locked(self, conversation: str) -> AbstractContextManager[None]: ...
-    def open_turn(self, conversation: str, address: str, sid: str) -> OpenedTurn: ...
-    def reserve_case_code(self, conversation: str) -> str: ...
-    def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
-    def apply_effects(self, conversation: Conversation, effects: list) -> None: ...
-    def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None: ...
-
-
-@dataclass
-class OpenedTurn:
-    """What one read at the start of a turn finds: a reply already given, an advocate, the conversation."""
-
-    stored_reply: list[str] | None
-    advocate_id: str | None
-    conversation: Conversation
+    def open_turn(self, conversation: str, address: str, sid: str, stop: bool = False) -> OpenedTurn: ...
+    def get(self, conversation: str) -> Conversation | None: ...
+    def is_opted_out(self, conversation: str) -> bool: ...
+    def conversation_for_code(self, code: str) -> str | None: ...
+    def transcript(self, conversation: str) -> list[dict]: ...
+    def holds(self, advocate: str) -> list[Conversation]: ...
+    def waiting_requests(self) -> list[Conversation]: ...
+    def begin(self, conv: Conversation) -> Write: ...
+    def apply(self, write: Write) -> bool: ...
+    def write_turn(self, write: Write, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
+    def write_state(self, write: Write, conv: Conversation) -> None: ...
+    def write_effects(self, write: Write, conv: Conversation, effects: list) -> None: ...
+    def write_log(self, write: Write, conversation: str, now: float, by: str, text: str, **extra) -> None: ...
+    def write_hold(self, write: Write, advocate: str, conversation: str, held: bool) -> None: ...
+    def write_reply(self, write: Write, conversation: str, sid: str, replies: list[str]) -> None: ...
+    def save(self, conv: Conversation, event: str | None = None, now: float = 0.0, effects: tuple = ()) -> None: ...
+    def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None: ...
+    def remember_reply(self, conversation: str, sid: str, replies: list[str]) -> None: ...
 
 
 class Messenger(Protocol):
-    def after_turn(self, outcome: Outcome) -> None:
-        """Send what a turn asks for beyond its reply (pages to advocates)."""
+    """Everything bot/ asks of messaging/ (messaging/messenger.py): messages and jobs, on a write or at once."""
+
+    def after_turn(self, outcome: Outcome, write: Write) -> None: ...
+    def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "",
+             write: Write | None = None) -> int: ...
+    def schedule_escalation(self, conv: Conversation, stage: int = 1, write: Write | None = None) -> None: ...
+    def claimed(self, conv: Conversation, write: Write) -> None: ...
+    def cancel_escalation(self, conv: Conversation) -> None: ...
+    def to_survivor(self, conv: Conversation, text: str, kind: str, write: Write | None = None): ...
+    def to_advocate(self, advocate: str, text: str, kind: str, conv: Conversation | None = None,
+                    write: Write | None = None): ...
 
 
 class InboundService:
@@ -49,53 +68,51 @@ class InboundService:
         self.facts = facts
         self.clock = clock
 
-    def handle(self, inbound: Inbound) -> list[str]:
-        """Return the replies to one inbound message; a retried MessageSid gets the same replies."""
+    def handle(self, inbound: Inbound, now: float | None = None) -> list[str]:
+        """Return the replies to one inbound message; a retried MessageSid gets the same replies.
+
+        Nothing waits for a lock: a turn that finds its conversation written meanwhile runs again on the
+        fresh state (a STOP that came in the meantime then silences it). `now`: when it arrived, for a
+        message replayed from the outage spool."""
         started = time.perf_counter()
         conv_key = self.store.conversation_key(inbound.address)
-        try:
-            with self.store.locked(conv_key):
-                opened = self.store.open_turn(conv_key, inbound.address, inbound.sid)
-                if opened.stored_reply is not None:
-                    log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
-                    return opened.stored_reply
-                advocate = self._advocate(opened.advocate_id)
-                if advocate is not None:  # an advocate is never treated as a survivor
-                    return self.desk.handle_locked(advocate, inbound, conv_key)
-                outcome = self._run(opened.conversation, inbound)
-        except ConversationBusy:
-            # Not run, but not lost: the words go into the transcript for the advocate to read.
-            self.store.record_unprocessed(conv_key, inbound, self.clock())
-            raise
-        if self.messenger is not None:
-            try:
-                self.messenger.after_turn(outcome)
-            except Exception:  # the reply and the queued request stand; paging is retried by escalation
-                log.exception("after-turn sending failed conv=%s", conv_key[:12])
-        log.info(
-            "message conv=%s intent=%s state=%s->%s effects=%s ms=%.1f", conv_key[:12], outcome.intent,
-            outcome.previous_state, outcome.conversation.state,
-            ",".join(type(e).__name__ for e in outcome.effects) or "-", _ms(started),
-        )
-        return outcome.replies
+        stop = self.engine.keywords.command(inbound.body, inbound.num_media) == "stop"
+        for attempt in range(TRIES):
+            opened = self.store.open_turn(conv_key, inbound.address, inbound.sid, stop=stop and attempt == 0)
+            if opened.stored_reply is not None:
+                log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
+                return opened.stored_reply
+            advocate = self._advocate(opened.advocate_id)
+            if advocate is not None:  # an advocate is never treated as a survivor
+                return self.desk.handle_text(advocate, inbound, conv_key)
+            outcome = self._written(opened.conversation, inbound, self.clock() if now is None else now)
+            if outcome is not None:
+                log.info(
+                    "message conv=%s intent=%s state=%s->%s effects=%s tries=%s ms=%.1f", conv_key[:12],
+                    outcome.intent, outcome.previous_state, outcome.conversation.state,
+                    ",".join(type(e).__name__ for e in outcome.effects) or "-", attempt + 1, _ms(started),
+                )
+                return outcome.replies
+        raise ConversationBusy()
 
     def _advocate(self, advocate_id: str | None):
         if advocate_id is None or self.desk is None:
             return None
         return self.desk.roster.get(advocate_id)
 
-    def _run(self, conv: Conversation, inbound: Inbound) -> Outcome:
-        """One turn of the engine, written in one transaction (the caller holds the lock)."""
-        now = self.clock()
+    def _written(self, conv: Conversation, inbound: Inbound, now: float) -> Outcome | None:
+        """One turn of the engine and everything it changes, written whole; None if the conversation
+        changed since it was read (nothing was written)."""
         facts = self.facts.for_turn(conv, now) if self.facts else TurnFacts()
+        write = self.store.begin(conv)
         outcome = self.engine.step(conv, inbound, now, facts)
-        conv = outcome.conversation
-        if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):
-            conv.case_code = self.store.reserve_case_code(conv.key)
-        self.store.commit(outcome, inbound, now)
-        if outcome.effects:
-            self.store.apply_effects(conv, outcome.effects)
-        return outcome
+        self.store.write_turn(write, outcome, inbound, now)
+        if self.messenger is not None:
+            self.messenger.after_turn(outcome, write)
+        try:
+            return outcome if self.store.apply(write) else None
+        except ConversationChanged:  # the case code it chose was taken meanwhile: run again with another
+            return None
 
 
 def _ms(started: float) -> float:

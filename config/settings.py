@@ -14,6 +14,7 @@ from config.content import Content, load_content
 from config.embedded_line import DEFAULT_LINE_FILE, DEFAULT_VARIABLES, STORE_VARIABLES, read_line
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_SPOOL_DIR = DEFAULT_CONFIG_DIR.parent / "instance" / "spool"
 TWILIO_DEFAULT_API_BASE = "https://api.twilio.com"
 
 # The whole of what production requires (DESIGN.md, contract with the outside).
@@ -54,6 +55,8 @@ class Settings:
     ephemeral_keys: bool = False
     # True inside `make run`'s shared embedded line (web, worker and the CLI beside them).
     shared_line: bool = False
+    # LANTERN_SPOOL_DIR: where messages that arrive while Redis is unreachable wait, encrypted.
+    spool_dir: Path = DEFAULT_SPOOL_DIR
 
     @property
     def production(self) -> bool:
@@ -104,6 +107,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         content=content,
         ephemeral_keys=ephemeral,
         shared_line=shared_line,
+        spool_dir=Path(env.get("LANTERN_SPOOL_DIR", DEFAULT_SPOOL_DIR)),
     )
 
 

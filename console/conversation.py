@@ -9,7 +9,9 @@ import time
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
+from bot.advocates import Command
 from bot.conversation import Conversation
+from bot.handoff import DeskResult
 from console.auditing import audit_event
 from console.auth import passive, signed_in
 from console.blueprint import bp
@@ -109,9 +111,9 @@ def reply(code: str):
         flash(f"A message can have at most {MAX_REPLY} characters; that one has {len(text)}. Nothing was sent.",
               "error")
     else:
-        refusal = _lantern().desk.relay(me, conv.case_code, text)
-        if refusal:
-            flash(refusal[0], "error")
+        result = _lantern().desk.run(me, Command("say", conv.case_code, text))
+        if not result.done:
+            flash(result.replies[0], "error")
     return redirect(url_for("console.conversation", code=conv.case_code) + "#reply")
 
 
@@ -135,14 +137,14 @@ def note(code: str):
 @signed_in
 def release(code: str):
     conv = find(code)
-    return _after(conv, _lantern().desk.release(g.advocate, conv.case_code))
+    return _after(_lantern().desk.run(g.advocate, Command("release", conv.case_code)), conv.case_code)
 
 
 @bp.post("/c/<code>/close")
 @signed_in
 def close(code: str):
     conv = find(code)
-    return _after(conv, _lantern().desk.close(g.advocate, conv.case_code))
+    return _after(_lantern().desk.run(g.advocate, Command("close", conv.case_code)), conv.case_code)
 
 
 @bp.post("/c/<code>/transfer")
@@ -153,14 +155,12 @@ def transfer(code: str):
     if target is None:
         flash("Choose an advocate on the roster to hand this conversation to.", "error")
         return redirect(url_for("console.conversation", code=conv.case_code))
-    return _after(conv, lantern.desk.transfer(g.advocate, conv.case_code, target))
+    return _after(lantern.desk.transfer(g.advocate, conv.case_code, target), conv.case_code)
 
 
-def _after(conv: Conversation, replies: list[str]):
+def _after(result: DeskResult, code: str):
     """Back to my conversations when it left my hands; otherwise back to it, with the reason it didn't."""
-    now = _lantern().store.get(conv.key)
-    left_my_hands = conv.advocate == g.advocate.id and (now is None or now.advocate != g.advocate.id)
-    flash(replies[0], "notice" if left_my_hands else "error")
-    if left_my_hands:
+    flash(result.replies[0], "notice" if result.done else "error")
+    if result.done:
         return redirect(url_for("console.mine"))
-    return redirect(url_for("console.conversation", code=conv.case_code))
+    return redirect(url_for("console.conversation", code=code))

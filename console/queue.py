@@ -6,6 +6,7 @@ import time
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, url_for
 
+from bot.advocates import Command
 from console.auth import passive, signed_in
 from console.blueprint import bp
 from console.display import request_row, state_text
@@ -78,14 +79,12 @@ def mine_json():
 @signed_in
 def claim(code: str):
     code, me, lantern = checked_code(code), g.advocate, _lantern()
-    replies = lantern.desk.claim(me, code)
-    conv_key = lantern.store.conversation_for_code(code)
-    conv = lantern.store.get(conv_key) if conv_key else None
-    if conv is None or conv.advocate != me.id:
-        flash(replies[0], "error")  # with someone else, no longer waiting, or no such code
+    result = lantern.desk.run(me, Command("claim", code))
+    if not result.done and result.kind != "already_yours":
+        flash(result.replies[0], "error")  # with someone else, no longer waiting, or no such code
         return redirect(url_for("console.queue"))
-    if replies[0] == lantern.texts("claimed", code=code, name=me.first_name):
+    if result.kind == "claimed":
         flash(f"{code} is yours. They see you as {me.first_name}; they've been told you're here.", "notice")
     else:
-        flash(replies[0], "notice")  # already yours; or yours, but they asked for quiet or gave no consent
+        flash(result.replies[0], "notice")  # already yours; or yours, but they asked for quiet or gave no consent
     return redirect(url_for("console.conversation", code=code))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import requests
@@ -15,6 +16,7 @@ from store.outbox import Outbound
 
 log = logging.getLogger(__name__)
 OPTED_OUT_ERROR = 21610  # Twilio: the recipient texted STOP to this number
+BATCH_THREADS = 16
 
 
 class SendRetry(Exception):
@@ -23,7 +25,28 @@ class SendRetry(Exception):
 
 def send_message(outbound_id: str) -> str:
     """Send one outbound message, after the safety re-check; returns what became of it."""
+    return _send(runtime.current(), outbound_id)
+
+
+def send_batch(outbound_ids: list[str]) -> str:
+    """Send the pages of one request at once, each after its own re-check: Twilio takes 100-300 ms a
+    message, and ten advocates must not wait ten times that. One that must be tried again goes on alone."""
     lantern = runtime.current()
+    with ThreadPoolExecutor(max_workers=min(BATCH_THREADS, len(outbound_ids))) as pool:
+        results = list(pool.map(lambda id_: _send_in_batch(lantern, id_), outbound_ids))
+    return ", ".join(f"{results.count(r)} {r}" for r in sorted(set(results)))
+
+
+def _send_in_batch(lantern, outbound_id: str) -> str:
+    try:
+        return _send(lantern, outbound_id)
+    except SendRetry:
+        message = lantern.outbox.get(outbound_id)
+        lantern.messenger.retry_alone(message, urgent=message.kind == "page")
+        return "retrying"
+
+
+def _send(lantern, outbound_id: str) -> str:
     message = lantern.outbox.get(outbound_id)
     if message is None or message.done:
         return "already done"

@@ -16,6 +16,7 @@ from bot.conversation import (
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
 from store.stats import RequestStats
+from store.turn_write import TurnWrite
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lantern"
@@ -38,38 +39,43 @@ class RQMessenger:
         self.stats = stats
 
     # --- what a survivor's turn asks for -------------------------------------------------------
-    def after_turn(self, outcome: Outcome) -> None:
+    def after_turn(self, outcome: Outcome, write: TurnWrite) -> None:
+        """Record on the turn's own write the pages, relays and notices it asks for, and their jobs:
+        they exist if and only if the turn was written."""
         conv = outcome.conversation
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
-                self.request_made(conv, effect)
+                self.request_made(conv, effect, write)
             elif isinstance(effect, WithdrawRequest):
-                self.cancel_escalation(conv)
+                write.after.append(lambda: self.cancel_escalation(conv))
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
                 key = "relay_danger" if effect.danger else "relay"
-                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv)
+                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv,
+                                 write)
             elif isinstance(effect, AdvocateNotice):
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
-                                 "notice", conv)
+                                 "notice", conv, write)
 
-    def request_made(self, conv: Conversation, request: RequestAdvocate) -> None:
+    def request_made(self, conv: Conversation, request: RequestAdvocate, write: TurnWrite | None = None) -> None:
         """A new or raised request: page now, or, when booked for a safe time, remind when it comes."""
-        self.stats.requested(conv.case_code, conv.requested_at, request.priority.value, conv.after_hours)
+        self.stats.requested(conv.case_code, conv.requested_at, request.priority.value, conv.after_hours,
+                             pipe=write.pipe if write else None)
         if request.booked:
             if conv.window_from:
-                self.schedule_window_reminder(conv)
+                self.schedule_window_reminder(conv, write)
             return
         # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
-        self.page(conv, urgent=on_call)
-        self.schedule_escalation(conv)
+        self.page(conv, urgent=on_call, write=write)
+        self.schedule_escalation(conv, write=write)
 
     # --- pages -----------------------------------------------------------------------------------
-    def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "") -> int:
+    def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "",
+             write: TurnWrite | None = None) -> int:
         """Page every available advocate (and on-call ones for URGENT): code, priority, language, area only."""
         advocates = self.roster.to_page(urgent)
-        self._page(advocates, conv, key, wait)
-        self.stats.paged(conv.case_code, len(advocates))
+        self._page(advocates, conv, key, wait, write)
+        self.stats.paged(conv.case_code, len(advocates), pipe=write.pipe if write else None)
         return len(advocates)
 
     def page_supervisors(self, conv: Conversation, wait: str) -> int:
@@ -77,7 +83,8 @@ class RQMessenger:
         self._page(supervisors, conv, "page_supervisor", wait)
         return len(supervisors)
 
-    def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str) -> None:
+    def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str,
+              write: TurnWrite | None = None) -> None:
         notes = [self.minor_note] if "under_18" in conv.risks and self.minor_note else []
         if not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
             notes.append(self.texts("page_note_no_first_text"))
@@ -85,53 +92,70 @@ class RQMessenger:
         text = self.texts(key, **request_fields(conv), wait=wait, note=note)
         if advocates:
             pages = self.outbox.create_many("page", "advocate", [text] * len(advocates), [a.id for a in advocates],
-                                            conversation=conv.key, session=conv.session, code=conv.case_code)
-            self._enqueue(pages, urgent=conv.priority is Priority.URGENT)
+                                            pipe=write.pipe if write else None, conversation=conv.key,
+                                            session=conv.session, code=conv.case_code)
+            self._enqueue(pages, urgent=conv.priority is Priority.URGENT, write=write)
 
     # --- single messages ---------------------------------------------------------------------------
-    def to_survivor(self, conv: Conversation, text: str, kind: str) -> Outbound:
-        message = self.outbox.create(kind, "survivor", text, conversation=conv.key, session=conv.session,
-                                     advocate=conv.advocate, code=conv.case_code)
-        self._enqueue([message], urgent=False)
+    def to_survivor(self, conv: Conversation, text: str, kind: str, write: TurnWrite | None = None) -> Outbound:
+        message = self.outbox.create(kind, "survivor", text, pipe=write.pipe if write else None,
+                                     conversation=conv.key, session=conv.session, advocate=conv.advocate,
+                                     code=conv.case_code)
+        self._enqueue([message], urgent=False, write=write)
         return message
 
-    def to_advocate(self, advocate: str, text: str, kind: str, conv: Conversation | None = None) -> Outbound:
-        message = self.outbox.create(kind, "advocate", text, advocate=advocate,
+    def to_advocate(self, advocate: str, text: str, kind: str, conv: Conversation | None = None,
+                    write: TurnWrite | None = None) -> Outbound:
+        message = self.outbox.create(kind, "advocate", text, pipe=write.pipe if write else None, advocate=advocate,
                                      conversation=conv.key if conv else None, session=conv.session if conv else 0,
                                      code=conv.case_code if conv else None)
         # Pages for URGENT requests and danger alerts jump the line: the worker takes that queue first.
-        self._enqueue([message], urgent=conv is not None and conv.priority is Priority.URGENT)
+        self._enqueue([message], urgent=conv is not None and conv.priority is Priority.URGENT, write=write)
         return message
 
-    def _enqueue(self, messages: list[Outbound], urgent: bool) -> None:
-        """One RQ job per message, its id the only argument; all of them in one round trip."""
-        from messaging.jobs import send_message
+    def _enqueue(self, messages: list[Outbound], urgent: bool, write: TurnWrite | None = None) -> None:
+        """One RQ job (ids its only arguments) for one message, or for all the pages of one request, which
+        it sends at once: ten advocates are paged in the time of one Twilio call, not of ten."""
+        from messaging.jobs import send_batch, send_message
 
         retry, queue = self.org.send_retry_seconds, self.urgent_queue if urgent else self.queue
-        queue.enqueue_many([
-            Queue.prepare_data(send_message, (m.id,), job_id="lantern-send-" + m.id, result_ttl=RESULT_TTL,
-                               retry=Retry(max=len(retry), interval=list(retry)),
-                               failure_ttl=int(self.org.retention.total_seconds()))
-            for m in messages])
+        if len(messages) == 1:
+            job = Queue.prepare_data(send_message, (messages[0].id,), job_id="lantern-send-" + messages[0].id,
+                                     result_ttl=RESULT_TTL, retry=Retry(max=len(retry), interval=list(retry)),
+                                     failure_ttl=int(self.org.retention.total_seconds()))
+        else:  # each message of a batch that must be tried again gets a job of its own, with these retries
+            job = Queue.prepare_data(send_batch, ([m.id for m in messages],), job_id="lantern-batch-" + messages[0].id,
+                                     result_ttl=RESULT_TTL, failure_ttl=int(self.org.retention.total_seconds()))
+        if write is None:
+            queue.enqueue_many([job])
+        elif queue.is_async:
+            queue.enqueue_many([job], pipeline=write.pipe)
+        else:  # inline jobs run as they are enqueued: only once what they send is written
+            write.after.append(lambda: queue.enqueue_many([job]))
+
+    def retry_alone(self, message: Outbound, urgent: bool) -> None:
+        """A message of a batch that failed for now: its own job, with the usual retries."""
+        self._enqueue([message], urgent)
 
     # --- escalation --------------------------------------------------------------------------------
-    def schedule_escalation(self, conv: Conversation, stage: int = 1) -> None:
+    def schedule_escalation(self, conv: Conversation, stage: int = 1, write: TurnWrite | None = None) -> None:
         from messaging.jobs import escalate
 
         self.queue.enqueue_in(self.escalation_delay(conv), escalate, conv.key, conv.session, stage,
-                              job_id=escalation_job_id(conv, stage))
+                              job_id=escalation_job_id(conv, stage), pipeline=write.pipe if write else None)
 
-    def schedule_window_reminder(self, conv: Conversation) -> None:
+    def schedule_window_reminder(self, conv: Conversation, write: TurnWrite | None = None) -> None:
         from messaging.shifts import window_opened
 
         self.queue.enqueue_at(datetime.fromtimestamp(conv.window_from, timezone.utc), window_opened, conv.key,
-                              conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}")
+                              conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}",
+                              pipeline=write.pipe if write else None)
 
-    def claimed(self, conv: Conversation) -> None:
+    def claimed(self, conv: Conversation, write: TurnWrite) -> None:
         """Someone took it: no more escalation; the first claim's time is kept for the night summary."""
-        self.cancel_escalation(conv)
+        write.after.append(lambda: self.cancel_escalation(conv))
         if conv.case_code and conv.claimed_at:
-            self.stats.claimed(conv.case_code, conv.claimed_at)
+            self.stats.claimed(conv.case_code, conv.claimed_at, pipe=write.pipe)
 
     def cancel_escalation(self, conv: Conversation) -> None:
         for stage in range(1, ESCALATION_STAGES + 1):

@@ -5,13 +5,18 @@ _current = None
 
 
 def bind(lantern) -> None:
-    """create_app() binds its Lantern here, so jobs run with the same store, roster and sender."""
+    """build_lantern() binds what it built here, so jobs run with the same store, roster and sender."""
     global _current
     _current = lantern
 
 
 def current():
-    """The bound Lantern; in an RQ worker, importing app builds and binds it once from the environment."""
+    """The bound Lantern; in an RQ worker, built once from the environment by the composition root."""
     if _current is None:
-        import app  # noqa: F401  (app.py's module-level create_app() calls bind)
+        from config.logs import configure_logging
+        from config.settings import load_settings
+        from wiring import build_lantern
+
+        configure_logging()
+        build_lantern(load_settings())  # binds itself
     return _current

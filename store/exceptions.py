@@ -1,14 +1,14 @@
 """Narrow errors of the store, caught by the edges that know what to tell the user."""
 
-from bot.errors import ConversationBusy
+from bot.errors import ConversationChanged
 
 
 class StoreError(Exception):
     """Base class: the store could not do what was asked."""
 
 
-class LockTimeout(StoreError, ConversationBusy):
-    """Another message of the same conversation held the lock for too long."""
+class CaseCodeTaken(StoreError, ConversationChanged):
+    """The case code a write reserved was taken meanwhile: the write did nothing; pick another."""
 
 
 class UnreadableData(StoreError):

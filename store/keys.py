@@ -8,12 +8,13 @@ from __future__ import annotations
 PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
+# version: counts the conversation's writes (a write checks the version it read);
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen.
-CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit")
+CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, lock, optout, inbox, visit."""
+    """The key of one part of a conversation: state, log, version, optout, inbox, visit."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"

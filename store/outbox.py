@@ -44,13 +44,15 @@ class Outbox:
         self.cipher = cipher
         self.retention = retention_seconds
 
-    def create(self, kind: str, to: str, text: str, **fields) -> Outbound:
-        return self.create_many(kind, to, [text], **fields)[0]
+    def create(self, kind: str, to: str, text: str, pipe=None, **fields) -> Outbound:
+        return self.create_many(kind, to, [text], pipe=pipe, **fields)[0]
 
     def create_many(self, kind: str, to: str, texts: list[str], advocates: list[str | None] | None = None,
-                    **fields) -> list[Outbound]:
-        """One record per text (and advocate), written in one round trip: a page to everyone on shift."""
-        pipe = self.redis.pipeline(transaction=False)
+                    pipe=None, **fields) -> list[Outbound]:
+        """One record per text (and advocate), written in one round trip (or on `pipe`, a turn's write,
+        which writes them): a page to everyone on shift."""
+        own = pipe is None
+        pipe = self.redis.pipeline(transaction=False) if own else pipe
         messages = []
         for index, text in enumerate(texts):
             if advocates is not None:
@@ -58,7 +60,8 @@ class Outbox:
             message = Outbound(uuid.uuid4().hex, kind, to, text, created_at=time.time(), **fields)
             self._save(message, pipe)
             messages.append(message)
-        pipe.execute()
+        if own:
+            pipe.execute()
         return messages
 
     def get(self, id_: str) -> Outbound | None:

@@ -7,23 +7,21 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Iterator
 
 from redis import Redis
-from redis.exceptions import LockError
 
 from bot.conversation import (
-    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
+    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, RecordOptOut, RequestAdvocate,
     WithdrawRequest,
 )
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
-from store.exceptions import LockTimeout
-from store.roster import ROSTER_PHONES
-from bot.service import OpenedTurn
+from bot.errors import ConversationChanged
+from store.exceptions import CaseCodeTaken
 from store.keys import HANDOFF_QUEUE, case_code_key, holds_key, key_for, message_sid_key
+from store.roster import ROSTER_PHONES
+from store.turn_write import APPLIED, CODE_TAKEN, TurnWrite, TurnWriter
 
 log = logging.getLogger(__name__)
 
@@ -31,50 +29,48 @@ log = logging.getLogger(__name__)
 MESSAGE_SID_TTL = int(timedelta(hours=48).total_seconds())
 CASE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud by phone
 CASE_CODE_LENGTH = 4
+STOP_PENDING = b"pending"
 _QUEUE_RANK_SPAN = 10**13  # above any epoch time in milliseconds for centuries
 
 
 class RedisStore:
     """The one store; the embedded default runs it on an in-process fakeredis server."""
 
-    def __init__(self, redis: Redis, cipher: Cipher, lookup_key: bytes, retention: timedelta,
-                 lock_timeout: float = 10.0, lock_wait: float = 3.0):
+    def __init__(self, redis: Redis, cipher: Cipher, lookup_key: bytes, retention: timedelta):
         self.redis = redis
         self.cipher = cipher
         self._lookup_key = lookup_key
         self.retention = int(retention.total_seconds())
-        self.lock_timeout = lock_timeout
-        self.lock_wait = lock_wait
+        self.writer = TurnWriter(redis, self.retention)
 
     def conversation_key(self, address: str) -> str:
         return keyed_hash(self._lookup_key, address)
 
-    @contextmanager
-    def locked(self, conversation: str) -> Iterator[None]:
-        """Hold the conversation's lock: two messages of one conversation never run at once."""
-        lock = self.redis.lock(key_for(conversation, "lock"), timeout=self.lock_timeout,
-                               blocking_timeout=self.lock_wait, thread_local=False)
-        if not lock.acquire():
-            raise LockTimeout("conversation lock not acquired in time")
-        try:
-            yield
-        finally:
-            try:
-                lock.release()
-            except LockError:
-                log.warning("conversation lock expired before release conv=%s", conversation[:12])
-
-    def open_turn(self, conversation: str, address: str, sid: str) -> OpenedTurn:
+    def open_turn(self, conversation: str, address: str, sid: str, stop: bool = False) -> OpenedTurn:
         """Everything a turn starts from, in one round trip: the stored reply to this MessageSid (a
-        retry), whether the number is an advocate's, and the conversation (an opt-out always wins)."""
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.mget(message_sid_key(conversation, sid), key_for(conversation, "state"), key_for(conversation, "optout"))
+        retry), whether the number is an advocate's, and the conversation with its version.
+
+        `stop`: the message is STOP. It is recorded first, in the same round trip, waiting for nothing:
+        the version moves on too, so a turn still running for an earlier message writes nothing and
+        runs again on the opted-out conversation (its reply and pages then say and send nothing)."""
+        pipe = self.redis.pipeline(transaction=stop)  # STOP: read what it stops and record it, at once
+        pipe.mget(message_sid_key(conversation, sid), key_for(conversation, "state"),
+                  key_for(conversation, "optout"), key_for(conversation, "version"))
+        if stop:  # "pending" until the STOP turn itself is written: every send treats it as STOP already
+            pipe.set(key_for(conversation, "optout"), STOP_PENDING, nx=True)
+            pipe.incr(key_for(conversation, "version"))
         pipe.hget(ROSTER_PHONES, conversation)  # the roster names numbers by the same keyed hash
-        (stored, raw, opted_out), advocate_id = pipe.execute()
+        results = pipe.execute()
+        (stored, raw, opted_out, version), advocate_id = results[0], results[-1]
+        if stop:
+            version = results[2]
+        # A STOP recorded by a turn that did not finish is still run as STOP when that text comes again.
+        conv = self._conversation(conversation, address, raw, opted_out and not (stop and opted_out == STOP_PENDING))
+        conv.version = int(version or 0)
         return OpenedTurn(
             stored_reply=None if stored is None else json.loads(self.cipher.decrypt(stored)),
             advocate_id=advocate_id.decode() if advocate_id else None,
-            conversation=self._conversation(conversation, address, raw, opted_out),
+            conversation=conv,
         )
 
     def _conversation(self, conversation: str, address: str, raw: bytes | None, opted_out) -> Conversation:
@@ -85,29 +81,40 @@ class RedisStore:
         return conv
 
     def get(self, conversation: str) -> Conversation | None:
-        raw = self.redis.get(key_for(conversation, "state"))
-        return Conversation.from_json(self.cipher.decrypt(raw)) if raw else None
+        """The conversation with the version it was read at (a later `save` checks it), or None."""
+        raw, version = self.redis.mget(key_for(conversation, "state"), key_for(conversation, "version"))
+        if not raw:
+            return None
+        conv = Conversation.from_json(self.cipher.decrypt(raw))
+        conv.version = int(version or 0)
+        return conv
 
     def is_opted_out(self, conversation: str) -> bool:
         return bool(self.redis.exists(key_for(conversation, "optout")))
-
-    def reserve_case_code(self, conversation: str) -> str:
-        """A short code (K7Q2) for advocates, unique while the conversation is kept."""
-        while True:
-            code = "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
-            if self.redis.set(case_code_key(code), conversation, nx=True, ex=self.retention):
-                return code
 
     def conversation_for_code(self, code: str) -> str | None:
         raw = self.redis.get(case_code_key(code.upper()))
         return raw.decode() if raw else None
 
-    def commit(self, outcome: Outcome, inbound: Inbound, now: float) -> None:
-        """Write state, transcript, the MessageSid claim with its reply and the opt-out in one MULTI/EXEC."""
-        conv = outcome.conversation
+    # --- writes: every change to a conversation is one TurnWrite, checked against the version read ---
+    def begin(self, conv: Conversation) -> TurnWrite:
+        return self.writer.begin(conv.key, conv.version)
+
+    def apply(self, write: TurnWrite) -> bool:
+        """Apply a write whole; False when the conversation changed since it was read (run it again)."""
+        result = self.writer.apply(write)
+        if result == CODE_TAKEN:
+            raise CaseCodeTaken()
+        return result == APPLIED
+
+    def write_turn(self, write: TurnWrite, outcome: Outcome, inbound: Inbound, now: float) -> None:
+        """Record what a survivor's turn changes: state, transcript, the MessageSid claim with its reply,
+        opt-out, and the queue entry and case code its effects ask for."""
+        conv, pipe = outcome.conversation, write.pipe
         kinds = {type(e) for e in outcome.effects}
+        if RequestAdvocate in kinds and conv.case_code is None:
+            conv.case_code = self.new_case_code(write)
         state_key, log_key = key_for(conv.key, "state"), key_for(conv.key, "log")
-        pipe = self.redis.pipeline(transaction=True)
         if EraseTranscript in kinds:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
             pipe.delete(log_key, state_key)
@@ -119,39 +126,67 @@ class RedisStore:
                 entries.append(self._entry(now, "bot", "\n".join(outcome.replies)))
             if entries:
                 pipe.rpush(log_key, *entries)
-            pipe.expire(log_key, self.retention)
+                pipe.expire(log_key, self.retention)
             pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=self.retention)
-        pipe.set(message_sid_key(conv.key, inbound.sid), self.cipher.encrypt(json.dumps(outcome.replies)),
-                 nx=True, ex=MESSAGE_SID_TTL)
+        self.write_reply(write, conv.key, inbound.sid, outcome.replies)
         if RecordOptOut in kinds:
             pipe.set(key_for(conv.key, "optout"), b"1")
         if LiftOptOut in kinds:
             pipe.delete(key_for(conv.key, "optout"))
-        pipe.execute()
+        self.write_effects(write, conv, outcome.effects)
 
-    def record_unprocessed(self, conversation: str, inbound: Inbound, now: float) -> None:
-        """Keep a message that could not be run (lock timeout) in the transcript, so it is not lost."""
-        self.append_log(conversation, now, "survivor", transcript_text(inbound), unprocessed=True)
+    def new_case_code(self, write: TurnWrite) -> str:
+        """A short code (K7Q2) for advocates, unique while the conversation is kept: the write applies
+        only if nobody holds it (else CaseCodeTaken, and the turn runs again with another)."""
+        code = "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
+        write.reserve(case_code_key(code))
+        write.pipe.set(case_code_key(code), write.conversation, ex=self.retention)
+        return code
+
+    def write_effects(self, write: TurnWrite, conv: Conversation, effects: list) -> None:
+        """The effects on keys outside the conversation's slot: the queue, advocates' holds, the code."""
+        pipe = write.pipe
+        for effect in effects:
+            if isinstance(effect, RequestAdvocate):
+                pipe.zadd(HANDOFF_QUEUE, {conv.key: queue_score(conv)})
+            elif isinstance(effect, WithdrawRequest):
+                pipe.zrem(HANDOFF_QUEUE, conv.key)
+            elif isinstance(effect, AdvocateNotice) and effect.event != "quiet":
+                pipe.srem(holds_key(effect.advocate), conv.key)
+        if conv.case_code and any(isinstance(e, RequestAdvocate) for e in effects):
+            # CLAIM finds a waiting request by its code: kept as long as a request is kept.
+            pipe.expire(case_code_key(conv.case_code), self.retention)
+
+    def write_state(self, write: TurnWrite, conv: Conversation) -> None:
+        write.pipe.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()), ex=self.retention)
+
+    def write_log(self, write: TurnWrite, conversation: str, now: float, by: str, text: str, **extra) -> None:
+        write.pipe.rpush(key_for(conversation, "log"), self._entry(now, by, text, **extra))
+        write.pipe.expire(key_for(conversation, "log"), self.retention)
+
+    def write_hold(self, write: TurnWrite, advocate: str, conversation: str, held: bool) -> None:
+        """An advocate now holds the conversation (`held`), or no longer does."""
+        (write.pipe.sadd if held else write.pipe.srem)(holds_key(advocate), conversation)
+
+    def write_reply(self, write: TurnWrite, conversation: str, sid: str, replies: list[str]) -> None:
+        """The claim on a MessageSid with the reply it got: a retry of it is answered the same, running nothing."""
+        write.pipe.set(message_sid_key(conversation, sid), self.cipher.encrypt(json.dumps(replies)),
+                       ex=MESSAGE_SID_TTL)
+
+    def save(self, conv: Conversation, event: str | None = None, now: float = 0.0, effects: tuple = ()) -> None:
+        """Write a change to a conversation made outside a turn (the web chat's) whole: state, the queue
+        it changes, the event line. ConversationChanged if someone wrote first: read it again."""
+        write = self.begin(conv)
+        self.write_state(write, conv)
+        self.write_effects(write, conv, list(effects))
+        if event:
+            self.write_log(write, conv.key, now, "event", event)
+        if not self.apply(write):
+            raise ConversationChanged()
+        conv.version += 1
 
     def transcript(self, conversation: str) -> list[dict]:
         return [json.loads(self.cipher.decrypt(raw)) for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1)]
-
-    def apply_effects(self, conv: Conversation, effects: list) -> None:
-        """Apply a turn's effects on keys outside the conversation's slot: the queue, advocates' holds."""
-        for effect in effects:
-            if isinstance(effect, RequestAdvocate):
-                self.redis.zadd(HANDOFF_QUEUE, {conv.key: queue_score(conv)})
-            elif isinstance(effect, WithdrawRequest):
-                self.redis.zrem(HANDOFF_QUEUE, conv.key)
-            elif isinstance(effect, AdvocateNotice) and effect.event != "quiet":
-                self.drop_hold(effect.advocate, conv.key)
-        if conv.case_code and any(isinstance(e, RequestAdvocate) for e in effects):
-            # CLAIM finds a waiting request by its code: kept as long as a request is kept.
-            self.redis.expire(case_code_key(conv.case_code), self.retention)
-
-    def save(self, conv: Conversation) -> None:
-        """Write the conversation alone (an advocate's claim, release or close), under its lock."""
-        self.redis.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()), ex=self.retention)
 
     def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None:
         pipe = self.redis.pipeline(transaction=True)
@@ -163,12 +198,6 @@ class RedisStore:
         """Keep the reply to a MessageSid that ran outside a survivor's turn (an advocate's command)."""
         self.redis.set(message_sid_key(conversation, sid), self.cipher.encrypt(json.dumps(replies)),
                        nx=True, ex=MESSAGE_SID_TTL)
-
-    def add_hold(self, advocate: str, conversation: str) -> None:
-        self.redis.sadd(holds_key(advocate), conversation)
-
-    def drop_hold(self, advocate: str, conversation: str) -> None:
-        self.redis.srem(holds_key(advocate), conversation)
 
     def holds(self, advocate: str) -> list[Conversation]:
         """The conversations an advocate holds, oldest claim first; stale entries are dropped."""

@@ -24,21 +24,24 @@ class RequestStats:
     def __init__(self, redis: Redis):
         self.redis = redis
 
-    def requested(self, code: str, at: float, priority: str, after_hours: bool) -> None:
-        pipe = self.redis.pipeline(transaction=True)
+    def requested(self, code: str, at: float, priority: str, after_hours: bool, pipe=None) -> None:
+        """Recorded on `pipe` (a turn's write) when given, else at once."""
+        own = pipe is None
+        pipe = self.redis.pipeline(transaction=True) if own else pipe
         pipe.zadd(REQUESTS, {code: at}, nx=True)
         pipe.hset(DETAIL + code, mapping={"priority": priority, "after_hours": int(after_hours)})
         pipe.hsetnx(DETAIL + code, "requested_at", at)
         pipe.expire(DETAIL + code, KEEP_SECONDS)
         pipe.zremrangebyscore(REQUESTS, "-inf", at - KEEP_SECONDS)
-        pipe.execute()
+        if own:
+            pipe.execute()
 
-    def paged(self, code: str, count: int) -> None:
-        self.redis.hincrby(DETAIL + code, "paged", count)
+    def paged(self, code: str, count: int, pipe=None) -> None:
+        (pipe if pipe is not None else self.redis).hincrby(DETAIL + code, "paged", count)
 
-    def claimed(self, code: str, at: float) -> None:
+    def claimed(self, code: str, at: float, pipe=None) -> None:
         """The first claim counts: time to claim is from the request to the first person on it."""
-        self.redis.hsetnx(DETAIL + code, "claimed_at", at)
+        (pipe if pipe is not None else self.redis).hsetnx(DETAIL + code, "claimed_at", at)
 
     def between(self, start: float, end: float) -> list[RequestRecord]:
         records = []

@@ -72,6 +72,8 @@ def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
         "LANTERN_DATA_KEYS": DATA_KEY,
         "LANTERN_LOOKUP_KEY": "test-lookup-key",
         "LANTERN_CONFIG_DIR": str(TEST_CONFIG_DIR),
+        # Each app its own spool: a message kept in one test's outage is never replayed into another's.
+        "LANTERN_SPOOL_DIR": tempfile.mkdtemp(prefix="lantern-spool-"),
     }
     if redis_url:
         environ["REDIS_URL"] = redis_url

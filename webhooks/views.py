@@ -35,7 +35,9 @@ def inbound_sms():
         inbound = parse_inbound(request.form)
     except BadInbound as exc:
         return Response(str(exc) + "\n", status=400, mimetype="text/plain")
-    replies = current_app.extensions["lantern"].service.handle(inbound)
+    replies = current_app.extensions["lantern"].intake.receive(inbound)
+    if replies is None:  # Redis unreachable: kept in the spool, replayed when it is back
+        return safety_reply()
     return twiml("\n".join(replies)) if replies else twiml()
 
 

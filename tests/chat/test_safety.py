@@ -43,17 +43,6 @@ def test_undecryptable_state_gets_the_safety_message(visitor, raw_redis):
     assert_static_safety(visitor.post("1"))
 
 
-def test_a_lock_held_too_long_answers_safely_and_keeps_the_message(visitor, raw_redis):
-    visitor.start()
-    held = raw_redis.lock(key_for(visitor.conv_key, "lock"), timeout=30)
-    assert held.acquire(blocking=False)
-    try:
-        assert_static_safety(visitor.post("help me please"))
-    finally:
-        held.release()
-    assert "help me please" in [e["text"] for e in visitor.lantern.store.transcript(visitor.conv_key)]
-
-
 def test_a_whole_chat_and_a_failure_leave_no_token_or_words_in_logs(visitor, make_texter, roster, work, raw_redis,
                                                                     captured_logs):
     visitor.start()

@@ -9,7 +9,9 @@ import redis as redis_lib
 
 from bot.conversation import Conversation, Inbound, Outcome, Priority, RequestAdvocate, WithdrawRequest
 from config.settings import new_data_key
+from bot.errors import ConversationChanged
 from store.crypto import Cipher
+from store.exceptions import CaseCodeTaken
 from store.keys import HANDOFF_QUEUE, key_for, message_sid_key
 from store.redis_store import MESSAGE_SID_TTL, RedisStore
 
@@ -22,7 +24,7 @@ def store(request, redis_url):
         pytest.skip("no Redis server for the tests")
     client = redis_lib.Redis.from_url(redis_url) if request.param == "redis" else fakeredis.FakeRedis()
     client.flushdb()
-    yield RedisStore(client, Cipher((KEY,)), b"lookup", timedelta(days=30), lock_wait=0.2)
+    yield RedisStore(client, Cipher((KEY,)), b"lookup", timedelta(days=30))
     client.flushdb()
 
 
@@ -30,9 +32,10 @@ def request(store: RedisStore, name: str, priority: Priority, at: float) -> Conv
     conv = Conversation(key=store.conversation_key(name), address=name, state="waiting", priority=priority,
                         requested_at=at, updated_at=at)
     outcome = Outcome(conv, ["ok"], [RequestAdvocate(priority)], "text", "new")
-    store.commit(outcome, Inbound(f"SM{name[-4:]}{int(at)}", name, "words"), at)
-    store.apply_effects(conv, outcome.effects)
-    return conv
+    write = store.begin(conv)
+    store.write_turn(write, outcome, Inbound(f"SM{name[-4:]}{int(at)}", name, "words"), at)
+    assert store.apply(write)
+    return store.get(conv.key)
 
 
 def test_queue_is_urgent_then_high_then_normal_and_oldest_first(store):
@@ -48,7 +51,7 @@ def test_raised_priority_keeps_its_original_wait(store):
     request(store, "+15555550165", Priority.URGENT, 200)
     late = request(store, "+15555550166", Priority.NORMAL, 100)
     late.priority = Priority.URGENT
-    store.apply_effects(late, [RequestAdvocate(Priority.URGENT)])
+    store.save(late, effects=(RequestAdvocate(Priority.URGENT),))
     assert [c.address for c in store.waiting_requests()] == ["+15555550166", "+15555550165"]
 
 
@@ -56,16 +59,27 @@ def test_withdrawn_and_expired_requests_leave_the_queue(store):
     gone = request(store, "+15555550167", Priority.HIGH, 100)
     withdrawn = request(store, "+15555550168", Priority.NORMAL, 100)
     store.redis.delete(key_for(gone.key, "state"))  # as if retention ran out
-    store.apply_effects(withdrawn, [WithdrawRequest()])
+    store.save(withdrawn, effects=(WithdrawRequest(),))
     assert store.waiting_requests() == []
     assert store.redis.zcard(HANDOFF_QUEUE) == 0
 
 
 def test_case_codes_are_unique_and_lead_back(store):
-    codes = {store.reserve_case_code(f"conv{i}") for i in range(200)}
+    convs = [request(store, f"+1555550{i:04d}", Priority.NORMAL, 100) for i in range(200)]
+    codes = {c.case_code for c in convs}
     assert len(codes) == 200 and all(len(c) == 4 for c in codes)
-    code = codes.pop()
-    assert store.conversation_for_code(code.lower()) is not None
+    assert store.conversation_for_code(convs[7].case_code.lower()) == convs[7].key
+
+
+def test_a_taken_case_code_makes_the_write_do_nothing(store):
+    first = request(store, "+15555550172", Priority.NORMAL, 100)
+    conv = Conversation(key=store.conversation_key("+15555550173"), address="+15555550173")
+    write = store.begin(conv)
+    store.write_state(write, conv)
+    write.reserve(f"lantern:case:{first.case_code}")
+    with pytest.raises(CaseCodeTaken):
+        store.apply(write)
+    assert store.get(conv.key) is None and store.conversation_for_code(first.case_code) == first.key
 
 
 def test_retention_and_claim_lifetimes(store):
@@ -77,15 +91,16 @@ def test_retention_and_claim_lifetimes(store):
     assert MESSAGE_SID_TTL >= 48 * 3600
 
 
-def test_lock_excludes_a_second_holder(store):
-    from store.exceptions import LockTimeout
-
-    with store.locked("conv"):
-        with pytest.raises(LockTimeout):
-            with store.locked("conv"):
-                pass
-    with store.locked("conv"):
-        pass  # released: free again
+def test_a_write_from_a_stale_read_changes_nothing(store):
+    conv = request(store, "+15555550174", Priority.NORMAL, 100)
+    stale, fresh = store.get(conv.key), store.get(conv.key)
+    fresh.area = "Pinewood Heights"
+    store.save(fresh, "changed first")
+    stale.area = "somewhere else"
+    with pytest.raises(ConversationChanged):
+        store.save(stale, "changed second")
+    assert store.get(conv.key).area == "Pinewood Heights"
+    assert [e["text"] for e in store.transcript(conv.key) if e["by"] == "event"] == ["changed first"]
 
 
 def test_old_data_key_still_reads_after_rotation(store):
@@ -97,4 +112,4 @@ def test_old_data_key_still_reads_after_rotation(store):
 def test_every_key_of_a_conversation_shares_its_hash_tag(store):
     conv = request(store, "+15555550171", Priority.NORMAL, 100)
     keys = [k.decode() for k in store.redis.scan_iter(f"lantern:{{{conv.key}}}*")]
-    assert len(keys) == 3 and all(k.startswith(f"lantern:{{{conv.key}}}:") for k in keys)
+    assert len(keys) == 4 and all(k.startswith(f"lantern:{{{conv.key}}}:") for k in keys)

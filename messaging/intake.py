@@ -1,0 +1,107 @@
+"""Where every survivor's message comes in: run now, or, with Redis unreachable, spooled and replayed later.
+
+The webhook and the web chat call `receive()`. When Redis can't be reached (down, timing out, or out of
+memory) the message goes into the local spool and the caller answers with the static safety message. A
+replayer thread then tries every few seconds; once Redis answers, the spool is replayed in arrival order
+through the same service (danger pages go out, the conversation goes on from where it was), before this
+process runs any newer message. The bot's replies to replayed messages are kept in the transcript but
+not texted: the survivor had the safety message at the time, and a late text may find someone else
+reading their phone (safety rule 2). An advocate sees the replayed messages and answers as they judge.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from redis.exceptions import ConnectionError as RedisConnectionError, ResponseError, TimeoutError as RedisTimeout
+
+from bot.conversation import Inbound
+from store.spool import Spool, Spooled
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 2.0
+REPLAY_WAIT = 5.0  # a new message waits this long at most for a replay under way in another thread
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Redis can't take the message now (not a bug): unreachable, timing out, loading, or full."""
+    if isinstance(exc, (RedisConnectionError, RedisTimeout)):
+        return True
+    return isinstance(exc, ResponseError) and str(exc).startswith(("OOM", "LOADING", "MISCONF"))
+
+
+class Intake:
+    def __init__(self, service, spool: Spool, clock=time.time):
+        self.service = service
+        self.spool = spool
+        self.clock = clock
+        self._replaying = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._waiting = spool.pending()  # a file left by a process that died: replay it too
+        if self._waiting:
+            self.wake()
+
+    def receive(self, inbound: Inbound) -> list[str] | None:
+        """The replies; None when the message was spooled (answer with the static safety message)."""
+        arrived = self.clock()
+        try:
+            if self._waiting:
+                self.replay()  # older messages first, so a conversation goes on in the order it was written
+            if self._waiting:
+                raise RedisConnectionError("spool not yet replayed")
+            return self.service.handle(inbound)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self.keep(inbound, arrived)
+            return None
+
+    def keep(self, inbound: Inbound, arrived: float) -> None:
+        self.spool.append(inbound, arrived)
+        log.warning("redis unreachable: message spooled, safety reply sent")
+        self._waiting = True
+        self.wake()
+
+    def wake(self) -> None:
+        """Start the replayer thread unless it runs."""
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._replay_until_empty, name="spool-replay", daemon=True)
+            self._thread.start()
+
+    def _replay_until_empty(self) -> None:
+        while self._waiting:
+            time.sleep(RETRY_SECONDS)
+            self.replay()
+
+    def replay(self, wait: float = REPLAY_WAIT) -> int:
+        """Replay every spooled message, oldest first; returns how many ran. Stops at the first outage
+        and keeps what is left (a message replayed twice runs once: the MessageSid is claimed)."""
+        if not self._replaying.acquire(timeout=wait):
+            return 0
+        try:
+            taken, entries = self.spool.take()
+            done = 0
+            for entry in entries:
+                try:
+                    self.service.handle(entry.inbound, now=entry.arrived_at)
+                except Exception as exc:
+                    if is_outage(exc):
+                        self.spool.append_all(entries[done:])
+                        self.spool.release(taken)
+                        self._waiting = True
+                        return done
+                    # A bug, not an outage: set aside for the technical person, never blocking the line.
+                    log.error("spooled message failed to replay, set aside", exc_info=True)
+                    self.spool.set_aside(entry)
+                done += 1
+            self.spool.release(taken)
+            self._waiting = self.spool.pending()
+            if done:
+                log.warning("spool replayed messages=%s", done)
+            return done
+        finally:
+            self._replaying.release()
+
+
+__all__ = ["Intake", "Spooled", "is_outage"]

@@ -1,0 +1,103 @@
+"""The outage spool: messages that arrived while Redis could not be reached, kept on local disk until it is back.
+
+Each web process appends to a file of its own (`inbound-<host>-<pid>.spool` in LANTERN_SPOOL_DIR), one
+line per message, encrypted with the data keys (sender, words, MessageSid, arrival time), flushed to disk
+before the survivor is answered. Any process on the same disk replays any file it can take: a file is
+taken by renaming it (atomic on one filesystem), so two processes never replay the same one, and the file
+of a process that died is replayed by the next one that starts or spools. Replays are idempotent on the
+MessageSid, so a message replayed twice (a crash mid-replay) runs once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.conversation import Inbound
+from store.crypto import Cipher
+
+log = logging.getLogger(__name__)
+SUFFIX = ".spool"
+TAKEN = ".replaying"
+
+
+@dataclass(frozen=True)
+class Spooled:
+    inbound: Inbound
+    arrived_at: float
+
+
+class Spool:
+    def __init__(self, directory: Path, cipher: Cipher):
+        self.directory = directory
+        self.cipher = cipher
+
+    @property
+    def own_file(self) -> Path:
+        # Named at each write, not at start: gunicorn forks its workers after the app is built.
+        return self.directory / f"inbound-{socket.gethostname()}-{os.getpid()}{SUFFIX}"
+
+    def append(self, inbound: Inbound, arrived_at: float) -> None:
+        """Keep one message, on disk before this returns (the survivor's words must outlive a crash)."""
+        self.append_all([Spooled(inbound, arrived_at)])
+
+    def append_all(self, entries: list[Spooled]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lines = b"".join(self._line(e) for e in entries)
+        fd = os.open(self.own_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, lines)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def pending(self) -> bool:
+        return self.directory.is_dir() and any(self.directory.glob("*" + SUFFIX))
+
+    def take(self) -> tuple[list[Path], list[Spooled]]:
+        """Take every spool file in the directory (this process's and others'), oldest message first."""
+        taken, entries = [], []
+        for path in sorted(self.directory.glob("*" + SUFFIX)) if self.directory.is_dir() else []:
+            mine = path.with_name(f"{path.name}{TAKEN}-{os.getpid()}")
+            try:
+                path.rename(mine)
+            except FileNotFoundError:  # another process took it first
+                continue
+            taken.append(mine)
+            entries += self._read(mine)
+        entries.sort(key=lambda e: e.arrived_at)
+        return taken, entries
+
+    def set_aside(self, entry: Spooled) -> None:
+        """A message that can't be replayed (a bug): kept, encrypted, for the technical person to look at."""
+        with open(self.directory / "set-aside.lines", "ab") as aside:
+            aside.write(self._line(entry))
+
+    def release(self, taken: list[Path]) -> None:
+        for path in taken:
+            path.unlink(missing_ok=True)
+
+    def _line(self, entry: Spooled) -> bytes:
+        inbound = entry.inbound
+        record = {"sid": inbound.sid, "address": inbound.address, "body": inbound.body,
+                  "num_media": inbound.num_media, "at": entry.arrived_at}
+        return self.cipher.encrypt(json.dumps(record, ensure_ascii=False)) + b"\n"
+
+    def _read(self, path: Path) -> list[Spooled]:
+        entries = []
+        for number, line in enumerate(path.read_bytes().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(self.cipher.decrypt(line))
+            except Exception:  # a line cut by a crash mid-write, or from keys since retired: said, not guessed
+                log.error("spool line unreadable, kept aside file=%s line=%s", path.name, number)
+                with open(self.directory / "set-aside.lines", "ab") as aside:
+                    aside.write(line + b"\n")
+                continue
+            entries.append(Spooled(Inbound(record["sid"], record["address"], record["body"], record["num_media"]),
+                                   record["at"]))
+        return entries
