@@ -87,3 +87,13 @@ def faulty_redis(url: str, plan: FaultPlan) -> redis.Redis:
     pool = redis.ConnectionPool.from_url(url, connection_class=FaultyConnection, retry=Retry(NoBackoff(), 0),
                                          socket_timeout=5)
     return redis.Redis(connection_pool=pool)
+
+
+def app_on_faulty_redis(settings, plan: FaultPlan):
+    """The app as create_app builds it, on a client that obeys `plan`; None without a Redis server."""
+    from app import create_app
+
+    if not settings.redis_url:
+        return None
+    redis.Redis.from_url(settings.redis_url).flushdb()
+    return create_app(settings, faulty_redis(settings.redis_url, plan))

@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-import redis as redis_lib
 
-from app import create_app
 from store.keys import HANDOFF_QUEUE
 from tests.conftest import ALEXIS, new_sid, twiml_messages
-from tests.faults import FaultPlan, faulty_redis
+from tests.faults import FaultPlan, app_on_faulty_redis
 
 SURVIVOR = "+15555550131"
 
@@ -24,10 +22,9 @@ def plan():
 @pytest.fixture
 def app(settings, plan):
     """The app on a Redis client that fails where `plan` says (the fixtures beside it all use this app)."""
-    if not settings.redis_url:
+    app = app_on_faulty_redis(settings, plan)
+    if app is None:
         pytest.skip("fault injection needs a Redis server")
-    redis_lib.Redis.from_url(settings.redis_url).flushdb()
-    app = create_app(settings, faulty_redis(settings.redis_url, plan))
     yield app
     plan.arm()
     app.extensions["lantern"].redis.flushdb()
