@@ -21,6 +21,7 @@ from console.auditing import desk_auditor
 from config.settings import Settings, load_settings
 from messaging import runtime
 from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
+from messaging.outreach import OutreachMessaging
 from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
@@ -29,11 +30,15 @@ from store.credentials import Credentials
 from store.crypto import Cipher
 from store.demo_phones import DemoPhones
 from store.outbox import Outbox
+from store.outreach import Outreaches
+from store.reports import ReportCounters
+from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
 from store.stats import RequestStats
+from store.turn_extras import OutreachFacts
 from store.webchat import WebChats
 
 log = logging.getLogger("lantern")
@@ -70,6 +75,9 @@ class Lantern:
     web_chats: WebChats | None = None
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
+    outreaches: Outreaches | None = None
+    safety_words: SafetyWords | None = None
+    reports: ReportCounters | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -114,7 +122,13 @@ def build_lantern(settings: Settings) -> Lantern:
     shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
     messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue)
     audit = AuditLog(redis)
-    desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
+    zone = settings.content.hours.zone
+    outreaches = Outreaches(redis, roster, org.card_valid, zone)
+    safety_words = SafetyWords(redis, cipher, int(org.retention.total_seconds()))
+    reports = ReportCounters(redis, zone)
+    messenger.reports = reports
+    messenger.outreach = OutreachMessaging(messenger, outreaches, reports, org)
+    desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit), safety_words=safety_words)
     web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
     demo_phones = DemoPhones(redis, cipher, settings.lookup_key) if settings.embedded else None
     # A web chat's messages go to its tab (after the same safety re-check); everything else to Twilio.
@@ -124,11 +138,13 @@ def build_lantern(settings: Settings) -> Lantern:
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
         queue=queue, sender=sender, messenger=messenger, desk=desk,
         service=InboundService(engine, store, messenger, desk,
-                               LineFacts(settings.content.hours, shelters.available_tonight)),
+                               LineFacts(settings.content.hours, shelters.available_tonight),
+                               extras=OutreachFacts(outreaches, safety_words)),
         stats=stats, safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
         sessions=SessionStore(redis), shelters=shelters,
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
+        outreaches=outreaches, safety_words=safety_words, reports=reports,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)

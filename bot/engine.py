@@ -14,6 +14,12 @@ from bot.conversation import (
 from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
 from bot.intents import Keywords
+from bot.outreach import (
+    CHECKIN_DAYS, DEFAULT_CHECKIN_WINDOW, ForgetSafetyWord, ScheduleCheckIn, carry_over, checkin_id,
+    forget_everything_carried, link_card, without_code,
+)
+from bot.report_events import turn_counts
+from bot.safety_word import said_in
 from bot.understanding import Reading, Understanding
 
 FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
@@ -35,6 +41,8 @@ RISK_QUESTIONS = {"danger_now": "danger now", "nowhere_safe": "somewhere safe to
 # Intents that answer nothing: they never reset the count of unreadable answers.
 _ASIDES = frozenset({"help"})
 _NOT_AREA = re.compile(r"[\d#]+")
+# Whole-message commands that come before the safety word (none of them can be one: bot/safety_word.py).
+_BEFORE_SAFETY_WORD = frozenset({"stop", "start", "delete", "help"})
 
 
 @dataclasses.dataclass
@@ -65,6 +73,11 @@ class Turn:
     @property
     def safe_place_tonight(self) -> bool:
         return bool(self.facts.safe_place_tonight)
+
+    @property
+    def can_check_in(self) -> bool:
+        """Asked once a session, and only by SMS: a web chat's tab is gone, and WhatsApp won't carry it."""
+        return self.conversation.channel == "sms" and not self.conversation.checkin_asked
 
     @property
     def triage_urgent(self) -> bool:
@@ -98,17 +111,35 @@ class Engine:
         """Run one inbound message through the flow; the given conversation is not changed."""
         conv = dataclasses.replace(conversation, answers=dict(conversation.answers))
         previous = conv.state
-        intent, reading = self.read(inbound.body, inbound.num_media, conv)
+        body = inbound.body
+        if facts.card is not None:  # the card's code is not part of what they said to the bot
+            link_card(conv, facts.card)
+            body = without_code(body, facts.card.code)
+        intent, reading = self.read(body, inbound.num_media, conv)
+        if facts.safety_word and intent not in _BEFORE_SAFETY_WORD and said_in(inbound.body, facts.safety_word):
+            intent, reading = "safety_word", _NOTHING_READ
         if conv.state == self.flow.initial and not conv.created_at:
-            conv.lang = self.keywords.guess_language(inbound.body)
+            conv.lang = self.keywords.guess_language(body)
             conv.created_at = now
         conv.last_inbound_at = now
         turn = Turn(conv, inbound, now, [], [], facts, self.content.triage, reading)
         if reading.danger:
             _note_danger(turn, intent)
-        self._dispatch(turn, intent)
+        if facts.card is not None and not body and intent != "safety_word" and conv.state != self.flow.initial:
+            self._card_alone(turn)
+        else:
+            self._dispatch(turn, intent)
         turn.conversation.updated_at = now  # `fresh` may have replaced the conversation
-        return Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
+        outcome = Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
+        outcome.counts = tuple(turn_counts(conversation, outcome, now))
+        outcome.conversation.checkin_sent_at = None  # answered (counted above): counted once
+        return outcome
+
+    def _card_alone(self, turn: Turn) -> None:
+        """A card code alone mid-conversation: linked, and the question they were at asked again."""
+        prompt = self.flow.prompts[turn.conversation.state]
+        if prompt and prompt != "holding":
+            turn.replies.append(self._text(prompt, turn))
 
     def read(self, body: str, num_media: int = 0, conv: Conversation | None = None) -> tuple[str, Reading]:
         """The trigger one message is in the conversation's state, and what was read in it.
@@ -274,7 +305,9 @@ class Engine:
         turn.conversation.answers = {}
         turn.conversation.area = None
         turn.conversation.danger_signals = []
-        turn.effects.append(EraseTranscript())
+        # Who they met, a check-in and the safety word go too: only counts that name nobody stay.
+        forget_everything_carried(turn.conversation)
+        turn.effects.append(EraseTranscript())  # the commit erases the safety word's key with the rest
 
     def _do_opt_out(self, turn: Turn, _: Any) -> None:
         turn.effects.append(RecordOptOut())
@@ -286,6 +319,7 @@ class Engine:
         old = turn.conversation
         turn.conversation = Conversation(key=old.key, address=old.address, lang=old.lang, created_at=old.created_at,
                                          session=old.session + 1, last_inbound_at=old.last_inbound_at)
+        carry_over(old, turn.conversation)
         turn.conversation.state = old.state
 
     def _do_relay(self, turn: Turn, _: Any) -> None:
@@ -294,6 +328,36 @@ class Engine:
     def _do_relay_danger(self, turn: Turn, _: Any) -> None:
         turn.conversation.priority = Priority.URGENT
         turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound), danger=True))
+
+    def _do_relay_safety_word(self, turn: Turn, _: Any) -> None:
+        turn.conversation.priority = Priority.URGENT
+        turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound), danger=True, safety_word=True))
+
+    def _do_safety_word_used(self, turn: Turn, _: Any) -> None:
+        turn.conversation.safety_word_at = turn.now  # pages say "safety word: do not text first"
+
+    def _do_forget_safety_word(self, turn: Turn, _: Any) -> None:
+        if turn.conversation.safety_word_set:
+            turn.conversation.safety_word_set = False
+            turn.effects.append(ForgetSafetyWord())
+
+    def _do_checkin(self, turn: Turn, after: str) -> None:
+        """They agreed to one check-in: due after a week or a month, inside their window (afternoon until
+        they choose)."""
+        conv, id_ = turn.conversation, checkin_id(turn.now)
+        due = turn.now + CHECKIN_DAYS[after] * 86400
+        conv.checkin = {"id": id_, "at": turn.now, "due": due, "window": DEFAULT_CHECKIN_WINDOW}
+        turn.effects.append(ScheduleCheckIn(id_, due, conv.lang))
+
+    def _do_checkin_window(self, turn: Turn, window: str) -> None:
+        if turn.conversation.checkin:
+            turn.conversation.checkin = dict(turn.conversation.checkin, window=window, at=turn.now)
+
+    def _do_cancel_checkin(self, turn: Turn, _: Any) -> None:
+        turn.conversation.checkin = None
+
+    def _do_checkin_asked(self, turn: Turn, _: Any) -> None:
+        turn.conversation.checkin_asked = True
 
     def _do_tell_advocate(self, turn: Turn, event: str) -> None:
         if turn.conversation.advocate:
@@ -366,6 +430,7 @@ def _render_all(messages: dict[str, dict[str, str]], content) -> dict[str, dict[
                 quiet=org.quiet_words[lang], org="" if org.discreet else org.name,
                 # Discreet mode: the organisation's name never reaches a survivor's screen.
                 org_with="" if org.discreet else _ORG_WITH[lang].format(org.name),
+                safety_word_reply=org.safety_word_reply[lang],
                 after_hours_notice=content.hours.notice[lang],
             ))
             for lang, text in texts.items()

@@ -9,6 +9,8 @@ from typing import Callable, Iterator
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
 from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
+from bot.outreach import carry_over, introduction
+from bot.safety_plan import place_booked, set_safety_word
 
 log = logging.getLogger(__name__)
 SMS_PART = 300  # two SMS segments: an advocate's summary arrives in parts of about this size
@@ -17,7 +19,7 @@ SUMMARY_MESSAGES = 6
 
 class AdvocateDesk:
     def __init__(self, store, roster, messenger, texts: AdvocateTexts, engine, clock: Callable[[], float] = time.time,
-                 audit: Callable[..., None] | None = None):
+                 audit: Callable[..., None] | None = None, safety_words=None):
         self.store = store
         self.roster = roster
         self.messenger = messenger
@@ -26,6 +28,7 @@ class AdvocateDesk:
         self.clock = clock
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
+        self.safety_words = safety_words  # store/safety_word.py
 
     def handle_locked(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
         """Run one text from an advocate, under the lock the service holds on their number's key.
@@ -39,7 +42,7 @@ class AdvocateDesk:
         return replies
 
     def run(self, advocate: Advocate, command: Command) -> list[str]:
-        if command.verb in ("claim", "release", "close") and not command.code:
+        if command.verb in ("claim", "release", "close", "booked") and not command.code:
             return [self.texts("need_code", command=command.verb.upper())]
         if command.verb == "claim":
             return self.claim(advocate, command.code)
@@ -49,6 +52,10 @@ class AdvocateDesk:
             return self.close(advocate, command.code)
         if command.verb == "say":
             return self.relay(advocate, command.code, command.text)
+        if command.verb == "word":
+            return set_safety_word(self, advocate, command.code, command.text)
+        if command.verb == "booked":
+            return place_booked(self, advocate, command.code)
         if command.verb == "list":
             return self.list(advocate)
         return [self.texts("help" if command.verb == "help" else "unknown_command")]
@@ -77,8 +84,7 @@ class AdvocateDesk:
         if conv.state == "quiet":
             head = "claimed_quiet"
         elif conv.contact_ok:
-            intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", advocate.first_name)
-            self.messenger.to_survivor(conv, intro, "intro")
+            self.messenger.to_survivor(conv, introduction(self.engine, conv, advocate), "intro")
             head = "claimed"
         else:
             head = "claimed_no_consent"
@@ -119,6 +125,7 @@ class AdvocateDesk:
             fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
                                  session=conv.session + 1, updated_at=self.clock())
             fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
+            carry_over(conv, fresh)
             self._write(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}")
             self.store.drop_hold(advocate.id, conv.key)
         self._audit("close", advocate, code)
@@ -144,8 +151,7 @@ class AdvocateDesk:
         for part in [self.texts(head, code=code, name=to.first_name)] + self.summary(conv):
             self.messenger.to_advocate(to.id, part, "notice", conv)
         if talking:  # a warm handoff: the survivor hears who is with them now
-            intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", to.first_name)
-            self.messenger.to_survivor(conv, intro, "intro")
+            self.messenger.to_survivor(conv, introduction(self.engine, conv, to), "intro")
         return [self.texts("held_by_other", code=code, name=to.first_name)]
 
     def list(self, advocate: Advocate) -> list[str]:

@@ -41,8 +41,9 @@ class Messenger(Protocol):
 
 class InboundService:
     def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None, desk=None,
-                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time):
+                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time, extras=None):
         self.engine = engine
+        self.extras = extras  # store/turn_extras.py: a card code in the message, their safety word
         self.store = store
         self.messenger = messenger
         self.desk = desk
@@ -88,6 +89,8 @@ class InboundService:
         """One turn of the engine, written in one transaction (the caller holds the lock)."""
         now = self.clock()
         facts = self.facts.for_turn(conv, now) if self.facts else TurnFacts()
+        if self.extras is not None:
+            facts = self.extras.for_turn(conv, inbound, facts)
         outcome = self.engine.step(conv, inbound, now, facts)
         conv = outcome.conversation
         if conv.case_code is None and any(isinstance(e, RequestAdvocate) for e in outcome.effects):

@@ -13,6 +13,7 @@ from bot.advocates import Advocate, AdvocateTexts
 from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from bot.outreach import ScheduleCheckIn
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
 from store.stats import RequestStats
@@ -36,21 +37,28 @@ class RQMessenger:
         self.org = content.org
         self.minor_note = content.triage.minor_page_note
         self.stats = stats
+        # Set by the factory: messaging/outreach.py (card-first pages, check-ins) and store/reports.py.
+        self.outreach = None
+        self.reports = None
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome) -> None:
         conv = outcome.conversation
+        if outcome.counts and self.reports is not None:
+            self.reports.count(outcome.counts, conv.updated_at)
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
                 self.request_made(conv, effect)
             elif isinstance(effect, WithdrawRequest):
                 self.cancel_escalation(conv)
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
-                key = "relay_danger" if effect.danger else "relay"
+                key = "relay_safety_word" if effect.safety_word else "relay_danger" if effect.danger else "relay"
                 self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv)
             elif isinstance(effect, AdvocateNotice):
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv)
+            elif isinstance(effect, ScheduleCheckIn) and self.outreach is not None:
+                self.outreach.schedule_checkin(conv, effect)
 
     def request_made(self, conv: Conversation, request: RequestAdvocate) -> None:
         """A new or raised request: page now, or, when booked for a safe time, remind when it comes."""
@@ -59,6 +67,10 @@ class RQMessenger:
             if conv.window_from:
                 self.schedule_window_reminder(conv)
             return
+        if self.outreach is not None:
+            self.outreach.watch_unclaimed(conv)
+            if self.outreach.page_card_advocate_first(conv):
+                return  # everyone is paged when the card's advocate has not claimed in time
         # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
         self.page(conv, urgent=on_call)
@@ -72,15 +84,24 @@ class RQMessenger:
         self.stats.paged(conv.case_code, len(advocates))
         return len(advocates)
 
+    def page_these(self, advocates: list[Advocate], conv: Conversation, extra_note: str) -> None:
+        """Page the named advocates only (the one on their card), with a note for them."""
+        self._page(advocates, conv, "page", "", extra_note)
+        self.stats.paged(conv.case_code, len(advocates))
+
     def page_supervisors(self, conv: Conversation, wait: str) -> int:
         supervisors = self.roster.supervisors()
         self._page(supervisors, conv, "page_supervisor", wait)
         return len(supervisors)
 
-    def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str) -> None:
+    def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str, extra_note: str = "") -> None:
         notes = [self.minor_note] if "under_18" in conv.risks and self.minor_note else []
-        if not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
+        if conv.safety_word_at and not conv.contact_ok:  # their safety word: danger they can't say
+            notes.append(self.texts("page_note_safety_word"))
+        elif not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
             notes.append(self.texts("page_note_no_first_text"))
+        if extra_note:
+            notes.append(extra_note)
         note = "".join(f" ({n})" for n in notes)
         text = self.texts(key, **request_fields(conv), wait=wait, note=note)
         if advocates:
@@ -132,6 +153,16 @@ class RQMessenger:
         self.cancel_escalation(conv)
         if conv.case_code and conv.claimed_at:
             self.stats.claimed(conv.case_code, conv.claimed_at)
+        if self.outreach is not None:
+            self.outreach.claimed(conv)
+        if self.reports is not None and conv.claimed_at and conv.requested_at:
+            # The first claim is the first human reply: the advocate's introduction goes out with it.
+            self.reports.first_reply(f"{conv.key}:{conv.requested_at}", conv.priority.value, conv.after_hours,
+                                     conv.claimed_at - conv.requested_at, conv.claimed_at)
+
+    def place_booked(self, conv: Conversation) -> None:
+        if self.reports is not None:
+            self.reports.count_once(f"booked:{conv.key}:{conv.session}", "place.booked", time.time())
 
     def cancel_escalation(self, conv: Conversation) -> None:
         for stage in range(1, ESCALATION_STAGES + 1):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
@@ -18,6 +19,7 @@ from bot.conversation import (
     AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, Outcome, RecordOptOut, RequestAdvocate,
     WithdrawRequest,
 )
+from bot.outreach import ForgetSafetyWord, keep_for
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import LockTimeout
@@ -110,7 +112,7 @@ class RedisStore:
         pipe = self.redis.pipeline(transaction=True)
         if EraseTranscript in kinds:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
-            pipe.delete(log_key, state_key)
+            pipe.delete(log_key, state_key, key_for(conv.key, "word"))
         else:
             said = transcript_text(inbound)
             # A web chat opens with a turn of no words (the page opening): nothing of theirs to keep.
@@ -120,7 +122,9 @@ class RedisStore:
             if entries:
                 pipe.rpush(log_key, *entries)
             pipe.expire(log_key, self.retention)
-            pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=self.retention)
+            pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=keep_for(conv, now, self.retention))
+        if ForgetSafetyWord in kinds:  # STOP ends it, DELETE erases it: in the same transaction
+            pipe.delete(key_for(conv.key, "word"))
         pipe.set(message_sid_key(conv.key, inbound.sid), self.cipher.encrypt(json.dumps(outcome.replies)),
                  nx=True, ex=MESSAGE_SID_TTL)
         if RecordOptOut in kinds:
@@ -151,7 +155,8 @@ class RedisStore:
 
     def save(self, conv: Conversation) -> None:
         """Write the conversation alone (an advocate's claim, release or close), under its lock."""
-        self.redis.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()), ex=self.retention)
+        self.redis.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()),
+                       ex=keep_for(conv, conv.updated_at or time.time(), self.retention))
 
     def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None:
         pipe = self.redis.pipeline(transaction=True)
