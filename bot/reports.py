@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+MAX_REPORT_DAYS = 400
 SMALL_CELL = 5
 SUPPRESSED = "<5"
 MEASURES = (
@@ -104,6 +105,8 @@ def reply_rows(period: Period) -> list[tuple[str, int, float | None, float | Non
     """(label, requests, p50 minutes, p90 minutes) for each priority and shift."""
     rows = []
     for group, seconds in sorted(period.replies.items(), key=lambda kv: _group_order(kv[0])):
+        if not seconds:
+            continue
         priority, shift = group.split(":")
         rows.append((f"{priority}, {REPLY_LABELS[shift]}", len(seconds), percentile(seconds, 0.5),
                      percentile(seconds, 0.9)))
@@ -164,7 +167,20 @@ def to_text(report: Report) -> str:
     if not rows:
         lines.append("  no requests claimed in this range")
     lines += ["", "Outreach (seeds planted):"]
-    lines += [f"  {r.name} ({r.date}, {r.area}): cards handed out {'' if r.handed_out is None else r.handed_out}"
-              f"{'not recorded' if r.handed_out is None else ''}, first contacts {r.first}, later contacts {r.later}"
-              for r in report.outreach] or ["  none in this range"]
+    lines += [f"  {r.name} ({r.date}, {r.area}): cards handed out "
+              f"{'not recorded' if r.handed_out is None else r.handed_out}, first contacts {r.first}, "
+              f"later contacts {r.later}" for r in report.outreach] or ["  none in this range"]
     return "\n".join(lines) + "\n"
+
+
+def parse_range(start: str, end: str) -> tuple[date, date]:
+    """Both dates, checked; ValueError with one clear line otherwise."""
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        raise ValueError("Give both dates as YYYY-MM-DD, like --from 2026-12-01 --to 2026-12-31.") from None
+    if last < first:
+        raise ValueError("--to comes before --from.")
+    if (last - first).days >= MAX_REPORT_DAYS:
+        raise ValueError(f"One report covers at most {MAX_REPORT_DAYS} days.")
+    return first, last

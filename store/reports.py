@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from redis import Redis
 
+from bot.reports import MAX_REPORT_DAYS, Report, build_report
 from store.keys import report_day_key, report_durations_key, report_once_key
 
 ONCE_TTL = 3 * 24 * 3600
 REPLY_GROUPS = tuple(f"{p}:{s}" for p in ("URGENT", "HIGH", "NORMAL") for s in ("staffed", "after_hours"))
-MAX_DAYS = 400  # one report reads at most about a year of days
 
 
 class ReportCounters:
@@ -49,7 +49,7 @@ class ReportCounters:
 
     def between(self, start: date, end: date) -> tuple[dict[date, dict[str, int]], dict[date, dict[str, list[int]]]]:
         """Every day's counters and reply times from `start` to `end`, both included, in one round trip."""
-        days = [start + timedelta(days=i) for i in range((end - start).days + 1)][:MAX_DAYS]
+        days = [start + timedelta(days=i) for i in range((end - start).days + 1)][:MAX_REPORT_DAYS]
         pipe = self.redis.pipeline(transaction=False)
         for day in days:
             pipe.hgetall(report_day_key(day.isoformat()))
@@ -61,3 +61,12 @@ class ReportCounters:
             counts[day] = {k.decode(): int(v) for k, v in next(results).items()}
             replies[day] = {g: [int(s) for s in next(results)] for g in REPLY_GROUPS}
         return counts, replies
+
+
+def read_report(reports: ReportCounters, outreaches, start: date, end: date) -> Report:
+    """The report for a range, read from the day counters (shared by the console page)."""
+    counts, replies = reports.between(start, end)
+    ids = {name.split(".")[1] for day in counts.values() for name in day if name.startswith("outreach.")}
+    outreaches = {o.id: o for o in outreaches.all()
+                  if o.id in ids or start.isoformat() <= o.date <= end.isoformat()}
+    return build_report(start, end, counts, replies, outreaches)
