@@ -14,10 +14,8 @@ from bot.conversation import (
 from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
 from bot.intents import Keywords
-from bot.outreach import (
-    CHECKIN_DAYS, DEFAULT_CHECKIN_WINDOW, ForgetSafetyWord, ScheduleCheckIn, carry_over, checkin_id,
-    forget_everything_carried, link_card, without_code,
-)
+from bot.outreach import carry_over, forget_everything_carried, link_card, without_code
+from bot.outreach_actions import OutreachActions
 from bot.report_events import turn_counts
 from bot.safety_word import said_in
 from bot.understanding import Reading, Understanding
@@ -92,7 +90,7 @@ class Turn:
     __hash__ = object.__hash__
 
 
-class Engine:
+class Engine(OutreachActions):
     """One compiled flow and its one shared Machine, built once per process."""
 
     def __init__(self, content, flows_dir: Path = FLOWS_DIR):
@@ -328,36 +326,6 @@ class Engine:
     def _do_relay_danger(self, turn: Turn, _: Any) -> None:
         turn.conversation.priority = Priority.URGENT
         turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound), danger=True))
-
-    def _do_relay_safety_word(self, turn: Turn, _: Any) -> None:
-        turn.conversation.priority = Priority.URGENT
-        turn.effects.append(RelayToAdvocate(transcript_text(turn.inbound), danger=True, safety_word=True))
-
-    def _do_safety_word_used(self, turn: Turn, _: Any) -> None:
-        turn.conversation.safety_word_at = turn.now  # pages say "safety word: do not text first"
-
-    def _do_forget_safety_word(self, turn: Turn, _: Any) -> None:
-        if turn.conversation.safety_word_set:
-            turn.conversation.safety_word_set = False
-            turn.effects.append(ForgetSafetyWord())
-
-    def _do_checkin(self, turn: Turn, after: str) -> None:
-        """They agreed to one check-in: due after a week or a month, inside their window (afternoon until
-        they choose)."""
-        conv, id_ = turn.conversation, checkin_id(turn.now)
-        due = turn.now + CHECKIN_DAYS[after] * 86400
-        conv.checkin = {"id": id_, "at": turn.now, "due": due, "window": DEFAULT_CHECKIN_WINDOW}
-        turn.effects.append(ScheduleCheckIn(id_, due, conv.lang))
-
-    def _do_checkin_window(self, turn: Turn, window: str) -> None:
-        if turn.conversation.checkin:
-            turn.conversation.checkin = dict(turn.conversation.checkin, window=window, at=turn.now)
-
-    def _do_cancel_checkin(self, turn: Turn, _: Any) -> None:
-        turn.conversation.checkin = None
-
-    def _do_checkin_asked(self, turn: Turn, _: Any) -> None:
-        turn.conversation.checkin_asked = True
 
     def _do_tell_advocate(self, turn: Turn, event: str) -> None:
         if turn.conversation.advocate:
