@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -22,6 +24,7 @@ from config.settings import Settings
 from messaging import runtime
 from messaging.intake import Intake
 from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
+from messaging.outreach import OutreachMessaging
 from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
@@ -30,12 +33,16 @@ from store.credentials import Credentials
 from store.crypto import Cipher
 from store.demo_phones import DemoPhones
 from store.outbox import Outbox
+from store.outreach import Outreaches
+from store.reports import ReportCounters
+from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
 from store.spool import Spool
 from store.stats import RequestStats
+from store.turn_extras import OutreachFacts
 from store.webchat import WebChats
 
 log = logging.getLogger("lantern")
@@ -73,6 +80,9 @@ class Lantern:
     intake: Intake | None = None
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
+    outreaches: Outreaches | None = None
+    safety_words: SafetyWords | None = None
+    reports: ReportCounters | None = None
 
 
 def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
@@ -95,7 +105,13 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
     messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue)
     audit = AuditLog(redis)
-    desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=sms_auditor(audit))
+    zone = settings.content.hours.zone
+    outreaches = Outreaches(redis, roster, org.card_valid, zone)
+    safety_words = SafetyWords(redis, cipher, int(org.retention.total_seconds()))
+    reports = ReportCounters(redis, zone)
+    messenger.reports = reports
+    messenger.outreach = OutreachMessaging(messenger, outreaches, reports, org)
+    desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=sms_auditor(audit), safety_words=safety_words)
     web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
     demo_phones = DemoPhones(redis, cipher, settings.lookup_key) if settings.embedded else None
     # A web chat's messages go to its tab (after the same safety re-check); everything else to Twilio.
@@ -105,11 +121,13 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
         settings=settings, redis=redis, store=store, roster=roster, outbox=outbox, engine=engine, texts=texts,
         queue=queue, sender=sender, messenger=messenger, desk=desk,
         service=InboundService(engine, store, messenger, desk,
-                               LineFacts(settings.content.hours, shelters.available_tonight)),
+                               LineFacts(settings.content.hours, shelters.available_tonight),
+                               extras=OutreachFacts(outreaches, safety_words)),
         stats=stats, safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
         sessions=SessionStore(redis), shelters=shelters,
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
+        outreaches=outreaches, safety_words=safety_words, reports=reports,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
@@ -131,8 +149,10 @@ def make_sender(settings: Settings, demo_phones: DemoPhones | None = None) -> Tw
 def connect_redis(settings: Settings) -> Redis:
     if settings.redis_url:
         # Short timeouts: with Redis down the webhook must still answer well inside Twilio's 15 s.
+        # One quick retry (a pooled connection that died with a Redis restart), never a back-off: the
+        # outage spool takes the message at once instead.
         return Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1,
-                              health_check_interval=30)
+                              health_check_interval=30, retry=Retry(NoBackoff(), 1))
     import fakeredis
 
     log.warning(EMBEDDED_BANNER)

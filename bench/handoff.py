@@ -1,32 +1,32 @@
-"""Handoff benchmark: from a survivor's request for a person to the page's create at Twilio, under a
-burst of 200 requests at once, with ONE RQ worker.
+"""Handoff benchmark: from a survivor's text in danger to every page's create at Twilio: 10 survivors at
+once, 10 advocates on shift, a Twilio that takes 150 ms per message, the Procfile's worker line as written.
 
 Run from the repo root with the venv's python: `.venv/bin/python bench/handoff.py` (about 15 s;
 `--help` for the knobs). It prints the webhook's latency, each request's latency to its first and
-to its last page, how fast the worker drained the pages, and the target (first page p99 < 2 s).
+to its last page, how fast the worker drained the pages, and the target (every page: p99 < 2 s).
 
 Choices, and why:
 - Its own redis-server on a free loopback port, a stand-in of Twilio's REST API (the tests', which
   also notes when each create arrived) and gunicorn and one RQ worker run exactly as the Procfile
   says (read from it), bound to 127.0.0.1. Nothing leaves this machine; all of it stops on exit.
 - The config is the shipped one, staffed around the clock, so the run does not depend on the time
-  of day: every request is a NORMAL one, paged to the 2 (invented) advocates on shift.
-- 200 survivors (fictional 555-01xx numbers, area codes 201-202) first text "hi" (not timed). One
-  more asks for a person and both its pages are awaited, also not timed: a worker imports the app
-  on its first job, once in its life, and the figure would be that import rather than paging. Its
-  latency is printed apart as the cold start.
-- Then all 200 send "can I talk to someone" at once, one thread and one connection each. A
+  of day: every text is danger (URGENT), paged to the 10 (invented) advocates on shift.
+- The survivors (fictional 555-01xx numbers) first text "hi" (not timed). One more asks for a person
+  and its pages are awaited, also not timed: a worker imports the app on its first job, once in its
+  life, and the figure would be that import rather than paging. Its latency is printed apart as the
+  cold start.
+- Then all of them text "he hits me, I need help now" at once, one thread and one connection each. A
   request's latency runs from the moment its thread starts connecting (queueing for gunicorn's
   workers included: that is what the survivor waits for) to the create at the stand-in, whose
   clock is this process's. Pages are matched to requests by the case code they carry, read from
   the app's store afterwards.
-- The target is on the first page, when a person first learns of the request; the last of the two
-  pages is printed beside it. Waiting for the pages is bounded (--wait); missing ones are a MISS.
+- The target is on every page (10 per text): p99 from the text to the create at Twilio. First and
+  last page per text are printed beside it. Waiting is bounded (--wait); missing ones are a MISS.
 - CPU per page of the worker, gunicorn, redis-server and this process (the load and the
   stand-in) says where the time goes; the machine may be shared, so the CPU that other processes
   used meanwhile is printed too.
-- Knobs for finding out why, not for the target: --rq-workers N runs the worker role N times;
-  --api-delay S makes the stand-in take S seconds per create, as a real API round trip does.
+- --api-delay S: the stand-in takes S seconds per create (0.15 by default, as the real API's 100-300 ms
+  round trip). A knob for finding out why, not for the target: --rq-workers N runs the worker role N times.
 """
 from __future__ import annotations
 
@@ -56,8 +56,8 @@ from bench.webhook import _exit_on_signals, app_environment, read_log, revision,
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 ACCOUNT_SID, AUTH_TOKEN, HOTLINE = "AC" + "0" * 32, "bench-auth-token-not-real", "+15555550199"
-ADVOCATES = (("Avery Bench", "+12135550181"), ("Jordan Bench", "+12135550182"))  # invented
-REQUEST = "can I talk to someone"
+ADVOCATES = tuple((f"Advocate {n} Bench", f"+1213555018{n}") for n in range(10))  # invented
+REQUEST = "he hits me, I need help now"  # danger: URGENT, every advocate on shift is paged at once
 TARGET_P99_S = 2.0
 
 
@@ -81,10 +81,10 @@ class Request:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--survivors", type=int, default=200, help="requests sent at once")
+    parser.add_argument("--survivors", type=int, default=10, help="texts in danger sent at once")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the Procfile's)")
     parser.add_argument("--rq-workers", type=int, default=1, help="RQ worker processes (the target is for 1)")
-    parser.add_argument("--api-delay", type=float, default=0.0,
+    parser.add_argument("--api-delay", type=float, default=0.15,
                         help="seconds the Twilio stand-in takes to answer a create (default: at once)")
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the pages")
     parser.add_argument("--logs", type=Path, help="keep the web and worker logs in this directory")
@@ -175,6 +175,7 @@ class Result:
     requests: list[Request]
     first: list[float]  # seconds from each request to its first page; inf when none came
     last: list[float]  # ... to its last page; inf when not all came
+    every: list[float]  # every page: seconds from its request; inf for each page that never came
     arrivals: list[float]  # every page's arrival time, in order
     cpu: dict[str, float]  # CPU seconds from the burst until the pages were in, by part
     seconds: float  # how long that was
@@ -190,8 +191,8 @@ def measure(rig: Rig, survivors: int, wait: float) -> Result:
     requests = burst(rig, numbers)
     wait_for_pages(rig.standin, len(ADVOCATES) * survivors, wait)
     cpu = {name: seconds - before[name] for name, seconds in cpu_now(rig).items()}
-    first, last, arrivals = match_pages(rig, requests)
-    return Result(requests, first, last, arrivals, cpu, time.monotonic() - started, cold_start)
+    first, last, every, arrivals = match_pages(rig, requests)
+    return Result(requests, first, last, every, arrivals, cpu, time.monotonic() - started, cold_start)
 
 
 def cpu_now(rig: Rig) -> dict[str, float]:
@@ -205,20 +206,21 @@ def cpu_now(rig: Rig) -> dict[str, float]:
     return cpu
 
 
-def match_pages(rig: Rig, requests: list[Request]) -> tuple[list[float], list[float], list[float]]:
+def match_pages(rig: Rig, requests: list[Request]) -> tuple[list[float], list[float], list[float], list[float]]:
     """Each request's latency to its first and last page, found by the case code the app gave its
     conversation; and every page's arrival."""
     store = rig.lantern.store
     by_code: dict[str, list[float]] = {}
     for at, code, _to in rig.standin.pages():
         by_code.setdefault(code, []).append(at)
-    first, last = [], []
+    first, last, every = [], [], []
     for request in requests:
         conv = store.get(store.conversation_key(request.number))
         times = by_code.get(conv.case_code if conv else None, [])
         first.append(min(times) - request.started if times else math.inf)
         last.append(max(times) - request.started if len(times) >= len(ADVOCATES) else math.inf)
-    return first, last, sorted(at for times in by_code.values() for at in times)
+        every += [at - request.started for at in times] + [math.inf] * (len(ADVOCATES) - len(times))
+    return first, last, every, sorted(at for times in by_code.values() for at in times)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -265,9 +267,10 @@ def print_logs(rig: Rig) -> None:
 
 
 def print_target(result: Result, expected: int) -> None:
-    p99 = percentile(result.first, 0.99)
+    p99 = percentile(result.every, 0.99)
     ok = p99 < TARGET_P99_S and len(result.arrivals) == expected and all(r.ok for r in result.requests)
-    print(f"first page p99  {p99:.2f} s   target < {TARGET_P99_S:g} s, every page, no errors   {verdict(ok)}")
+    print(f"text to page    p50 {percentile(result.every, 0.5):.2f} s  p99 {p99:.2f} s  max {max(result.every):.2f} s"
+          f"   target p99 < {TARGET_P99_S:g} s, every page, no errors   {verdict(ok)}")
 
 
 def main(argv: list[str] | None = None) -> int:

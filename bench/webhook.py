@@ -53,7 +53,7 @@ if str(REPO) not in sys.path:  # run as a script: make the repo's packages impor
 
 from redis import Redis  # noqa: E402
 
-from bench import engine_step  # noqa: E402
+from bench import engine_step, round_trips  # noqa: E402
 from bench.load import Driver, Phase, Target  # noqa: E402
 from bench.servers import (  # noqa: E402
     Gunicorn, cpu_seconds, machine_busy_seconds, procfile_web_command, server_env,
@@ -62,7 +62,7 @@ from config.settings import new_data_key  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 APPS = (("baseline", "bench.baseline:app"), ("Lantern", "app:app"))
-TARGET_RATIO, TARGET_P99_MS, TARGET_STEP_US = 0.7, 50.0, 100.0
+TARGET_RATIO, TARGET_P99_MS, TARGET_STEP_US = 0.65, 30.0, 100.0
 _LEVEL = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b")
 
 
@@ -212,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(redis.stop)
         port = free_port()
         runs = [bench_app(label, target, args, redis, port, logs) for label, target in APPS]
+        costs = round_trips.measure(redis.url)
     engine = engine_step.measure()  # after the servers are gone, so nothing competes for the CPU
     print_apps(runs, args)
     print_targets(runs[0].phase, runs[1].phase, engine)
+    round_trips.print_costs(costs)
     return 0
 
 

@@ -46,12 +46,15 @@ def advocate_id(name: str) -> str:
 
 @dataclass(frozen=True)
 class Command:
-    verb: str  # claim, release, close, list, help, say, unknown
+    verb: str  # claim, release, close, booked, word, list, help, say, unknown
     code: str | None = None
     text: str = ""
 
 
-_WITH_CODE = re.compile(r"^(CLAIM|RELEASE|CLOSE)(?:\s+#?([A-Za-z0-9]{4}))?\s*$", re.IGNORECASE)
+_WITH_CODE = re.compile(r"^(CLAIM|RELEASE|CLOSE|BOOKED)(?:\s+#?([A-Za-z0-9]{4}))?\s*$", re.IGNORECASE)
+# WORD K7Q2 pizza: the safety word a survivor chose (never relayed to them, never logged).
+# The code is required and shaped like a case code (no I, L, O, U, 0, 1), so "Word of advice…" is relayed.
+_WORD = re.compile(r"^WORD\s+#?([A-HJKMNP-TV-Z2-9]{4})(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
 _ADDRESSED = re.compile(r"^#([A-Za-z0-9]{4})\s+(.+)$", re.DOTALL)
 _BARE = re.compile(r"^(LIST|HELP)$", re.IGNORECASE)
 
@@ -63,6 +66,8 @@ def parse_command(body: str) -> Command:
     if match := _WITH_CODE.match(spaced):
         code = match.group(2).upper() if match.group(2) else None
         return Command(match.group(1).lower(), code)
+    if match := _WORD.match(text):
+        return Command("word", match.group(1).upper(), (match.group(2) or "").strip())
     if match := _BARE.match(spaced):
         return Command(match.group(1).lower())
     if match := _ADDRESSED.match(text):
@@ -81,9 +86,12 @@ class AdvocateTexts:
         "notice_quiet", "notice_erased", "list_waiting", "list_none_waiting", "list_yours", "summary_head",
         "summary_answers", "summary_last", "need_code", "unknown_command", "help", "window_open_page",
         "window_open_yours", "shift_start", "shift_start_empty", "night_summary", "page_note_no_first_text",
+        "page_note_met", "page_note_safety_word", "relay_safety_word", "word_set", "word_cleared", "word_rejected",
+        "word_help", "booked",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
-                    "answers", "command", "note", "window", "count", "breakdown", "paged", "claims"}
+                    "answers", "command", "note", "window", "count", "breakdown", "paged", "claims", "outreach",
+                    "reason"}
 
     def __init__(self, path: Path):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -51,4 +51,6 @@ def _kind_rule(conv: Conversation, kind: str, advocate: str | None) -> str | Non
         if not conv.has_open_request:
             return "closed"
         return None if conv.contact_ok else "consent"
+    if kind == "checkin":  # they agreed to it; bot/outreach.py checked it was still theirs when it fell due
+        return None
     return None if kind == "closing" else "unknown kind"

@@ -60,6 +60,18 @@ class Conversation:
     danger_signals: list[dict] = field(default_factory=list)
     # How many writes the store had made of it when it was read; never stored in the conversation itself.
     version: int = field(default=0, compare=False)
+    # Outreach (bot/outreach.py): the card they texted, kept across sessions until DELETE: which outreach,
+    # the advocate on the card (paged first) and the day they met.
+    outreach: str | None = None
+    card_advocate: str | None = None
+    met_on: str | None = None
+    # One check-in they agreed to ({"id", "at", "due", "window"}), and when the last one was sent.
+    checkin: dict | None = None
+    checkin_sent_at: float | None = None
+    checkin_asked: bool = False
+    # A safety word is set (the word itself is kept apart, encrypted: store/safety_word.py); when it was used.
+    safety_word_set: bool = False
+    safety_word_at: float | None = None
 
     @property
     def has_open_request(self) -> bool:
@@ -121,6 +133,8 @@ class TurnFacts:
     staffed: bool = True
     safe_place_tonight: bool | None = None  # None: nobody has said
     window_opens: dict[str, float] = field(default_factory=dict)  # contact window → next opening
+    card: object | None = None        # a live card code in this message (bot.outreach.Card)
+    safety_word: str | None = None    # their safety word, folded, when one is set
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,7 @@ class RelayToAdvocate:
 
     text: str
     danger: bool = False
+    safety_word: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,3 +195,4 @@ class Outcome:
     effects: list[Effect]
     intent: str
     previous_state: str
+    counts: tuple[str, ...] = ()  # report counters this turn moves (bot/report_events.py)

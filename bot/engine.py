@@ -14,6 +14,10 @@ from bot.conversation import (
 from bot.transcript import transcript_text
 from bot.flow import Flow, Step, load_flow
 from bot.intents import Keywords
+from bot.outreach import carry_over, forget_everything_carried, link_card, without_code
+from bot.outreach_actions import OutreachActions
+from bot.report_events import turn_counts
+from bot.safety_word import said_in
 from bot.understanding import Reading, Understanding
 
 FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
@@ -35,6 +39,8 @@ RISK_QUESTIONS = {"danger_now": "danger now", "nowhere_safe": "somewhere safe to
 # Intents that answer nothing: they never reset the count of unreadable answers.
 _ASIDES = frozenset({"help"})
 _NOT_AREA = re.compile(r"[\d#]+")
+# Whole-message commands that come before the safety word (none of them can be one: bot/safety_word.py).
+_BEFORE_SAFETY_WORD = frozenset({"stop", "start", "delete", "help"})
 
 
 @dataclasses.dataclass
@@ -67,6 +73,11 @@ class Turn:
         return bool(self.facts.safe_place_tonight)
 
     @property
+    def can_check_in(self) -> bool:
+        """Asked once a session, and only by SMS: a web chat's tab is gone, and WhatsApp won't carry it."""
+        return self.conversation.channel == "sms" and not self.conversation.checkin_asked
+
+    @property
     def triage_urgent(self) -> bool:
         return self.triage.priority(set(self.conversation.risks)) == "URGENT"
 
@@ -79,7 +90,7 @@ class Turn:
     __hash__ = object.__hash__
 
 
-class Engine:
+class Engine(OutreachActions):
     """One compiled flow and its one shared Machine, built once per process."""
 
     def __init__(self, content, flows_dir: Path = FLOWS_DIR):
@@ -98,17 +109,35 @@ class Engine:
         """Run one inbound message through the flow; the given conversation is not changed."""
         conv = dataclasses.replace(conversation, answers=dict(conversation.answers))
         previous = conv.state
-        intent, reading = self.read(inbound.body, inbound.num_media, conv)
+        body = inbound.body
+        if facts.card is not None:  # the card's code is not part of what they said to the bot
+            link_card(conv, facts.card)
+            body = without_code(body, facts.card.code)
+        intent, reading = self.read(body, inbound.num_media, conv)
+        if facts.safety_word and intent not in _BEFORE_SAFETY_WORD and said_in(inbound.body, facts.safety_word):
+            intent, reading = "safety_word", _NOTHING_READ
         if conv.state == self.flow.initial and not conv.created_at:
-            conv.lang = self.keywords.guess_language(inbound.body)
+            conv.lang = self.keywords.guess_language(body)
             conv.created_at = now
         conv.last_inbound_at = now
         turn = Turn(conv, inbound, now, [], [], facts, self.content.triage, reading)
         if reading.danger:
             _note_danger(turn, intent)
-        self._dispatch(turn, intent)
+        if facts.card is not None and not body and intent != "safety_word" and conv.state != self.flow.initial:
+            self._card_alone(turn)
+        else:
+            self._dispatch(turn, intent)
         turn.conversation.updated_at = now  # `fresh` may have replaced the conversation
-        return Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
+        outcome = Outcome(turn.conversation, turn.replies, turn.effects, intent, previous)
+        outcome.counts = tuple(turn_counts(conversation, outcome, now))
+        outcome.conversation.checkin_sent_at = None  # answered (counted above): counted once
+        return outcome
+
+    def _card_alone(self, turn: Turn) -> None:
+        """A card code alone mid-conversation: linked, and the question they were at asked again."""
+        prompt = self.flow.prompts[turn.conversation.state]
+        if prompt and prompt != "holding":
+            turn.replies.append(self._text(prompt, turn))
 
     def read(self, body: str, num_media: int = 0, conv: Conversation | None = None) -> tuple[str, Reading]:
         """The trigger one message is in the conversation's state, and what was read in it.
@@ -274,7 +303,9 @@ class Engine:
         turn.conversation.answers = {}
         turn.conversation.area = None
         turn.conversation.danger_signals = []
-        turn.effects.append(EraseTranscript())
+        # Who they met, a check-in and the safety word go too: only counts that name nobody stay.
+        forget_everything_carried(turn.conversation)
+        turn.effects.append(EraseTranscript())  # the commit erases the safety word's key with the rest
 
     def _do_opt_out(self, turn: Turn, _: Any) -> None:
         turn.effects.append(RecordOptOut())
@@ -286,6 +317,7 @@ class Engine:
         old = turn.conversation
         turn.conversation = Conversation(key=old.key, address=old.address, lang=old.lang, created_at=old.created_at,
                                          session=old.session + 1, last_inbound_at=old.last_inbound_at)
+        carry_over(old, turn.conversation)
         turn.conversation.state = old.state
 
     def _do_relay(self, turn: Turn, _: Any) -> None:
@@ -366,6 +398,7 @@ def _render_all(messages: dict[str, dict[str, str]], content) -> dict[str, dict[
                 quiet=org.quiet_words[lang], org="" if org.discreet else org.name,
                 # Discreet mode: the organisation's name never reaches a survivor's screen.
                 org_with="" if org.discreet else _ORG_WITH[lang].format(org.name),
+                safety_word_reply=org.safety_word_reply[lang],
                 after_hours_notice=content.hours.notice[lang],
             ))
             for lang, text in texts.items()

@@ -14,21 +14,23 @@ from bot.yaml_text import LineLoader
 LANGUAGES = ("en", "es")
 TRIGGERS = (
     "stop", "start", "help", "delete", "quiet", "danger", "danger_quiet", "ask_person", "unreadable_twice",
-    "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no", "text", "any",
+    "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no", "text", "any", "safety_word",
 )
 CONDITIONS = ("has_open_request", "has_advocate", "after_hours", "triage_urgent", "triage_high",
-              "safe_place_tonight")
+              "safe_place_tonight", "can_check_in")
 RISKS = ("danger_now", "nowhere_safe", "under_18", "hurt")  # the answers config/triage.yaml scores
 ACTIONS_WITH_PRIORITY = ("request_advocate",)
 ACTIONS_WITH_FLAG = ("contact_ok",)
 ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased"),
-                      "book": ("morning", "afternoon", "evening", "they_text")}
+                      "book": ("morning", "afternoon", "evening", "they_text"),
+                      "checkin": ("week", "month"), "checkin_window": ("morning", "afternoon", "evening")}
 PLAIN_ACTIONS = (
     "withdraw_request", "set_area", "hold", "erase", "opt_out", "opt_in", "fresh", "resources", "relay", "relay_danger",
-    "promise_silence", "youth_line",
+    "promise_silence", "youth_line", "relay_safety_word", "safety_word_used", "forget_safety_word", "cancel_checkin",
+    "checkin_asked",
 )
 PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate",
-                "after_hours_notice", "tonight", "here"}
+                "after_hours_notice", "tonight", "here", "met", "safety_word_reply"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
 
 

@@ -10,6 +10,8 @@ from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
 from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
 from bot.errors import ConversationBusy, ConversationChanged
+from bot.outreach import carry_over, introduction
+from bot.safety_plan import place_booked, set_safety_word
 
 log = logging.getLogger(__name__)
 SMS_PART = 300  # two SMS segments: an advocate's summary arrives in parts of about this size
@@ -30,13 +32,13 @@ class DeskResult:
 
 # The kinds in which the command did what was asked.
 DONE = frozenset({"claimed", "claimed_quiet", "claimed_no_consent", "released", "closed", "closed_silently",
-                  "transferred", "sent", "list", "help"})
+                  "transferred", "sent", "list", "help", "word_set", "word_cleared", "booked"})
 TRIES = 5  # a survivor's turn that writes first makes the command run again on what it wrote
 
 
 class AdvocateDesk:
     def __init__(self, store, roster, messenger, texts: AdvocateTexts, engine, clock: Callable[[], float] = time.time,
-                 audit: Callable[..., None] | None = None):
+                 audit: Callable[..., None] | None = None, safety_words=None):
         self.store = store
         self.roster = roster
         self.messenger = messenger
@@ -45,6 +47,7 @@ class AdvocateDesk:
         self.clock = clock
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
+        self.safety_words = safety_words  # store/safety_word.py
 
     def handle_text(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
         """Run one text from an advocate. The replies go back to them and are kept with the MessageSid,
@@ -66,7 +69,7 @@ class AdvocateDesk:
         raise ConversationBusy()
 
     def _run(self, advocate: Advocate, command: Command, reply_to) -> DeskResult:
-        if command.verb in ("claim", "release", "close") and not command.code:
+        if command.verb in ("claim", "release", "close", "booked") and not command.code:
             return self._say("need_code", command=command.verb.upper())
         if command.verb == "claim":
             return self.claim(advocate, command.code, reply_to)
@@ -76,6 +79,10 @@ class AdvocateDesk:
             return self.close(advocate, command.code, reply_to)
         if command.verb == "say":
             return self.relay(advocate, command.code, command.text)
+        if command.verb == "word":
+            return set_safety_word(self, advocate, command.code, command.text)
+        if command.verb == "booked":
+            return place_booked(self, advocate, command.code)
         if command.verb == "list":
             return DeskResult("list", self.list(advocate))
         return self._say("help" if command.verb == "help" else "unknown_command")
@@ -101,8 +108,7 @@ class AdvocateDesk:
         self.store.write_hold(write, advocate.id, conv.key, held=True)
         self.messenger.claimed(conv, write)
         if head == "claimed":
-            intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", advocate.first_name)
-            self.messenger.to_survivor(conv, intro, "intro", write)
+            self.messenger.to_survivor(conv, introduction(self.engine, conv, advocate), "intro", write)
         self._apply(write)
         self._audit("claim", advocate, code)
         return DeskResult(head, replies)
@@ -144,6 +150,7 @@ class AdvocateDesk:
         fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
                              session=conv.session + 1, updated_at=self.clock(), version=conv.version)
         fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
+        carry_over(conv, fresh)
         kind = "closed" if closing_ok else "closed_silently"
         replies = [self.texts(kind, code=code)]
         write = self._change(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}", replies, reply_to)
@@ -179,8 +186,7 @@ class AdvocateDesk:
         for part in [self.texts(head, code=code, name=to.first_name)] + self.summary(conv):
             self.messenger.to_advocate(to.id, part, "notice", conv, write)
         if talking:  # a warm handoff: the survivor hears who is with them now
-            intro = self.engine.say("advocate_intro", conv.lang).replace("{advocate}", to.first_name)
-            self.messenger.to_survivor(conv, intro, "intro", write)
+            self.messenger.to_survivor(conv, introduction(self.engine, conv, to), "intro", write)
         self._apply(write)
         self._audit("transfer", advocate, code, f"to {to.id}")
         return DeskResult("transferred", [self.texts("held_by_other", code=code, name=to.first_name)])

@@ -69,6 +69,10 @@ class Keywords:
             quiet_words=frozenset(_whole_form(w) for w in quiet_words),
         )
 
+    def reserved(self) -> frozenset[str]:
+        """Every whole-message word the line answers to (STOP, YES, 1, the quiet words…), upper case."""
+        return frozenset().union(*self.whole.values()) | self.quiet_words
+
     def command(self, body: str, num_media: int = 0) -> str | None:
         """The command the whole message is (stop, help, quiet…), "media"/"unreadable" for no words, or None."""
         if not any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in body):  # blank or "?!"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 from typing import Callable, Protocol
 
@@ -11,7 +12,7 @@ from bot.errors import ConversationBusy, ConversationChanged
 from bot.facts import LineFacts
 
 log = logging.getLogger(__name__)
-TRIES = 8  # a turn that lost the race to another write of its conversation runs again on what was written
+TRIES = 30  # a turn that lost the race to another write of its conversation runs again on what was written
 
 
 class Write(Protocol):
@@ -60,13 +61,14 @@ class Messenger(Protocol):
 
 class InboundService:
     def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None, desk=None,
-                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time):
+                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time, extras=None):
         self.engine = engine
         self.store = store
         self.messenger = messenger
         self.desk = desk
         self.facts = facts
         self.clock = clock
+        self.extras = extras  # store/turn_extras.py: a card code in the message, their safety word
 
     def handle(self, inbound: Inbound, now: float | None = None) -> list[str]:
         """Return the replies to one inbound message; a retried MessageSid gets the same replies.
@@ -93,6 +95,9 @@ class InboundService:
                     ",".join(type(e).__name__ for e in outcome.effects) or "-", attempt + 1, _ms(started),
                 )
                 return outcome.replies
+            # Lost the race: another message of theirs was written first. Step aside a moment (random, so
+            # that a burst of texts from one phone does not collide again in lockstep), then run on it.
+            time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** attempt)))
         raise ConversationBusy()
 
     def _advocate(self, advocate_id: str | None):
@@ -104,6 +109,8 @@ class InboundService:
         """One turn of the engine and everything it changes, written whole; None if the conversation
         changed since it was read (nothing was written)."""
         facts = self.facts.for_turn(conv, now) if self.facts else TurnFacts()
+        if self.extras is not None:
+            facts = self.extras.for_turn(conv, inbound, facts)
         write = self.store.begin(conv)
         outcome = self.engine.step(conv, inbound, now, facts)
         self.store.write_turn(write, outcome, inbound, now)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
@@ -17,6 +18,7 @@ from chat.stream import event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
 from chat.words import advocate_line, page_words
 from console.security import apply_security_headers
+from messaging.intake import is_outage
 from store.webchat import BadCursor, check_cursor
 
 log = logging.getLogger(__name__)
@@ -63,12 +65,34 @@ def start():
 def send():
     line = lantern()
     check_origin(request, line.settings.public_base_url)
-    token, conv_key = open_chat(line)
+    token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     text = message_text(json_body(request))
+    arrived = time.time()
+    try:
+        return run_turn(line, token, text)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        # Redis unreachable: their words wait in the spool (replayed when it is back); 911 and the hotline now.
+        line.intake.keep(Inbound(sid=web_message_sid(), address=address_of(token), body=text), arrived)
+        return degraded(line)
+
+
+def degraded(line):
+    """What the tab shows when the line can't run a turn: 911 and the hotline."""
+    return jsonify(entries=[{"id": "", "by": "bot", "text": line.safety_message, "name": ""}], degraded=True)
+
+
+def run_turn(line, token: str, text: str):
+    conv_key = line.store.conversation_key(address_of(token))
+    if line.web_chats.ended(conv_key):
+        raise ChatEnded("This chat has ended. Start a new one with POST /chat/session.")
     conv = line.store.get(conv_key)
     safety = limits.is_safety_message(line.engine, conv, text)
     limits.check_message(line.web_chats, line.settings.content.chat.limits, conv_key, visitor_address(), safety)
-    replies = line.service.handle(Inbound(sid=web_message_sid(), address=address_of(token), body=text))
+    replies = line.intake.receive(Inbound(sid=web_message_sid(), address=address_of(token), body=text))
+    if replies is None:  # kept in the spool: older messages of the line wait to be replayed first
+        return degraded(line)
     intent = line.engine.keywords.command(text)  # only DELETE and STOP change what the tab shows
     entries = show_turn(line, conv_key, text, replies, intent, conv.lang if conv else "en")
     return jsonify(entries=[e.to_dict() for e in entries], cleared=intent == "delete")
@@ -151,4 +175,4 @@ def fail_safe(exc: Exception):
     log.error("web chat failed, static safety message shown: %s", type(exc).__name__, exc_info=True)
     if request.endpoint == "chat.page":
         return Response(lantern().safety_message, mimetype="text/plain")
-    return jsonify(entries=[{"id": "", "by": "bot", "text": lantern().safety_message, "name": ""}], degraded=True)
+    return degraded(lantern())

@@ -5,9 +5,11 @@ from cli.advocates import advocates
 from cli.flow import flow_diagram
 from cli.hours import hours
 from cli.keys import keys
+from cli.outreach import outreach
+from cli.report import report
 from cli.simulate import simulate
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours):
+    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report):
         app.cli.add_command(command)

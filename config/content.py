@@ -32,6 +32,11 @@ class Org:
     escalate_urgent: timedelta
     escalate_other: timedelta
     send_retry_seconds: tuple[int, ...]
+    # Outreach (org.yaml `outreach:`): how long the advocate on a card has the first page to themselves,
+    # how long a card's code keeps working after the outreach, and the reply to a safety word.
+    card_first: timedelta = timedelta(minutes=10)
+    card_valid: timedelta = timedelta(days=365)
+    safety_word_reply: dict[str, str] = field(default_factory=lambda: {"en": "ok thanks!", "es": "ok gracias!"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,20 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         escalate_urgent=timedelta(minutes=_positive(escalation, "urgent", 5, path, "escalation_minutes.")),
         escalate_other=timedelta(minutes=_positive(escalation, "other", 15, path, "escalation_minutes.")),
         send_retry_seconds=_retry_seconds(data, path),
+        **_outreach(data, path),
     )
+
+
+def _outreach(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    outreach = data.get("outreach") or {}
+    if not isinstance(outreach, dict):
+        raise ContentError(f"{path}: 'outreach' must map card_first_minutes, card_valid_days, safety_word_reply")
+    reply = outreach.get("safety_word_reply", {"en": "ok thanks!", "es": "ok gracias!"})
+    if not isinstance(reply, dict) or any(not str(reply.get(lang, "")).strip() for lang in LANGUAGES):
+        raise ContentError(f"{path}: 'outreach.safety_word_reply' needs a reply in each of {', '.join(LANGUAGES)}")
+    return {"card_first": timedelta(minutes=_positive(outreach, "card_first_minutes", 10, path, "outreach.")),
+            "card_valid": timedelta(days=_positive(outreach, "card_valid_days", 365, path, "outreach.")),
+            "safety_word_reply": {lang: str(reply[lang]).strip() for lang in LANGUAGES}}
 
 
 def _emergency_number(data: dict[str, Any], path: Path) -> str:

@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from bot.advocates import Command
 from bot.conversation import Conversation
 from bot.handoff import DeskResult
+from bot.safety_plan import safety_word_details
 from console.auditing import audit_event
 from console.auth import passive, signed_in
 from console.blueprint import bp
@@ -76,7 +77,7 @@ def conversation(code: str):
         transcript=[entry_view(e) for e in entries if e["by"] in SPEAKERS],
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
         canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
-        danger=danger_view(conv),
+        danger=danger_view(conv), safety_word=safety_word_details(lantern.desk, conv),
     )
 
 

@@ -17,6 +17,7 @@ import time
 from redis.exceptions import ConnectionError as RedisConnectionError, ResponseError, TimeoutError as RedisTimeout
 
 from bot.conversation import Inbound
+from bot.errors import ConversationBusy
 from store.spool import Spool, Spooled
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,9 @@ REPLAY_WAIT = 5.0  # a new message waits this long at most for a replay under wa
 
 
 def is_outage(exc: BaseException) -> bool:
-    """Redis can't take the message now (not a bug): unreachable, timing out, loading, or full."""
-    if isinstance(exc, (RedisConnectionError, RedisTimeout)):
+    """Redis can't take the message now (not a bug): unreachable, timing out, loading, or full; or its
+    conversation kept changing under it (a burst from one phone): spooled, it runs a moment later."""
+    if isinstance(exc, (RedisConnectionError, RedisTimeout, ConversationBusy)):
         return True
     return isinstance(exc, ResponseError) and str(exc).startswith(("OOM", "LOADING", "MISCONF"))
 
@@ -59,7 +61,7 @@ class Intake:
 
     def keep(self, inbound: Inbound, arrived: float) -> None:
         self.spool.append(inbound, arrived)
-        log.warning("redis unreachable: message spooled, safety reply sent")
+        log.warning("message spooled (redis unreachable or the conversation busy), safety reply sent")
         self._waiting = True
         self.wake()
 

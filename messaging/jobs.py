@@ -62,6 +62,8 @@ def _send(lantern, outbound_id: str) -> str:
     except (requests.RequestException, TwilioException):
         return _retry_or_fail(lantern, message, conv, "network")
     lantern.outbox.mark(message, "sent", twilio_sid=sid)
+    if message.kind == "checkin" and lantern.reports is not None:
+        lantern.reports.count(["checkin.sent"], time.time())
     return "sent"
 
 

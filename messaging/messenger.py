@@ -10,9 +10,11 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from bot.advocates import Advocate, AdvocateTexts
+from bot.outreach import ScheduleCheckIn
 from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from messaging.scheduling import enqueue_at, enqueue_in
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
 from store.stats import RequestStats
@@ -37,24 +39,31 @@ class RQMessenger:
         self.org = content.org
         self.minor_note = content.triage.minor_page_note
         self.stats = stats
+        # Set by the factory: messaging/outreach.py (card-first pages, check-ins) and store/reports.py.
+        self.outreach = None
+        self.reports = None
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome, write: TurnWrite) -> None:
         """Record on the turn's own write the pages, relays and notices it asks for, and their jobs:
         they exist if and only if the turn was written."""
         conv = outcome.conversation
+        if outcome.counts and self.reports is not None:
+            self.reports.count(outcome.counts, conv.updated_at, pipe=write.pipe)
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
                 self.request_made(conv, effect, write)
             elif isinstance(effect, WithdrawRequest):
                 write.after.append(lambda: self.cancel_escalation(conv))
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
-                key = "relay_danger" if effect.danger else "relay"
+                key = "relay_safety_word" if effect.safety_word else "relay_danger" if effect.danger else "relay"
                 self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv,
                                  write)
             elif isinstance(effect, AdvocateNotice):
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv, write)
+            elif isinstance(effect, ScheduleCheckIn) and self.outreach is not None:
+                self.outreach.schedule_checkin(conv, effect, write)
 
     def request_made(self, conv: Conversation, request: RequestAdvocate, write: TurnWrite | None = None) -> None:
         """A new or raised request: page now, or, when booked for a safe time, remind when it comes."""
@@ -64,6 +73,10 @@ class RQMessenger:
             if conv.window_from:
                 self.schedule_window_reminder(conv, write)
             return
+        if self.outreach is not None:
+            self.outreach.watch_unclaimed(conv, write)
+            if self.outreach.page_card_advocate_first(conv, write):
+                return  # everyone is paged when the card's advocate has not claimed in time
         # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
         self.page(conv, urgent=on_call, write=write)
@@ -78,16 +91,26 @@ class RQMessenger:
         self.stats.paged(conv.case_code, len(advocates), pipe=write.pipe if write else None)
         return len(advocates)
 
+    def page_these(self, advocates: list[Advocate], conv: Conversation, extra_note: str,
+                   write: TurnWrite | None = None) -> None:
+        """Page the named advocates only (the one on their card), with a note for them."""
+        self._page(advocates, conv, "page", "", write, extra_note)
+        self.stats.paged(conv.case_code, len(advocates), pipe=write.pipe if write else None)
+
     def page_supervisors(self, conv: Conversation, wait: str) -> int:
         supervisors = self.roster.supervisors()
         self._page(supervisors, conv, "page_supervisor", wait)
         return len(supervisors)
 
     def _page(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str,
-              write: TurnWrite | None = None) -> None:
+              write: TurnWrite | None = None, extra_note: str = "") -> None:
         notes = [self.minor_note] if "under_18" in conv.risks and self.minor_note else []
-        if not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
+        if conv.safety_word_at and not conv.contact_ok:  # their safety word: danger they can't say
+            notes.append(self.texts("page_note_safety_word"))
+        elif not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
             notes.append(self.texts("page_note_no_first_text"))
+        if extra_note:
+            notes.append(extra_note)
         note = "".join(f" ({n})" for n in notes)
         text = self.texts(key, **request_fields(conv), wait=wait, note=note)
         if advocates:
@@ -141,21 +164,31 @@ class RQMessenger:
     def schedule_escalation(self, conv: Conversation, stage: int = 1, write: TurnWrite | None = None) -> None:
         from messaging.jobs import escalate
 
-        self.queue.enqueue_in(self.escalation_delay(conv), escalate, conv.key, conv.session, stage,
-                              job_id=escalation_job_id(conv, stage), pipeline=write.pipe if write else None)
+        enqueue_in(self.queue, self.escalation_delay(conv), escalate, conv.key, conv.session, stage,
+                   job_id=escalation_job_id(conv, stage), write=write)
 
     def schedule_window_reminder(self, conv: Conversation, write: TurnWrite | None = None) -> None:
         from messaging.shifts import window_opened
 
-        self.queue.enqueue_at(datetime.fromtimestamp(conv.window_from, timezone.utc), window_opened, conv.key,
-                              conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}",
-                              pipeline=write.pipe if write else None)
+        enqueue_at(self.queue, datetime.fromtimestamp(conv.window_from, timezone.utc), window_opened, conv.key,
+                   conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}", write=write)
 
     def claimed(self, conv: Conversation, write: TurnWrite) -> None:
         """Someone took it: no more escalation; the first claim's time is kept for the night summary."""
         write.after.append(lambda: self.cancel_escalation(conv))
         if conv.case_code and conv.claimed_at:
             self.stats.claimed(conv.case_code, conv.claimed_at, pipe=write.pipe)
+        if self.outreach is not None:
+            write.after.append(lambda: self.outreach.claimed(conv))
+        if self.reports is not None and conv.claimed_at and conv.requested_at:
+            # The first claim is the first human reply: the advocate's introduction goes out with it.
+            write.after.append(lambda: self.reports.first_reply(
+                f"{conv.key}:{conv.requested_at}", conv.priority.value, conv.after_hours,
+                conv.claimed_at - conv.requested_at, conv.claimed_at))
+
+    def place_booked(self, conv: Conversation) -> None:
+        if self.reports is not None:
+            self.reports.count_once(f"booked:{conv.key}:{conv.session}", "place.booked", time.time())
 
     def cancel_escalation(self, conv: Conversation) -> None:
         for stage in range(1, ESCALATION_STAGES + 1):

@@ -25,3 +25,7 @@ class PasswordRejected(StoreError):
 
 class ShelterError(StoreError):
     """Tonight's state for a place that can't be saved as given: the message says what to fix."""
+
+
+class OutreachError(StoreError):
+    """An outreach that can't be created or changed as given: the message says what to fix."""

@@ -8,13 +8,15 @@ from __future__ import annotations
 PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
+OUTREACHES = PREFIX + "outreaches"  # sorted set: outreach id by the day it was held
 # version: counts the conversation's writes (a write checks the version it read);
-# inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen.
-CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit")
+# inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen;
+# word: their safety word, encrypted (store/safety_word.py).
+CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, version, optout, inbox, visit."""
+    """The key of one part of a conversation: state, log, version, optout, inbox, visit, word."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"
@@ -53,3 +55,28 @@ def rate_key(scope: str, name: str, window: int) -> str:
 def demo_phone_key(phone_hash: str) -> str:
     """What one of /demo's two phones shows, named by the keyed hash of its (invented) number."""
     return f"{PREFIX}demo:phone:{phone_hash}"
+
+
+def outreach_key(outreach: str) -> str:
+    """One outreach night: name, date, area, its cards and how many were handed out."""
+    return f"{PREFIX}outreach:{outreach}"
+
+
+def card_key(code: str) -> str:
+    """A card code (LUMA7) → its outreach and advocate, expiring when the card stops working."""
+    return f"{PREFIX}card:{code}"
+
+
+def report_day_key(day: str) -> str:
+    """One day's report counters (a hash of name → count), in the line's time zone. Never expires."""
+    return f"{PREFIX}report:{day}"
+
+
+def report_durations_key(day: str, group: str) -> str:
+    """One day's times to a first human reply, in seconds, for one priority and shift (URGENT:staffed)."""
+    return f"{PREFIX}report:{day}:reply:{group}"
+
+
+def report_once_key(event: str) -> str:
+    """Marks an event counted (a request's first claim), so a retry or a second claim is not counted twice."""
+    return f"{PREFIX}report:once:{event}"

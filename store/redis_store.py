@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from datetime import timedelta
 
 from redis import Redis
@@ -15,6 +16,7 @@ from bot.conversation import (
     AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, RecordOptOut, RequestAdvocate,
     WithdrawRequest,
 )
+from bot.outreach import ForgetSafetyWord, keep_for
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from bot.errors import ConversationChanged
@@ -117,17 +119,19 @@ class RedisStore:
         state_key, log_key = key_for(conv.key, "state"), key_for(conv.key, "log")
         if EraseTranscript in kinds:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
-            pipe.delete(log_key, state_key)
+            pipe.delete(log_key, state_key, key_for(conv.key, "word"))
         else:
             said = transcript_text(inbound)
             # A web chat opens with a turn of no words (the page opening): nothing of theirs to keep.
-            entries = [self._entry(now, "survivor", said)] if said else []
+            entries = [{"at": now, "by": "survivor", "text": said}] if said else []
             if outcome.replies:
-                entries.append(self._entry(now, "bot", "\n".join(outcome.replies)))
-            if entries:
-                pipe.rpush(log_key, *entries)
+                entries.append({"at": now, "by": "bot", "text": "\n".join(outcome.replies)})
+            if entries:  # one encrypted item for the turn's lines: one encryption fewer in every turn
+                pipe.rpush(log_key, self.cipher.encrypt(json.dumps(entries, ensure_ascii=False)))
                 pipe.expire(log_key, self.retention)
-            pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=self.retention)
+            pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=keep_for(conv, now, self.retention))
+        if ForgetSafetyWord in kinds:  # STOP ends it, DELETE erases it: in the same write
+            pipe.delete(key_for(conv.key, "word"))
         self.write_reply(write, conv.key, inbound.sid, outcome.replies)
         if RecordOptOut in kinds:
             pipe.set(key_for(conv.key, "optout"), b"1")
@@ -158,7 +162,8 @@ class RedisStore:
             pipe.expire(case_code_key(conv.case_code), self.retention)
 
     def write_state(self, write: TurnWrite, conv: Conversation) -> None:
-        write.pipe.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()), ex=self.retention)
+        write.pipe.set(key_for(conv.key, "state"), self.cipher.encrypt(conv.to_json()),
+                       ex=keep_for(conv, conv.updated_at or time.time(), self.retention))
 
     def write_log(self, write: TurnWrite, conversation: str, now: float, by: str, text: str, **extra) -> None:
         write.pipe.rpush(key_for(conversation, "log"), self._entry(now, by, text, **extra))
@@ -186,7 +191,11 @@ class RedisStore:
         conv.version += 1
 
     def transcript(self, conversation: str) -> list[dict]:
-        return [json.loads(self.cipher.decrypt(raw)) for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1)]
+        entries = []
+        for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1):
+            item = json.loads(self.cipher.decrypt(raw))
+            entries += item if isinstance(item, list) else [item]  # a turn keeps its lines as one item
+        return entries
 
     def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None:
         pipe = self.redis.pipeline(transaction=True)

@@ -146,9 +146,12 @@ def test_no_then_no_withdraws_the_request_and_comes_back_to_greeting(lang):
     chat = started(lang, "2")
     assert chat.send(SAYS[lang]["no"]) == [say("safe_place_declined", lang)]
     assert (chat.conv.state, chat.conv.contact_ok) == ("offer_advocate", False)
-    assert chat.send(SAYS[lang]["no"]) == [say("respect_no", lang)]
+    # Declining help: asked once whether one check-in may come later (tests/bot/test_checkins.py).
+    assert chat.send(SAYS[lang]["no"]) == [say("checkin_question", lang)]
     assert chat.effects == [WithdrawRequest()] and "911" in chat.outcome.replies[0]
-    assert (chat.conv.state, chat.conv.priority, chat.conv.contact_ok) == ("idle", None, False)
+    assert (chat.conv.state, chat.conv.priority, chat.conv.contact_ok) == ("checkin_offer", None, False)
+    assert chat.send(SAYS[lang]["no"]) == [say("respect_no", lang)]
+    assert (chat.conv.state, chat.conv.checkin) == ("idle", None)
     assert chat.send(SAYS[lang]["hello"]) == [say("greeting", lang)]
 
 

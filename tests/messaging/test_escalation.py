@@ -39,7 +39,7 @@ def test_a_claim_cancels_the_escalation(make_texter, work, roster, twilio_api, l
     survivor = make_texter(SURVIVOR)
     survivor.send("hello"), survivor.send("2")
     work()
-    assert len(ScheduledJobRegistry(queue=lantern.queue)) == 1
+    assert len(ScheduledJobRegistry(queue=lantern.queue)) == 2  # the escalation, and the report's 15-minute watch
     make_texter(SAM).send(f"CLAIM {survivor_code(survivor)}")
     assert len(ScheduledJobRegistry(queue=lantern.queue)) == 0
     with later(30):
