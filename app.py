@@ -27,6 +27,7 @@ from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.credentials import Credentials
 from store.crypto import Cipher
+from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
 from store.outbox import Outbox
 from store.redis_store import RedisStore
@@ -35,6 +36,7 @@ from store.sessions import SessionStore
 from store.shelters import ShelterBoard
 from store.stats import RequestStats
 from store.webchat import WebChats
+from store.whatsapp_window import WhatsAppWindows
 
 log = logging.getLogger("lantern")
 EMBEDDED_BANNER = (
@@ -67,6 +69,8 @@ class Lantern:
     sessions: SessionStore
     shelters: ShelterBoard
     canned_replies: dict[str, tuple[CannedReply, ...]]
+    whatsapp: WhatsAppWindows
+    deliveries: DeliveryStates
     web_chats: WebChats | None = None
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
@@ -112,7 +116,8 @@ def build_lantern(settings: Settings) -> Lantern:
                          serializer=JSONSerializer)
     stats = RequestStats(redis)
     shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
-    messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue)
+    whatsapp = WhatsAppWindows(redis, int(org.retention.total_seconds()))
+    messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue, whatsapp)
     audit = AuditLog(redis)
     desk = AdvocateDesk(store, roster, messenger, texts, engine, audit=desk_auditor(audit))
     web_chats = WebChats(redis, cipher, settings.lookup_key, org.retention)
@@ -129,6 +134,7 @@ def build_lantern(settings: Settings) -> Lantern:
         store_kind="embedded" if settings.embedded else "redis", audit=audit, credentials=Credentials(redis),
         sessions=SessionStore(redis), shelters=shelters,
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
+        whatsapp=whatsapp, deliveries=DeliveryStates(redis, int(org.retention.total_seconds())),
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     runtime.bind(lantern)

@@ -51,4 +51,6 @@ def _kind_rule(conv: Conversation, kind: str, advocate: str | None) -> str | Non
         if not conv.has_open_request:
             return "closed"
         return None if conv.contact_ok else "consent"
+    if kind == "reopen":  # WhatsApp's template saying a message waits: only to someone who said yes
+        return None if conv.contact_ok else "consent"
     return None if kind == "closing" else "unknown kind"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -91,9 +92,11 @@ class AdvocateDesk:
             reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
             if reason:
                 return [self.texts(not_sent_text(reason), code=conv.case_code)]
-            self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
+            # The transcript entry names its outbound message: the console shows what became of it.
+            message_id = new_message_id()
+            self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name, out=message_id)
         self._audit("reply", advocate, conv.case_code)
-        self.messenger.to_survivor(conv, text, "relay")
+        self.messenger.to_survivor(conv, text, "relay", message_id=message_id)
         return []
 
     def release(self, advocate: Advocate, code: str) -> list[str]:
@@ -209,6 +212,11 @@ class AdvocateDesk:
         self.store.save(conv)
         self.store.apply_effects(conv, effects)
         self.store.append_log(conv.key, self.clock(), "event", event)
+
+
+def new_message_id() -> str:
+    """Random, so it names nobody: it rides on the send job and Twilio's status callback URL."""
+    return uuid.uuid4().hex
 
 
 def split_parts(text: str, size: int = SMS_PART) -> list[str]:

@@ -6,8 +6,9 @@ from cli.flow import flow_diagram
 from cli.hours import hours
 from cli.keys import keys
 from cli.simulate import simulate
+from cli.twilio import twilio
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours):
+    for command in (simulate, flow_diagram, keys, advocates, hours, twilio):
         app.cli.add_command(command)

@@ -54,6 +54,8 @@ class Settings:
     ephemeral_keys: bool = False
     # True inside `make run`'s shared embedded line (web, worker and the CLI beside them).
     shared_line: bool = False
+    # Optional: the Messaging Service the hotline number is in; `twilio connect` sets its webhooks then.
+    twilio_messaging_service_sid: str = ""
 
     @property
     def production(self) -> bool:
@@ -104,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         content=content,
         ephemeral_keys=ephemeral,
         shared_line=shared_line,
+        twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID", ""),
     )
 
 

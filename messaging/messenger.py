@@ -13,6 +13,7 @@ from bot.advocates import Advocate, AdvocateTexts
 from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from messaging.delivery import release_when_they_write
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
 from store.stats import RequestStats
@@ -27,8 +28,9 @@ ESCALATION_STAGES = 2  # 1: page everyone again (and one holding line); 2: page 
 
 class RQMessenger:
     def __init__(self, queue: Queue, outbox: Outbox, roster: Roster, texts: AdvocateTexts, content,
-                 stats: RequestStats, urgent_queue: Queue | None = None):
+                 stats: RequestStats, urgent_queue: Queue | None = None, whatsapp=None):
         self.queue = queue
+        self.whatsapp = whatsapp  # store.whatsapp_window.WhatsAppWindows: messages held for the window
         self.urgent_queue = urgent_queue or queue
         self.outbox = outbox
         self.roster = roster
@@ -40,6 +42,8 @@ class RQMessenger:
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome) -> None:
         conv = outcome.conversation
+        if self.whatsapp is not None:  # they wrote: WhatsApp's window is open again for what was held
+            release_when_they_write(self.queue, self.whatsapp, conv)
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
                 self.request_made(conv, effect)
@@ -89,9 +93,10 @@ class RQMessenger:
             self._enqueue(pages, urgent=conv.priority is Priority.URGENT)
 
     # --- single messages ---------------------------------------------------------------------------
-    def to_survivor(self, conv: Conversation, text: str, kind: str) -> Outbound:
-        message = self.outbox.create(kind, "survivor", text, conversation=conv.key, session=conv.session,
-                                     advocate=conv.advocate, code=conv.case_code)
+    def to_survivor(self, conv: Conversation, text: str, kind: str, template: str = "",
+                    message_id: str | None = None) -> Outbound:
+        message = self.outbox.create(kind, "survivor", text, message_id, conversation=conv.key, session=conv.session,
+                                     advocate=conv.advocate, code=conv.case_code, template=template)
         self._enqueue([message], urgent=False)
         return message
 

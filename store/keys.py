@@ -9,11 +9,14 @@ PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen.
-CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit")
+# held, whatsapp: WhatsApp messages held while its 24-hour window is closed (outbound ids, in order), and
+# the window's own facts (when Twilio said it closed, which closure got its reopen template).
+# delivery: Twilio's ranked delivery status of each message sent in the conversation, by Twilio SID.
+CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit", "held", "whatsapp", "delivery")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, lock, optout, inbox, visit."""
+    """The key of one part of a conversation: state, log, lock, optout, inbox, visit, held, whatsapp, delivery."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"
