@@ -43,9 +43,10 @@ def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
     if by == "note":
         who = f"Note by {entry.get('name', '?')}"
     text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "")
-    if entry.get("out") and deliveries and entry["out"] in deliveries:
-        text += f" · {deliveries[entry['out']]}"  # sent, delivered, read, held, not delivered and why
-    return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"])}
+    # What became of an advocate's message: sent, delivered, read, held, not delivered and why.
+    delivery = (deliveries or {}).get(entry.get("out", ""), "")
+    return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"]),
+            "delivery": delivery}
 
 
 def transcript_view(conv: Conversation, entries: list[dict], speakers=SPEAKERS) -> list[dict]:
