@@ -42,6 +42,7 @@ def hold(lantern, message: Outbound, conv: Conversation) -> str:
         lantern.outbox.mark(message, "dropped", HELD)
         return "dropped"
     first = lantern.whatsapp.hold(conv.key, message.id)
+    message.was_held = True
     lantern.outbox.mark(message, "held", HELD)
     log.info("message held until they write (whatsapp window) kind=%s first=%s", message.kind, first)
     if first:
@@ -107,7 +108,7 @@ def record_status(lantern, twilio_sid: str, status: str, error_code: str, outbou
     if status in FAILURE_STATUSES:
         lantern.queue.enqueue(delivery_failed, message.id, twilio_sid, error_code or "0", result_ttl=600,
                               retry=_retry(), job_id=f"lantern-failed-{message.id}-{twilio_sid}")
-    elif status == "read" and message.reason == HELD and message.kind == "relay" and message.advocate:
+    elif status == "read" and message.was_held and message.kind == "relay" and message.advocate:
         conv = lantern.store.get(message.conversation)
         if conv is not None:
             lantern.messenger.to_advocate(message.advocate, lantern.texts("read_after_hold", code=conv.case_code),

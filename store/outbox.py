@@ -32,6 +32,7 @@ class Outbound:
     attempts: int = 0
     created_at: float = 0.0
     template: str = ""   # a WhatsApp template's Content SID, sent instead of the text (the reopen message)
+    was_held: bool = False  # it waited for WhatsApp's window: its advocate hears when it is read
     # Twilio messages of earlier attempts (a retry, or one held after 63016): their late callbacks change nothing.
     previous_sids: list[str] = field(default_factory=list)
 

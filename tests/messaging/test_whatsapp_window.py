@@ -56,11 +56,13 @@ def claimed(make_texter, work, twilio_api) -> tuple[Texter, Texter, str]:
     return survivor, alexis, code
 
 
-def status(client, sid: str, state: str, error: str = ""):
+def status(client, sid: str, state: str, error: str = "", callback_url: str = ""):
+    """Twilio's status callback, posted to the URL the message asked for (with our ?o=<id>) when given."""
     form = {"MessageSid": sid, "MessageStatus": state, "AccountSid": "AC" + "0" * 32}
     if error:
         form["ErrorCode"] = error
-    assert signed_post(client, "/webhooks/status", form).status_code == 204
+    query = callback_url.partition("?")[2]
+    assert signed_post(client, "/webhooks/status", form, query=query).status_code == 204
 
 
 def test_replies_come_from_the_whatsapp_sender(make_texter, work, roster, twilio_api):
@@ -84,6 +86,10 @@ def test_after_24_hours_a_message_is_held_the_template_sent_and_it_goes_when_the
     assert twilio_api.to(SURVIVOR)[-1] == "Are you somewhere safe today?"
     assert f"{code}: yes im ok" in twilio_api.to(ALEXIS)
     assert twilio_api.to(ALEXIS)[-1] == f"{code} wrote again: 1 held message(s) went to them."
+    delivered = [m for m in twilio_api.sent if m.body == "Are you somewhere safe today?"][0]
+    status(survivor.client, delivered.sid, "read", callback_url=delivered.status_callback)
+    work()
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} has read your held message."
 
 
 def test_held_messages_go_in_order_after_one_template(make_texter, work, roster, twilio_api, clock):
@@ -123,7 +129,8 @@ def test_a_63016_status_callback_holds_the_message_and_reopens(make_texter, work
     work()
     sent = [m for m in twilio_api.sent if m.body == "Are you safe?"][0]
     assert sent.status_callback.startswith("https://lantern.test/webhooks/status?o=")
-    status(client, sent.sid, "failed", "63016")
+    status(client, sent.sid, "sent", callback_url=sent.status_callback)
+    status(client, sent.sid, "failed", "63016", callback_url=sent.status_callback)
     work()
     assert twilio_api.to(SURVIVOR)[-1] == f"[template {TEMPLATE}]"
     assert twilio_api.to(ALEXIS)[-1].startswith(f"Held for {code}")
