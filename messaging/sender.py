@@ -8,6 +8,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.conversation import channel_of
+from config.settings import TWILIO_DEFAULT_API_BASE
 
 # Twilio answers in well under a second; a hung connection must not hold a worker for long.
 TWILIO_TIMEOUT_SECONDS = 10
@@ -16,13 +17,10 @@ TWILIO_TIMEOUT_SECONDS = 10
 def rest_client(account_sid: str, auth_token: str, api_base: str) -> Client:
     """Twilio's REST client; TWILIO_API_BASE (Twilio's by default) is where tests put a local stand-in."""
     client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS))
-    if api_base.rstrip("/") != TWILIO_API:
+    if api_base.rstrip("/") != TWILIO_DEFAULT_API_BASE:
         client.api.base_url = api_base  # Messages, IncomingPhoneNumbers
         client.messaging.base_url = api_base  # Messaging Services
     return client
-
-
-TWILIO_API = "https://api.twilio.com"
 
 
 class TwilioSender:

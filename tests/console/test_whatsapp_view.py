@@ -80,3 +80,11 @@ def test_the_window_is_shown_and_a_reply_outside_it_is_said_to_be_held(signed_in
 def test_sms_conversations_show_no_window(signed_in, make_texter, work):
     survivor, code, console = claimed(signed_in, make_texter, work)
     assert "WhatsApp window" not in page_of(console, code)
+
+
+def test_a_business_scoped_id_is_masked_and_never_shown(signed_in, make_texter, work, twilio_api):
+    user_id = "US.13491208655302741934"
+    survivor, code, console = claimed(signed_in, make_texter, work, number="whatsapp:" + user_id)
+    page = page_of(console, code)
+    assert "WhatsApp user ••34" in page and user_id not in page and "13491208655302741934" not in page
+    assert twilio_api.to("whatsapp:" + user_id) == ["Hi, this is Alexis, an advocate. I'm here with you now."]
