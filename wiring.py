@@ -31,6 +31,7 @@ from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.credentials import Credentials
 from store.crypto import Cipher
+from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
 from store.outbox import Outbox
 from store.outreach import Outreaches
@@ -44,6 +45,7 @@ from store.spool import Spool
 from store.stats import RequestStats
 from store.turn_extras import OutreachFacts
 from store.webchat import WebChats
+from store.whatsapp_window import WhatsAppWindows
 
 log = logging.getLogger("lantern")
 EMBEDDED_BANNER = (
@@ -76,6 +78,8 @@ class Lantern:
     sessions: SessionStore
     shelters: ShelterBoard
     canned_replies: dict[str, tuple[CannedReply, ...]]
+    whatsapp: WhatsAppWindows
+    deliveries: DeliveryStates
     web_chats: WebChats | None = None
     intake: Intake | None = None
     web_desk: WebChatDesk | None = None
@@ -103,7 +107,8 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
                          serializer=JSONSerializer)
     stats = RequestStats(redis)
     shelters = ShelterBoard(redis, load_places(settings.config_dir), settings.timezone)
-    messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue)
+    whatsapp = WhatsAppWindows(redis, int(org.retention.total_seconds()))
+    messenger = RQMessenger(queue, outbox, roster, texts, settings.content, stats, urgent_queue, whatsapp)
     audit = AuditLog(redis)
     zone = settings.content.hours.zone
     outreaches = Outreaches(redis, roster, org.card_valid, zone)
@@ -128,6 +133,7 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
         sessions=SessionStore(redis), shelters=shelters,
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
         outreaches=outreaches, safety_words=safety_words, reports=reports,
+        whatsapp=whatsapp, deliveries=DeliveryStates(redis, int(org.retention.total_seconds())),
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))

@@ -88,6 +88,10 @@ class AdvocateTexts:
         "window_open_yours", "shift_start", "shift_start_empty", "night_summary", "page_note_no_first_text",
         "page_note_met", "page_note_safety_word", "relay_safety_word", "word_set", "word_cleared", "word_rejected",
         "word_help", "booked",
+        # What became of a message to a survivor: Twilio's error codes (messaging/twilio_errors.py) and
+        # WhatsApp's 24-hour window.
+        "failed_unreachable", "failed_unknown_number", "failed_landline", "failed_filtered", "failed_rate_limit",
+        "held_reopen", "held_no_template", "held_no_consent", "held_delivered", "read_after_hold",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
                     "answers", "command", "note", "window", "count", "breakdown", "paged", "claims", "outreach",

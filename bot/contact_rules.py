@@ -53,4 +53,6 @@ def _kind_rule(conv: Conversation, kind: str, advocate: str | None) -> str | Non
         return None if conv.contact_ok else "consent"
     if kind == "checkin":  # they agreed to it; bot/outreach.py checked it was still theirs when it fell due
         return None
+    if kind == "reopen":  # WhatsApp's template saying a message waits: only to someone who said yes
+        return None if conv.contact_ok else "consent"
     return None if kind == "closing" else "unknown kind"

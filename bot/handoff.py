@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 
@@ -120,9 +121,11 @@ class AdvocateDesk:
         reason = why_not_send(conv, "relay", conv.session, advocate.id, self.store.is_opted_out(conv.key))
         if reason:
             return self._say(not_sent_text(reason), code=conv.case_code)
-        self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name)
+        # The transcript entry names its outbound message: the console shows what became of it.
+        message_id = new_message_id()
+        self.store.append_log(conv.key, self.clock(), "advocate", text, name=advocate.first_name, out=message_id)
         self._audit("reply", advocate, conv.case_code)
-        self.messenger.to_survivor(conv, text, "relay")
+        self.messenger.to_survivor(conv, text, "relay", message_id=message_id)
         return DeskResult("sent", [])
 
     def release(self, advocate: Advocate, code: str, reply_to=None) -> DeskResult:
@@ -265,6 +268,11 @@ class AdvocateDesk:
 # Commands whose reply is kept in the same write as their change (the rest remember it after).
 WRITES_ITS_REPLY = frozenset({"claimed", "claimed_quiet", "claimed_no_consent", "released", "closed",
                               "closed_silently"})
+
+
+def new_message_id() -> str:
+    """Random, so it names nobody: it rides on the send job and Twilio's status callback URL."""
+    return uuid.uuid4().hex
 
 
 def split_parts(text: str, size: int = SMS_PART) -> list[str]:

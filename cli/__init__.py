@@ -8,8 +8,9 @@ from cli.keys import keys
 from cli.outreach import outreach
 from cli.report import report
 from cli.simulate import simulate
+from cli.twilio import twilio
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report):
+    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio):
         app.cli.add_command(command)

@@ -11,6 +11,7 @@ import yaml
 from config.chat import ChatConfig, load_chat
 from config.hours import Hours, load_hours
 from config.triage import Triage, load_triage
+from config.whatsapp import WhatsAppConfig, WhatsAppConfigError, load_whatsapp
 
 LANGUAGES = ("en", "es")
 
@@ -49,6 +50,7 @@ class Content:
     # What to send for one named need (food, medical, legal, immigration), per language.
     resources_by_need: dict[str, dict[str, tuple[str, ...]]] = field(
         default_factory=lambda: {lang: {} for lang in LANGUAGES})
+    whatsapp: WhatsAppConfig = field(default_factory=WhatsAppConfig)
 
 
 def load_content(config_dir: Path, timezone: str | None = None) -> Content:
@@ -58,7 +60,14 @@ def load_content(config_dir: Path, timezone: str | None = None) -> Content:
     return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
                    resources_by_need=_resources_by_need(resources, config_dir / "resources.yaml"),
                    hours=load_hours(config_dir / "hours.yaml", timezone), triage=load_triage(config_dir / "triage.yaml"),
-                   chat=load_chat(config_dir / "chat.yaml"))
+                   chat=load_chat(config_dir / "chat.yaml"), whatsapp=_whatsapp(org, config_dir / "org.yaml"))
+
+
+def _whatsapp(org: dict[str, Any], path: Path) -> WhatsAppConfig:
+    try:
+        return load_whatsapp(org.get("whatsapp"), path)
+    except WhatsAppConfigError as exc:
+        raise ContentError(str(exc)) from None
 
 
 def _read(path: Path) -> dict[str, Any]:

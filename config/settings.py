@@ -57,6 +57,8 @@ class Settings:
     shared_line: bool = False
     # LANTERN_SPOOL_DIR: where messages that arrive while Redis is unreachable wait, encrypted.
     spool_dir: Path = DEFAULT_SPOOL_DIR
+    # Optional: the Messaging Service the hotline number is in; `twilio connect` sets its webhooks then.
+    twilio_messaging_service_sid: str = ""
 
     @property
     def production(self) -> bool:
@@ -108,6 +110,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         ephemeral_keys=ephemeral,
         shared_line=shared_line,
         spool_dir=Path(env.get("LANTERN_SPOOL_DIR", DEFAULT_SPOOL_DIR)),
+        twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID", ""),
     )
 
 

@@ -16,6 +16,7 @@ from bot.safety_plan import safety_word_details
 from console.auditing import audit_event
 from console.auth import passive, signed_in
 from console.blueprint import bp
+from console.delivery import delivery_states, window_view
 from console.display import LANGUAGE_NAMES, masked_address, state_text
 from console.queue import checked_code
 
@@ -39,13 +40,21 @@ def find(code: str) -> Conversation:
     return conv
 
 
-def entry_view(entry: dict) -> dict:
+def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
     by = entry["by"]
     who = {"survivor": "Them", "bot": "Lantern bot", "event": "", "note": "Note"}.get(by, entry.get("name", by))
     if by == "note":
         who = f"Note by {entry.get('name', '?')}"
     text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "")
-    return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"])}
+    # What became of an advocate's message: sent, delivered, read, held, not delivered and why.
+    delivery = (deliveries or {}).get(entry.get("out", ""), "")
+    return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"]),
+            "delivery": delivery}
+
+
+def transcript_view(conv: Conversation, entries: list[dict], speakers=SPEAKERS) -> list[dict]:
+    deliveries = delivery_states(_lantern(), conv, [e["out"] for e in entries if e.get("out")])
+    return [entry_view(e, deliveries) for e in entries if e["by"] in speakers]
 
 
 def danger_view(conv: Conversation) -> list[dict]:
@@ -74,10 +83,11 @@ def conversation(code: str):
     return render_template(
         "console/conversation.html", conv=conv, mine=mine, status=status(conv), number=masked_address(conv.address),
         language=LANGUAGE_NAMES.get(conv.lang, conv.lang), others=others, count=len(entries),
-        transcript=[entry_view(e) for e in entries if e["by"] in SPEAKERS],
+        transcript=transcript_view(conv, entries),
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
         canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
         danger=danger_view(conv), safety_word=safety_word_details(lantern.desk, conv),
+        window=window_view(lantern, conv, current_app.jinja_env.filters["clock"]),
     )
 
 
@@ -97,7 +107,7 @@ def updates(code: str):
     start = int(after) if after.isdigit() else 0
     if start > len(entries):  # the transcript was erased and started again: the page starts over
         return jsonify(reload=True)
-    new = [entry_view(e) for e in entries[start:] if e["by"] in SPEAKERS + ("note",)]
+    new = transcript_view(conv, entries[start:], SPEAKERS + ("note",))
     return jsonify(entries=new, count=len(entries), status=status(conv))
 
 
@@ -115,7 +125,17 @@ def reply(code: str):
         result = _lantern().desk.run(me, Command("say", conv.case_code, text))
         if not result.done:
             flash(result.replies[0], "error")
+        else:
+            held_notice(conv)
     return redirect(url_for("console.conversation", code=conv.case_code) + "#reply")
+
+
+def held_notice(conv: Conversation) -> None:
+    """Their WhatsApp window is closed: say at once that the message waits for them (the job holds it)."""
+    window = window_view(_lantern(), conv, current_app.jinja_env.filters["clock"])
+    if window is not None and not window["open"]:
+        flash(f"Held, not sent yet: WhatsApp's 24-hour window with {conv.case_code} is closed. It goes the moment "
+              "they write; you'll get a text saying whether they were sent a note that a message waits.", "notice")
 
 
 @bp.post("/c/<code>/note")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from bot.conversation import Conversation, channel_of
+from bot.whatsapp import business_scoped_address
 from console.blueprint import bp
 from store.roster import masked
 
@@ -39,6 +40,8 @@ def masked_address(address: str) -> str:
     channel = channel_of(address)
     if channel == "web":
         return "web chat"
+    if business_scoped_address(address):  # no number at all: a WhatsApp user id, just as discreet
+        return "WhatsApp user ••" + address[-2:]
     return ("WhatsApp " if channel == "whatsapp" else "") + masked(address)
 
 

@@ -10,12 +10,12 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from bot.contact_rules import not_sent_text, why_not_send
-from messaging import runtime
+from messaging import delivery, runtime
 from messaging.messenger import ESCALATION_STAGES, wait_label
+from messaging.twilio_errors import twilio_error
 from store.outbox import Outbound
 
 log = logging.getLogger(__name__)
-OPTED_OUT_ERROR = 21610  # Twilio: the recipient texted STOP to this number
 BATCH_THREADS = 16
 
 
@@ -55,13 +55,15 @@ def _send(lantern, outbound_id: str) -> str:
         return _held_for_window(lantern, message, conv)
     if address is None:
         return _dropped(lantern, message, conv)
+    if delivery.outside_window(lantern, message, conv, time.time()):
+        return delivery.hold(lantern, message, conv)
     try:
-        sid = lantern.sender.send(address, message.text, _label(message))
+        sid = lantern.sender.send(address, message.text, _label(message), template=message.template, ref=message.id)
     except TwilioRestException as exc:
         return _refused(lantern, message, conv, exc)
     except (requests.RequestException, TwilioException):
         return _retry_or_fail(lantern, message, conv, "network")
-    lantern.outbox.mark(message, "sent", twilio_sid=sid)
+    lantern.outbox.mark(message, "queued", twilio_sid=sid)  # Twilio's first status, which has no callback
     if message.kind == "checkin" and lantern.reports is not None:
         lantern.reports.count(["checkin.sent"], time.time())
     return "sent"
@@ -103,24 +105,24 @@ def _dropped(lantern, message: Outbound, conv) -> str:
 
 
 def _refused(lantern, message: Outbound, conv, exc: TwilioRestException) -> str:
+    """Twilio refused the REST call: 5xx is retried; a code is acted on by what it means (twilio_errors.py)."""
     if exc.status >= 500:
         return _retry_or_fail(lantern, message, conv, f"twilio {exc.status}")
-    if exc.code == OPTED_OUT_ERROR:
-        lantern.outbox.mark(message, "opted_out", "21610")
-        log.info("message refused: recipient opted out kind=%s", message.kind)
-        return "opted out"
-    lantern.outbox.mark(message, "failed", f"twilio {exc.status} error {exc.code}")
     log.warning("message refused by twilio status=%s code=%s kind=%s", exc.status, exc.code, message.kind)
-    return "failed"
+    error = twilio_error(exc.code)
+    return delivery.act_on_error(lantern, message, conv, error,
+                                 lambda _: _retry_or_fail(lantern, message, conv, f"twilio error {error.code}", error))
 
 
-def _retry_or_fail(lantern, message: Outbound, conv, why: str) -> str:
+def _retry_or_fail(lantern, message: Outbound, conv, why: str, error=None) -> str:
     attempt = lantern.outbox.count_attempt(message)  # failed attempts: the one that works is not counted
     if attempt <= len(lantern.settings.content.org.send_retry_seconds):
         log.warning("message send failed, will retry: %s attempt=%s kind=%s", why, attempt, message.kind)
         raise SendRetry(why) from None  # `from None`: the original may quote the number or the text
-    lantern.outbox.mark(message, "failed", why)
     log.error("message send failed for good: %s attempts=%s kind=%s", why, attempt, message.kind)
+    if error is not None:  # a code that means something to the advocate (rate limit, unreachable)
+        return delivery.fail(lantern, message, conv, error)
+    lantern.outbox.mark(message, "failed", why)
     if message.to == "survivor" and message.advocate and conv is not None:
         _tell_advocate(lantern, message, conv, "send_failed")
     return "failed"
@@ -153,17 +155,3 @@ def escalate(conversation: str, session: int, stage: int) -> str:
         messenger.schedule_escalation(conv, stage + 1)
     log.info("escalated conv=%s stage=%s paged=%s", conversation[:12], stage, paged)
     return f"stage {stage}: paged {paged}"
-
-
-def record_delivery(lantern, twilio_sid: str, status: str, error_code: str) -> None:
-    """A status callback: keep the status; a survivor's message that failed is shown to their advocate."""
-    message = lantern.outbox.by_twilio_sid(twilio_sid)
-    if message is None:
-        return
-    lantern.outbox.mark(message, status, f"error {error_code}" if error_code else "")
-    if status in ("failed", "undelivered") and message.to == "survivor" and message.conversation:
-        conv = lantern.store.get(message.conversation)
-        if conv is not None and conv.advocate:
-            lantern.messenger.to_advocate(conv.advocate, lantern.texts("not_delivered", code=conv.case_code,
-                                                                       error=error_code or "unknown"),
-                                          "notice", conv)

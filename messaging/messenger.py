@@ -14,6 +14,7 @@ from bot.outreach import ScheduleCheckIn
 from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from messaging.delivery import release_when_they_write
 from messaging.scheduling import enqueue_at, enqueue_in
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
@@ -30,8 +31,9 @@ ESCALATION_STAGES = 2  # 1: page everyone again (and one holding line); 2: page 
 
 class RQMessenger:
     def __init__(self, queue: Queue, outbox: Outbox, roster: Roster, texts: AdvocateTexts, content,
-                 stats: RequestStats, urgent_queue: Queue | None = None):
+                 stats: RequestStats, urgent_queue: Queue | None = None, whatsapp=None):
         self.queue = queue
+        self.whatsapp = whatsapp  # store.whatsapp_window.WhatsAppWindows: messages held for the window
         self.urgent_queue = urgent_queue or queue
         self.outbox = outbox
         self.roster = roster
@@ -50,6 +52,8 @@ class RQMessenger:
         conv = outcome.conversation
         if outcome.counts and self.reports is not None:
             self.reports.count(outcome.counts, conv.updated_at, pipe=write.pipe)
+        if self.whatsapp is not None:  # they wrote: WhatsApp's window is open again for what was held
+            write.after.append(lambda: release_when_they_write(self.queue, self.whatsapp, conv))
         for effect in outcome.effects:
             if isinstance(effect, RequestAdvocate):
                 self.request_made(conv, effect, write)
@@ -120,10 +124,11 @@ class RQMessenger:
             self._enqueue(pages, urgent=conv.priority is Priority.URGENT, write=write)
 
     # --- single messages ---------------------------------------------------------------------------
-    def to_survivor(self, conv: Conversation, text: str, kind: str, write: TurnWrite | None = None) -> Outbound:
-        message = self.outbox.create(kind, "survivor", text, pipe=write.pipe if write else None,
+    def to_survivor(self, conv: Conversation, text: str, kind: str, write: TurnWrite | None = None,
+                    template: str = "", message_id: str | None = None) -> Outbound:
+        message = self.outbox.create(kind, "survivor", text, message_id, pipe=write.pipe if write else None,
                                      conversation=conv.key, session=conv.session, advocate=conv.advocate,
-                                     code=conv.case_code)
+                                     code=conv.case_code, template=template)
         self._enqueue([message], urgent=False, write=write)
         return message
 

@@ -11,12 +11,16 @@ AUDIT_STREAM = PREFIX + "audit"
 OUTREACHES = PREFIX + "outreaches"  # sorted set: outreach id by the day it was held
 # version: counts the conversation's writes (a write checks the version it read);
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen;
-# word: their safety word, encrypted (store/safety_word.py).
-CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word")
+# word: their safety word, encrypted (store/safety_word.py);
+# held, whatsapp: WhatsApp messages held while its 24-hour window is closed (outbound ids, in order), and
+# the window's own facts (when Twilio said it closed, which closure got its reopen template);
+# delivery: Twilio's ranked delivery status of each message sent in the conversation, by Twilio SID.
+CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word", "held", "whatsapp", "delivery")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, version, optout, inbox, visit, word."""
+    """The key of one part of a conversation: state, log, version, optout, inbox, visit, word, held, whatsapp,
+    delivery."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from redis import Redis
 
@@ -19,7 +19,7 @@ ENDED = frozenset({"dropped", "opted_out", "failed"})
 @dataclass
 class Outbound:
     id: str
-    kind: str            # page, relay, intro, closing, holding, notice
+    kind: str            # page, relay, intro, closing, holding, notice, reopen
     to: str              # "survivor" or "advocate"
     text: str
     conversation: str | None = None
@@ -31,11 +31,20 @@ class Outbound:
     twilio_sid: str = ""
     attempts: int = 0
     created_at: float = 0.0
+    template: str = ""   # a WhatsApp template's Content SID, sent instead of the text (the reopen message)
+    was_held: bool = False  # it waited for WhatsApp's window: its advocate hears when it is read
+    # Twilio messages of earlier attempts (a retry, or one held after 63016): their late callbacks change nothing.
+    previous_sids: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> bool:
         """Twilio has it, or it ended: a retried job sends nothing (never twice)."""
         return bool(self.twilio_sid) or self.status in ENDED
+
+
+def new_id() -> str:
+    """An outbound message's id: random, so it names nobody (it rides on jobs and status callback URLs)."""
+    return uuid.uuid4().hex
 
 
 class Outbox:
@@ -44,11 +53,11 @@ class Outbox:
         self.cipher = cipher
         self.retention = retention_seconds
 
-    def create(self, kind: str, to: str, text: str, pipe=None, **fields) -> Outbound:
-        return self.create_many(kind, to, [text], pipe=pipe, **fields)[0]
+    def create(self, kind: str, to: str, text: str, id_: str | None = None, pipe=None, **fields) -> Outbound:
+        return self.create_many(kind, to, [text], ids=[id_] if id_ else None, pipe=pipe, **fields)[0]
 
     def create_many(self, kind: str, to: str, texts: list[str], advocates: list[str | None] | None = None,
-                    pipe=None, **fields) -> list[Outbound]:
+                    ids: list[str] | None = None, pipe=None, **fields) -> list[Outbound]:
         """One record per text (and advocate), written in one round trip (or on `pipe`, a turn's write,
         which writes them): a page to everyone on shift."""
         own = pipe is None
@@ -57,7 +66,7 @@ class Outbox:
         for index, text in enumerate(texts):
             if advocates is not None:
                 fields["advocate"] = advocates[index]
-            message = Outbound(uuid.uuid4().hex, kind, to, text, created_at=time.time(), **fields)
+            message = Outbound(ids[index] if ids else new_id(), kind, to, text, created_at=time.time(), **fields)
             self._save(message, pipe)
             messages.append(message)
         if own:
@@ -76,6 +85,13 @@ class Outbox:
             pipe.set(BY_TWILIO_SID + twilio_sid, message.id, ex=self.retention)
         self._save(message, pipe)
         pipe.execute()
+
+    def send_again(self, message: Outbound, status: str, reason: str) -> None:
+        """Twilio's message for it failed in a way that may pass later: it can be sent anew."""
+        if message.twilio_sid:
+            message.previous_sids.append(message.twilio_sid)
+        message.twilio_sid = ""
+        self.mark(message, status, reason)
 
     def count_attempt(self, message: Outbound) -> int:
         message.attempts += 1

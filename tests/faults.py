@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+import pytest
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -89,11 +90,22 @@ def faulty_redis(url: str, plan: FaultPlan) -> redis.Redis:
     return redis.Redis(connection_pool=pool)
 
 
-def app_on_faulty_redis(settings, plan: FaultPlan):
-    """The app as create_app builds it, on a client that obeys `plan`; None without a Redis server."""
+@pytest.fixture
+def plan() -> FaultPlan:
+    return FaultPlan()
+
+
+@pytest.fixture
+def faulty_app(settings, plan):
+    """The app as create_app builds it, on a client that obeys `plan`. A test module that imports it as
+    `app` makes every fixture beside it (client, lantern, roster, work) use this app."""
     from app import create_app
 
     if not settings.redis_url:
-        return None
+        pytest.skip("fault injection needs a Redis server")
     redis.Redis.from_url(settings.redis_url).flushdb()
-    return create_app(settings, faulty_redis(settings.redis_url, plan))
+    app = create_app(settings, faulty_redis(settings.redis_url, plan))
+    yield app
+    plan.arm()
+    plan.release.set()  # a turn left stalled by a failed test goes on
+    app.extensions["lantern"].redis.flushdb()

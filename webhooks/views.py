@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
-from messaging.jobs import record_delivery
+from messaging.delivery import record_status
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import twilio_signed
 
@@ -44,11 +44,14 @@ def inbound_sms():
 @bp.post("/status")
 @twilio_signed
 def delivery_status():
-    """Twilio's status callback for a message we sent: keep it; failures to a survivor reach their advocate."""
+    """Twilio's status callback for a message we sent: ranked, kept; what a failure means is acted on."""
     sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
+    if request.form.get("CallSid") and not sid:
+        return Response(status=204)  # a call to the number: `twilio connect` sets its status callback here too
     if not sid or not status:
         return Response("MessageSid and MessageStatus are required.\n", status=400, mimetype="text/plain")
-    record_delivery(current_app.extensions["lantern"], sid, status.lower(), request.form.get("ErrorCode", ""))
+    record_status(current_app.extensions["lantern"], sid, status.lower(), request.form.get("ErrorCode", ""),
+                  request.args.get("o", ""))
     return Response(status=204)
 
 

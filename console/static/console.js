@@ -152,6 +152,7 @@
   function entryNode(entry) {
     const li = make("li", "by-" + entry.by);
     li.append(make("span", "who", entry.who), " ", make("time", "", entry.at), make("p", "", entry.text));
+    if (entry.delivery) li.append(make("span", "delivery", entry.delivery));
     return li;
   }
 

@@ -53,3 +53,13 @@ def test_a_closing_line_goes_once_the_conversation_has_moved_on():
     closed = conv(state="new", advocate=None, contact_ok=False, session=4)
     assert why_not_send(closed, "closing", 4, "alexis", False, NOW) is None
     assert why_not_send(closed, "closing", 4, "alexis", True, NOW) == "stopped"
+
+
+@pytest.mark.parametrize("changes, opted_out, reason", [
+    ({}, False, None),
+    ({"contact_ok": False}, False, "consent"),  # never a template to someone who didn't say yes
+    ({"state": "quiet"}, False, "quiet"),
+    ({}, True, "stopped"),
+])
+def test_the_whatsapp_reopen_template_passes_the_same_check(changes, opted_out, reason):
+    assert why_not_send(conv(**changes), "reopen", 3, "alexis", opted_out, NOW) == reason

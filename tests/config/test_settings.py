@@ -62,6 +62,8 @@ def test_config_dir_is_read_from_the_environment(tmp_path):
 @pytest.mark.parametrize("edit, named", [
     (("quiet_word:\n  en: QUIET\n  es: SILENCIO", "quiet_word:\n  en: QUIET"), "quiet_word"),
     (("retention_days: 30", "retention_days: -1"), "retention_days"),
+    (('reopen_template_sid: ""', 'reopen_template_sid: "You have a new message"'), "not a Content SID"),
+    (('reopen_template_sid: ""', 'reopen_template_sid: {fr: HX' + '0' * 32 + '}'), "whatsapp.reopen_template_sid"),
 ])
 def test_bad_org_config_names_the_key(tmp_path, edit, named):
     config = copy_config(tmp_path)
@@ -69,3 +71,19 @@ def test_bad_org_config_names_the_key(tmp_path, edit, named):
     org.write_text(org.read_text().replace(*edit))
     with pytest.raises(ContentError, match=named):
         load_settings(environ_for(None, LANTERN_CONFIG_DIR=str(config)), dotenv=False)
+
+
+def test_the_reopen_template_is_one_sid_or_one_per_language(tmp_path):
+    config = copy_config(tmp_path)
+    org = config / "org.yaml"
+    en, es = "HX" + "a" * 32, "HX" + "b" * 32
+    org.write_text(org.read_text().replace('reopen_template_sid: ""', f"reopen_template_sid: {{en: {en}, es: {es}}}"))
+    whatsapp = load_settings(environ_for(None, LANTERN_CONFIG_DIR=str(config)), dotenv=False).content.whatsapp
+    assert (whatsapp.reopen_template("en"), whatsapp.reopen_template("es")) == (en, es)
+    shipped = load_settings(environ_for(None), dotenv=False).content.whatsapp
+    assert shipped.reopen_template("en") == ""  # shipped without one: nothing goes outside the window
+
+
+def test_the_messaging_service_sid_is_read():
+    settings = load_settings(environ_for(None, TWILIO_MESSAGING_SERVICE_SID="MG" + "1" * 32), dotenv=False)
+    assert settings.twilio_messaging_service_sid == "MG" + "1" * 32

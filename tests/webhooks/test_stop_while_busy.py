@@ -8,23 +8,9 @@ import pytest
 
 from tests.chat.conftest import Visitor
 from tests.conftest import ALEXIS, Texter
-from tests.faults import FaultPlan, app_on_faulty_redis
+from tests.faults import FaultPlan, faulty_app, plan  # noqa: F401 (fixtures)
 
-
-@pytest.fixture
-def plan():
-    return FaultPlan()
-
-
-@pytest.fixture
-def app(settings, plan):
-    app = app_on_faulty_redis(settings, plan)
-    if app is None:
-        pytest.skip("a stuck turn needs a Redis server")
-    yield app
-    plan.arm()
-    plan.release.set()
-    app.extensions["lantern"].redis.flushdb()
+app = faulty_app  # every fixture of this module runs on the faulty client
 
 
 class Stuck:

@@ -9,25 +9,11 @@ import pytest
 
 from store.keys import HANDOFF_QUEUE
 from tests.conftest import ALEXIS, new_sid, twiml_messages
-from tests.faults import FaultPlan, app_on_faulty_redis
+from tests.faults import faulty_app, plan  # noqa: F401 (fixtures)
 
 SURVIVOR = "+15555550131"
 
-
-@pytest.fixture
-def plan():
-    return FaultPlan()
-
-
-@pytest.fixture
-def app(settings, plan):
-    """The app on a Redis client that fails where `plan` says (the fixtures beside it all use this app)."""
-    app = app_on_faulty_redis(settings, plan)
-    if app is None:
-        pytest.skip("fault injection needs a Redis server")
-    yield app
-    plan.arm()
-    app.extensions["lantern"].redis.flushdb()
+app = faulty_app  # every fixture of this module runs on the faulty client
 
 
 @dataclass(frozen=True)
