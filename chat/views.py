@@ -13,7 +13,7 @@ from chat.errors import ChatEnded, ChatRefused, TooMany
 from chat.inputs import (
     check_origin, chosen_language, client_address, json_body, message_text, page_language,
 )
-from chat.stream import event_stream
+from chat.stream import StreamSlots, event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
 from chat.words import advocate_line, page_words
 from console.security import apply_security_headers
@@ -23,6 +23,13 @@ log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/chat", static_folder="static", template_folder="templates")
 bp.after_request(apply_security_headers)
 BUILT_IN_ICON = "icon.svg"
+STREAM_SLOTS = "lantern.chat_streams"
+
+
+@bp.record_once
+def _stream_slots(state) -> None:
+    chat = state.app.extensions["lantern"].settings.content.chat
+    state.app.extensions[STREAM_SLOTS] = StreamSlots(chat.max_streams)
 
 
 def lantern():
@@ -97,7 +104,8 @@ def receive():
     if request.accept_mimetypes.best == "text/event-stream":
         chat = line.settings.content.chat
         check_cursor(after)  # refused with a 400 before the stream's headers are sent
-        stream = event_stream(line.web_chats, conv_key, after, chat.stream_seconds, chat.poll_seconds * 1000)
+        stream = event_stream(line.web_chats, conv_key, after, chat.stream_seconds, chat.poll_seconds * 1000,
+                              current_app.extensions[STREAM_SLOTS])
         return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
     return jsonify(entries=[e.to_dict() for e in line.web_chats.since(conv_key, after)])
 

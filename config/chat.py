@@ -33,8 +33,10 @@ class ChatConfig:
     idle_minutes: int = 30
     # How often the page asks for new messages (the browser waits this long between requests).
     poll_seconds: int = 2
-    # How long one event stream stays open waiting for messages. 0 with the Procfile's sync workers.
+    # How long one event stream stays open waiting for messages (0: it answers at once, the page polls).
     stream_seconds: int = 0
+    # At most this many streams are held open at once in one web process; more answer at once.
+    max_streams: int = 8
     # Proxies in front of the app that append the visitor's address to X-Forwarded-For (a PaaS router: 1).
     proxies: int = 1
     limits: ChatLimits = field(default_factory=ChatLimits)
@@ -61,6 +63,7 @@ def load_chat(path: Path) -> ChatConfig:
         idle_minutes=_whole(data, "idle_minutes", default.idle_minutes, path, minimum=1),
         poll_seconds=_whole(data, "poll_seconds", default.poll_seconds, path, minimum=1),
         stream_seconds=_whole(data, "stream_seconds", default.stream_seconds, path, minimum=0),
+        max_streams=_whole(data, "max_streams", default.max_streams, path, minimum=1),
         proxies=_whole(data, "proxies", default.proxies, path, minimum=0),
         limits=ChatLimits(**{name: _whole(limits, name, getattr(ChatLimits(), name), path, 1, "limits.")
                              for name in ChatLimits.__dataclass_fields__}),
