@@ -10,6 +10,7 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 from bot.advocates import AdvocateTexts
+from bot.blocking import BlockDesk
 from bot.engine import FLOWS_DIR, Engine
 from bot.facts import LineFacts
 from bot.handoff import AdvocateDesk
@@ -25,6 +26,7 @@ from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
+from store.blocks import BlockList
 from store.credentials import Credentials
 from store.crypto import Cipher
 from store.demo_phones import DemoPhones
@@ -70,6 +72,7 @@ class Lantern:
     web_chats: WebChats | None = None
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
+    blocking: BlockDesk | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -131,6 +134,7 @@ def build_lantern(settings: Settings) -> Lantern:
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
+    lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, desk_auditor(audit, "cli"))
     runtime.bind(lantern)
     if not settings.inline_jobs:  # a private embedded store has no scheduler to run it
         schedule_shift_watch(lantern)

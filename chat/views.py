@@ -75,7 +75,9 @@ def send():
     conv = line.store.get(conv_key)
     safety = limits.is_safety_message(line.engine, conv, text)
     limits.check_message(line.web_chats, line.settings.content.chat.limits, conv_key, visitor_address(), safety)
-    replies = line.service.handle(Inbound(sid=web_message_sid(), address=address_of(token), body=text))
+    inbound = Inbound(sid=web_message_sid(), address=address_of(token), body=text)
+    # A blocked chat is shown the safety message only: no page, no queue, never silence.
+    replies = [line.safety_message] if line.blocking.refuses(inbound) else line.service.handle(inbound)
     intent = line.engine.keywords.command(text)  # only DELETE and STOP change what the tab shows
     entries = show_turn(line, conv_key, text, replies, intent, conv.lang if conv else "en")
     return jsonify(entries=[e.to_dict() for e in entries], cleared=intent == "delete")

@@ -2,6 +2,7 @@
 from flask import Flask
 
 from cli.advocates import advocates
+from cli.blocks import block
 from cli.flow import flow_diagram
 from cli.hours import hours
 from cli.keys import keys
@@ -9,5 +10,5 @@ from cli.simulate import simulate
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours):
+    for command in (simulate, flow_diagram, keys, advocates, hours, block):
         app.cli.add_command(command)

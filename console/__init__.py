@@ -12,7 +12,7 @@ from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
 csrf = CSRFProtect()
 
 # The views register themselves on `bp` when their modules are imported.
-from console import audit, auth, conversation, errors, queue, roster, shelters  # noqa: E402,F401
+from console import audit, auth, blocks, conversation, errors, queue, roster, shelters  # noqa: E402,F401
 
 
 def init_console(app: Flask, exempt: list[Blueprint]) -> None:

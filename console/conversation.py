@@ -41,7 +41,8 @@ def entry_view(entry: dict) -> dict:
     who = {"survivor": "Them", "bot": "Lantern bot", "event": "", "note": "Note"}.get(by, entry.get("name", by))
     if by == "note":
         who = f"Note by {entry.get('name', '?')}"
-    text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "")
+    text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "") + (
+        " (arrived while blocked: only the safety message was sent)" if entry.get("blocked") else "")
     return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"])}
 
 
@@ -74,7 +75,8 @@ def conversation(code: str):
         transcript=[entry_view(e) for e in entries if e["by"] in SPEAKERS],
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
         canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
-        danger=danger_view(conv),
+        danger=danger_view(conv), blocked=lantern.blocking.blocks.get(conv.key),
+        emergency=lantern.settings.content.org.emergency_number,
     )
 
 

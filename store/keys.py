@@ -8,12 +8,15 @@ from __future__ import annotations
 PREFIX = "lantern:"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
+BLOCK_INDEX = PREFIX + "blocks"  # every blocked conversation, by when its block ends (+inf: for good)
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen.
-CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit")
+# block: a supervisor's block on the number (store/blocks.py), in the conversation's slot so that a
+# turn's one read can carry it.
+CONVERSATION_PARTS = ("state", "log", "lock", "optout", "inbox", "visit", "block")
 
 
 def key_for(conversation: str, part: str) -> str:
-    """The key of one part of a conversation: state, log, lock, optout, inbox, visit."""
+    """The key of one part of a conversation: state, log, lock, optout, inbox, visit, block."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"

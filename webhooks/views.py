@@ -35,6 +35,8 @@ def inbound_sms():
         inbound = parse_inbound(request.form)
     except BadInbound as exc:
         return Response(str(exc) + "\n", status=400, mimetype="text/plain")
+    if current_app.extensions["lantern"].blocking.refuses(inbound):  # no page, no queue, never silence
+        return safety_reply()
     replies = current_app.extensions["lantern"].service.handle(inbound)
     return twiml("\n".join(replies)) if replies else twiml()
 

@@ -142,3 +142,16 @@ def test_new_chats_per_address_are_limited_with_the_safety_message(make_app, raw
     assert refused.status_code == 429 and "911" in refused.get_json()["safety"]
     assert "Too many new chats" in refused.get_json()["error"]
     assert not [k for k in raw_redis.keys("lantern:{*}:state")][3:]  # three chats, no fourth
+
+
+def test_a_blocked_web_chat_is_shown_the_safety_message_and_pages_nobody(visitor, roster, work, twilio_api):
+    visitor.start()
+    visitor.say("2")
+    work()
+    lantern = visitor.lantern
+    code = lantern.store.get(visitor.conv_key).case_code
+    assert lantern.blocking.block(code, "24h", by="morgan diaz").kind.value == "blocked"
+    twilio_api.reset()
+    assert visitor.say("help") == [lantern.safety_message]
+    work()
+    assert twilio_api.sent == [] and lantern.store.waiting_requests() == []
