@@ -30,6 +30,7 @@ from store.blocks import BlockList
 from store.credentials import Credentials
 from store.crypto import Cipher
 from store.demo_phones import DemoPhones
+from store.memory import MemoryGauge
 from store.outbox import Outbox
 from store.redis_store import RedisStore
 from store.roster import Roster
@@ -73,6 +74,7 @@ class Lantern:
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
     blocking: BlockDesk | None = None
+    memory: MemoryGauge | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -134,6 +136,7 @@ def build_lantern(settings: Settings) -> Lantern:
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
+    lantern.memory = MemoryGauge(redis)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, desk_auditor(audit, "cli"))
     runtime.bind(lantern)
     if not settings.inline_jobs:  # a private embedded store has no scheduler to run it

@@ -9,6 +9,7 @@ from flask import (
     abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_limiter.util import get_remote_address
+from redis.exceptions import RedisError
 
 from bot.advocates import Role, advocate_id
 from console.auditing import audit_event
@@ -39,6 +40,8 @@ def passive(view):
 def load_advocate() -> None:
     """Find the signed-in advocate; end the session if they left the roster or changed their password."""
     g.advocate = None
+    if getattr(session, "store_down", False):
+        raise RedisError("the console's sessions could not be read")  # the console's own 503 page
     advocate_key = session.get("advocate")
     if not advocate_key:
         g.ended = getattr(session, "ended", "")
@@ -95,6 +98,8 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# Page views are limited too: each one costs a counter, never a stored session.
+@limiter.limit("30 per minute", key_func=get_remote_address, methods=["GET"], scope="sign-in-page")
 @limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"], deduct_when=_failed,
                scope="sign-in-account")
 @limiter.limit("20 per minute;200 per hour", key_func=get_remote_address, methods=["POST"],

@@ -76,5 +76,9 @@ def healthz():
         lantern.redis.ping()
     except Exception as exc:  # reported, not raised: this page is for the platform's health check
         return jsonify(status="unhealthy", redis=type(exc).__name__, store=lantern.store_kind), 503
-    return jsonify(status="ok", redis="ok", store=lantern.store_kind)
+    memory = lantern.memory.reading()
+    extra = {} if memory is None else {"memory": memory.to_dict()}
+    if memory is not None and memory.high:
+        extra["warning"] = f"Redis memory is at {memory.to_dict()['percent']}% of maxmemory"
+    return jsonify(status="ok", redis="ok", store=lantern.store_kind, **extra)
 
