@@ -81,6 +81,7 @@ class AdvocateTexts:
         "notice_quiet", "notice_erased", "list_waiting", "list_none_waiting", "list_yours", "summary_head",
         "summary_answers", "summary_last", "need_code", "unknown_command", "help", "window_open_page",
         "window_open_yours", "shift_start", "shift_start_empty", "night_summary", "page_note_no_first_text",
+        "sign_in_slowed", "web_chat_burst",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
                     "answers", "command", "note", "window", "count", "breakdown", "paged", "claims"}

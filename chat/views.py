@@ -136,7 +136,7 @@ def open_chat(line) -> tuple[str, str]:
 
 
 def visitor_address() -> str:
-    return client_address(request, lantern().settings.content.chat.proxies)
+    return client_address(request)
 
 
 @bp.errorhandler(ChatRefused)

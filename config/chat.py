@@ -1,12 +1,15 @@
 """Load the web chat's settings (chat.yaml): where quick exit goes, the neutral tab, idle time, limits."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+log = logging.getLogger(__name__)
 
 
 class ChatConfigError(ValueError):
@@ -37,8 +40,6 @@ class ChatConfig:
     stream_seconds: int = 0
     # At most this many streams are held open at once in one web process; more answer at once.
     max_streams: int = 8
-    # Proxies in front of the app that append the visitor's address to X-Forwarded-For (a PaaS router: 1).
-    proxies: int = 1
     limits: ChatLimits = field(default_factory=ChatLimits)
 
 
@@ -53,6 +54,8 @@ def load_chat(path: Path) -> ChatConfig:
     if not isinstance(data, dict):
         raise ChatConfigError(f"{path}: expected a mapping at the top")
     default = ChatConfig()
+    if "proxies" in data:  # read until trusted_proxies replaced it; a copied chat.yaml may still have it
+        log.warning("%s: 'proxies' is no longer read: set trusted_proxies in org.yaml", path)
     limits = data.get("limits") or {}
     if not isinstance(limits, dict):
         raise ChatConfigError(f"{path}: 'limits' must be a mapping")
@@ -64,7 +67,6 @@ def load_chat(path: Path) -> ChatConfig:
         poll_seconds=_whole(data, "poll_seconds", default.poll_seconds, path, minimum=1),
         stream_seconds=_whole(data, "stream_seconds", default.stream_seconds, path, minimum=0),
         max_streams=_whole(data, "max_streams", default.max_streams, path, minimum=1),
-        proxies=_whole(data, "proxies", default.proxies, path, minimum=0),
         limits=ChatLimits(**{name: _whole(limits, name, getattr(ChatLimits(), name), path, 1, "limits.")
                              for name in ChatLimits.__dataclass_fields__}),
     )

@@ -32,6 +32,9 @@ class Org:
     escalate_urgent: timedelta
     escalate_other: timedelta
     send_retry_seconds: tuple[int, ...]
+    # Proxies in front of Lantern that append the client's address to X-Forwarded-For (and set
+    # X-Forwarded-Proto): the only way an address or scheme is ever read from a header (ProxyFix).
+    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,15 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         escalate_urgent=timedelta(minutes=_positive(escalation, "urgent", 5, path, "escalation_minutes.")),
         escalate_other=timedelta(minutes=_positive(escalation, "other", 15, path, "escalation_minutes.")),
         send_retry_seconds=_retry_seconds(data, path),
+        trusted_proxies=_trusted_proxies(data, path),
     )
+
+
+def _trusted_proxies(data: dict[str, Any], path: Path) -> int:
+    value = data.get("trusted_proxies", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
+        raise ContentError(f"{path}: 'trusted_proxies' must be a whole number from 0 to 5 (a PaaS router: 1)")
+    return value
 
 
 def _emergency_number(data: dict[str, Any], path: Path) -> str:

@@ -47,7 +47,8 @@ class RQMessenger:
                 self.cancel_escalation(conv)
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
                 key = "relay_danger" if effect.danger else "relay"
-                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv)
+                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=one_line(effect.text)),
+                                 "relay", conv)
             elif isinstance(effect, AdvocateNotice):
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv)
@@ -147,6 +148,11 @@ class RQMessenger:
 
 def escalation_job_id(conv: Conversation, stage: int) -> str:
     return f"lantern-escalate-{conv.key}-{conv.session}-{stage}"
+
+
+def one_line(text: str) -> str:
+    """A survivor's text as one line: newlines and runs of spaces become one space, so it can't lay out a page."""
+    return " ".join(text.split())
 
 
 def request_fields(conv: Conversation) -> dict[str, str]:

@@ -55,3 +55,13 @@ def rate_key(scope: str, name: str, window: int) -> str:
 def demo_phone_key(phone_hash: str) -> str:
     """What one of /demo's two phones shows, named by the keyed hash of its (invented) number."""
     return f"{PREFIX}demo:phone:{phone_hash}"
+
+
+def sign_in_failures_key(name: str) -> str:
+    """Wrong console passwords lately, for one (account, address) or one address: `name` is a keyed hash."""
+    return f"{PREFIX}signin:{name}"
+
+
+def foreign_reads_key(advocate: str, window: int) -> str:
+    """The case codes not their own an advocate opened in one window (a set: guessing codes fills it)."""
+    return f"{PREFIX}foreign:{advocate}:{window}"

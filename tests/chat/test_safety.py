@@ -122,8 +122,14 @@ def test_two_at_safe_to_talk_is_never_refused(make_app):
     assert response.status_code == 200 and "Call 911" in response.get_json()["entries"][1]["text"]
 
 
-def test_one_address_is_limited_across_sessions_and_behind_a_proxy_by_its_own_address(make_app):
-    client = make_app(limits=LIMITS, proxies=1).test_client()
+def trusting(config_dir, proxies: int) -> dict[str, str]:
+    """org.yaml as the test config has it, with trusted_proxies set."""
+    text = (config_dir / "org.yaml").read_text(encoding="utf-8")
+    return {"org.yaml": text.replace("trusted_proxies: 0", f"trusted_proxies: {proxies}")}
+
+
+def test_behind_a_trusted_proxy_one_address_is_limited_across_sessions_by_its_own_address(make_app, config_dir):
+    client = make_app(limits=LIMITS, files=trusting(config_dir, 1)).test_client()
     here, there = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.9, 203.0.113.8"}
     visitors = [Visitor(client), Visitor(client), Visitor(client)]
     for visitor in visitors:
@@ -132,6 +138,16 @@ def test_one_address_is_limited_across_sessions_and_behind_a_proxy_by_its_own_ad
     assert answered == [200] * 5 + [429]
     assert visitors[2].post("hello", **there).status_code == 200  # another address, its own count
     assert visitors[2].post("hello", **here).status_code == 429
+
+
+def test_with_no_trusted_proxy_a_made_up_forwarded_for_changes_nothing(make_app):
+    client = make_app(limits=LIMITS).test_client()
+    visitors = [Visitor(client), Visitor(client)]
+    for visitor in visitors:
+        visitor.start()
+    answered = [visitors[i % 2].post(str(i), **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                for i in range(6)]
+    assert answered == [200] * 5 + [429]  # every message counted against the one real address
 
 
 def test_new_chats_per_address_are_limited_with_the_safety_message(make_app, raw_redis):
