@@ -114,15 +114,18 @@ def receive():
 
 @bp.post("/exit")
 def leave():
-    """Quick exit: the token stops working, the chat leaves the queue, an advocate with them is told."""
+    """Quick exit, or the page left any other way: the token stops working, the chat leaves the queue, an
+    advocate with them is told."""
     line = lantern()
     check_origin(request, line.settings.public_base_url)
     token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     conv_key = line.store.conversation_key(address_of(token))
+    body = request.get_json(silent=True)
+    left = isinstance(body, dict) and body.get("reason") == "left"
     if not line.web_chats.ended(conv_key):
         line.web_chats.end(conv_key)
-        line.web_desk.end(conv_key, "web chat left with quick exit",
-                          notice=lambda code: advocate_line("exit", code=code))
+        line.web_desk.end(conv_key, "web chat page left" if left else "web chat left with quick exit",
+                          notice=lambda code: advocate_line("left" if left else "exit", code=code))
     return Response(status=204)
 
 
