@@ -21,6 +21,7 @@ from config.logs import configure_logging
 from console.auditing import desk_auditor
 from config.settings import Settings, load_settings
 from messaging import runtime
+from messaging.bursts import WebChatBursts
 from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
 from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
@@ -137,6 +138,7 @@ def build_lantern(settings: Settings) -> Lantern:
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.memory = MemoryGauge(redis)
+    messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, desk_auditor(audit, "cli"))
     runtime.bind(lantern)
     if not settings.inline_jobs:  # a private embedded store has no scheduler to run it

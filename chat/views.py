@@ -57,8 +57,11 @@ def start():
     line = lantern()
     check_origin(request, line.settings.public_base_url)
     lang = chosen_language(json_body(request))
-    limits.check_new_chat(line.web_chats, line.settings.content.chat.limits, visitor_address())
+    address = visitor_address()
+    limits.check_new_chat(line.web_chats, line.settings.content.chat.limits, address)
     token = new_token(line.settings.secret_key)
+    # Before the first turn: a burst of chats from one network is paged once (messaging/bursts.py).
+    line.web_chats.set_source(line.store.conversation_key(address_of(token)), line.web_chats.address_name(address))
     replies = line.web_desk.open(address_of(token), lang)
     conv_key = line.store.conversation_key(address_of(token))
     entries = line.web_chats.deliver(conv_key, [("bot", text, "") for text in replies])

@@ -23,6 +23,10 @@ class ChatLimits:
     session_messages_per_minute: int = 20
     address_messages_per_minute: int = 60
     address_chats_per_hour: int = 30
+    # New chats asking for help that page advocates one by one, in ten minutes: from one address, and in all.
+    # The rest still get their answer and wait in the queue; one page at the window's end counts them.
+    address_pages_per_10_minutes: int = 1
+    pages_per_10_minutes: int = 10
 
 
 @dataclass(frozen=True)

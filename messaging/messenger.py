@@ -36,6 +36,7 @@ class RQMessenger:
         self.org = content.org
         self.minor_note = content.triage.minor_page_note
         self.stats = stats
+        self.gate = None  # messaging/bursts.py's WebChatBursts: may hold a web chat's page for its burst page
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome) -> None:
@@ -60,6 +61,8 @@ class RQMessenger:
             if conv.window_from:
                 self.schedule_window_reminder(conv)
             return
+        if self.gate is not None and not self.gate.admit(conv):
+            return  # waits in the queue; one page counts the burst (messaging/bursts.py)
         # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
         self.page(conv, urgent=on_call)

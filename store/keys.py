@@ -52,6 +52,11 @@ def rate_key(scope: str, name: str, window: int) -> str:
     return f"{PREFIX}rate:{scope}:{name}:{window}"
 
 
+def burst_key(window: int) -> str:
+    """The case codes of web chats whose page was held back in one ten-minute window (messaging/bursts.py)."""
+    return f"{PREFIX}burst:{window}"
+
+
 def demo_phone_key(phone_hash: str) -> str:
     """What one of /demo's two phones shows, named by the keyed hash of its (invented) number."""
     return f"{PREFIX}demo:phone:{phone_hash}"

@@ -171,3 +171,44 @@ def test_a_blocked_web_chat_is_shown_the_safety_message_and_pages_nobody(visitor
     assert visitor.say("help") == [lantern.safety_message]
     work()
     assert twilio_api.sent == [] and lantern.store.waiting_requests() == []
+
+
+def test_a_burst_of_urgent_chats_from_one_network_pages_once_then_once_more_with_a_count(client, roster, work,
+                                                                                         twilio_api, lantern):
+    from messaging.bursts import WINDOW, page_burst
+    from tests.conftest import ALEXIS, RILEY
+
+    visitors = [Visitor(client) for _ in range(4)]
+    for visitor in visitors:
+        visitor.start()
+        assert "Call 911" in visitor.say("2")[0]  # every one of them is answered, at once
+    work()
+    assert len(twilio_api.to(ALEXIS)) == 1 and len(twilio_api.to(RILEY)) == 1  # one page, not four
+    codes = sorted(lantern.store.get(v.conv_key).case_code for v in visitors)
+    assert sorted(c.case_code for c in lantern.store.waiting_requests()) == codes  # all four wait in the queue
+    window = int(time.time() // WINDOW)
+    assert f"lantern-burst-{window}" in lantern.queue.scheduled_job_registry.get_job_ids()
+    assert page_burst(window).startswith("paged")
+    work()
+    burst = twilio_api.to(ALEXIS)[-1]
+    assert burst.startswith("Lantern: 3 more web chats asked for help within 10 min")
+    assert all(code in burst for code in codes if code not in twilio_api.to(ALEXIS)[0])
+    another_network = Visitor(client)
+    another_network.client.environ_base = {"REMOTE_ADDR": "198.51.100.20"}
+    another_network.start()
+    another_network.say("2")
+    work()
+    assert len(twilio_api.to(ALEXIS)) == 3  # a chat from elsewhere pages on its own
+
+
+def test_one_chat_raising_its_own_request_still_pages_again(visitor, roster, work, twilio_api):
+    from tests.conftest import ALEXIS
+
+    visitor.start()
+    visitor.say("1")
+    visitor.say("talk to a person")
+    work()
+    before = len(twilio_api.to(ALEXIS))
+    visitor.say("he has a gun")
+    work()
+    assert len(twilio_api.to(ALEXIS)) > before
