@@ -92,7 +92,7 @@ def test_danger_words_with_an_advocate_raise_priority_and_say_so(make_texter, wo
     make_texter(ALEXIS).send(f"CLAIM {code}")
     assert survivor.send("he's coming back") == []
     work()
-    assert twilio_api.to(ALEXIS)[-1] == f"{code} (DANGER words, now URGENT): he's coming back"
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} (DANGER words, now URGENT) wrote: «he's coming back»"
 
 
 def test_twilio_500_twice_then_201_arrives_exactly_once(make_texter, work, roster, twilio_api):
