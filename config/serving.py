@@ -2,8 +2,9 @@
 
 gunicorn's sync workers give one request per process: a few half-sent requests, idle connections or
 held chat streams take them all, and Twilio gives up after 15 s. The Procfile runs threaded workers
-(gthread): an idle connection waits on the worker's poller, not in a thread, and a chat stream holds a
-thread only within `max_streams`. These rules are checked before gunicorn starts (config/gunicorn.py).
+(gunicorn's gthread, as config/gunicorn.py's ThreadWorker): an idle connection waits on the worker's
+poller, not in a thread; one that goes silent mid-request is closed after a few seconds; and a chat
+stream holds a thread only within `max_streams`. These rules are checked before gunicorn starts (config/gunicorn.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ DEFAULT_THREADS = 64
 MIN_THREADS = 8
 # Threads of each worker that no chat stream may take: slow clients and Twilio's webhooks share them.
 MIN_FREE_THREADS = 16
+# gunicorn's own, and config/gunicorn.py's, which also closes a connection that goes silent mid-request.
+THREADED_WORKERS = ("gthread", "config.gunicorn.ThreadWorker")
 
 
 class ServingError(RuntimeError):
@@ -24,11 +27,11 @@ class ServingError(RuntimeError):
 def serving_problems(worker_class: str, threads: int, chat: ChatConfig) -> list[str]:
     """Every setting that would let slow clients or chat streams keep a signed webhook waiting."""
     problems = []
-    threaded = worker_class in ("gthread",) and threads > 1
+    threaded = worker_class in THREADED_WORKERS and threads > 1
     if not threaded:
         problems.append(
             f"gunicorn runs '{worker_class}' workers with {threads} thread(s): the web role needs threaded "
-            f"workers (--worker-class gthread --threads {DEFAULT_THREADS}, as the Procfile has), or a few "
+            f"workers (--worker-class config.gunicorn.ThreadWorker --threads {DEFAULT_THREADS}, as the Procfile has), or a few "
             "slow connections keep Twilio's webhooks waiting")
         if chat.stream_seconds:
             problems.append(f"chat.yaml stream_seconds is {chat.stream_seconds}: a held chat stream would take a "

@@ -2,6 +2,7 @@
 as written, started here, answers a signed webhook in under 3 s while they are open."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -39,8 +40,18 @@ def test_a_signed_webhook_is_answered_while_slow_idle_and_streaming_connections_
         assert time.monotonic() - started < 5 * BUDGET_SECONDS
 
 
+def test_a_connection_that_goes_silent_mid_request_is_closed_so_its_thread_is_freed(web):
+    from config.gunicorn import READ_TIMEOUT_SECONDS
+
+    with socket.create_connection((web.host, web.port), timeout=READ_TIMEOUT_SECONDS + 5) as sock:
+        sock.sendall(b"POST /webhooks/sms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+        started = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, not by our own timeout
+        assert READ_TIMEOUT_SECONDS - 1 < time.monotonic() - started < READ_TIMEOUT_SECONDS + 3
+
+
 @pytest.mark.parametrize("change, named", [
-    (("--worker-class", "gthread", "sync"), "stream_seconds is 20"),
+    (("--worker-class", "config.gunicorn.ThreadWorker", "sync"), "stream_seconds is 20"),
     (("--threads", "64", "2"), "--threads (WEB_THREADS) is 2"),
     (("--threads", "64", "20"), "max_streams is 8"),
 ], ids=["sync-workers-with-streams", "too-few-threads", "streams-leave-too-few-threads"])
