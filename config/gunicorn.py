@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import os
+import selectors
 import sys
+import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # gunicorn execs this file by path
@@ -40,7 +43,9 @@ class _TimedConnection(gthread.TConn):
 
 
 class ThreadWorker(gthread.ThreadWorker):
-    """gunicorn's gthread worker, whose reads of a request give up after READ_TIMEOUT_SECONDS of silence."""
+    """gunicorn's gthread worker, with two changes for a server that faces the internet itself: a new
+    connection waits on the worker's poller until it sends something (no thread is taken, or a selector
+    made, for it meanwhile), and a request whose sender goes silent for READ_TIMEOUT_SECONDS is closed."""
 
     def accept(self, listener):
         try:
@@ -48,8 +53,10 @@ class ThreadWorker(gthread.ThreadWorker):
         except BlockingIOError:
             return
         self.nr_conns += 1
-        client_sock.setblocking(True)
-        self.enqueue_req(_TimedConnection(self.cfg, client_sock, client_addr, listener.getsockname()))
+        conn = _TimedConnection(self.cfg, client_sock, client_addr, listener.getsockname())
+        conn.timeout = time.monotonic() + READ_TIMEOUT_SECONDS  # closed by murder_pending if nothing comes
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 
 
 def _quiet_read_timeouts(record: logging.LogRecord) -> bool:
