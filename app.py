@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None, redis=None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=256 * 1024)
     lantern = app.extensions["lantern"] = build_lantern(settings, redis)
     lantern.desk.audit = desk_auditor(lantern.audit)  # says whether it came from the console or by SMS
+    lantern.blocking.audit = desk_auditor(lantern.audit, "cli")
 
     from cli import register_commands
     from console import init_console

@@ -16,12 +16,14 @@ from rq.serializers import JSONSerializer
 from bot.advocates import AdvocateTexts
 from bot.engine import FLOWS_DIR, Engine
 from bot.facts import LineFacts
+from bot.blocking import BlockDesk
 from bot.handoff import AdvocateDesk
 from bot.service import InboundService
 from bot.web_chat import WebChatDesk
 from config.console_content import CannedReply, load_canned_replies, load_places
 from config.settings import Settings
 from messaging import runtime
+from messaging.bursts import WebChatBursts
 from messaging.intake import Intake
 from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
 from messaging.outreach import OutreachMessaging
@@ -29,10 +31,12 @@ from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
+from store.blocks import BlockList
 from store.credentials import Credentials
 from store.crypto import Cipher
 from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
+from store.memory import MemoryGauge
 from store.outbox import Outbox
 from store.outreach import Outreaches
 from store.reports import ReportCounters
@@ -82,6 +86,8 @@ class Lantern:
     deliveries: DeliveryStates
     web_chats: WebChats | None = None
     intake: Intake | None = None
+    blocking: BlockDesk | None = None
+    memory: MemoryGauge | None = None
     web_desk: WebChatDesk | None = None
     demo_phones: DemoPhones | None = None  # the embedded line's /demo only
     outreaches: Outreaches | None = None
@@ -137,6 +143,9 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
+    lantern.memory = MemoryGauge(redis)
+    messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
+    lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, sms_auditor(audit, "cli"))
     runtime.bind(lantern)
     if not settings.inline_jobs:  # a private embedded store has no scheduler to run it
         schedule_shift_watch(lantern)
@@ -177,10 +186,10 @@ def static_safety_message(settings: Settings) -> str:
 
 
 
-def sms_auditor(audit: AuditLog):
-    """The desk's audit outside a web request (a worker, the CLI); the app puts the console's in its place."""
+def sms_auditor(audit: AuditLog, via: str = "sms"):
+    """A desk's audit outside a web request (a worker, the CLI); the app puts the console's in its place."""
 
     def record(event: str, advocate_id: str, code: str, detail: str = "") -> None:
-        audit.record(event, advocate_id, code, via="sms", detail=detail)
+        audit.record(event, advocate_id, code, via=via, detail=detail)
 
     return record

@@ -186,6 +186,7 @@ class OpenedTurn:
     stored_reply: list[str] | None
     advocate_id: str | None
     conversation: Conversation
+    blocked: bool = False  # a supervisor blocked the number: the static safety message only
 
 
 @dataclass

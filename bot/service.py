@@ -70,15 +70,17 @@ class InboundService:
         self.clock = clock
         self.extras = extras  # store/turn_extras.py: a card code in the message, their safety word
 
-    def handle(self, inbound: Inbound, now: float | None = None) -> list[str]:
-        """Return the replies to one inbound message; a retried MessageSid gets the same replies.
+    def handle(self, inbound: Inbound, now: float | None = None) -> list[str] | None:
+        """Return the replies to one inbound message; a retried MessageSid gets the same replies. None: the
+        number is blocked, answer with the static safety message only.
 
         Nothing waits for a lock: a turn that finds its conversation written meanwhile runs again on the
         fresh state (a STOP that came in the meantime then silences it). `now`: when it arrived, for a
         message replayed from the outage spool."""
         started = time.perf_counter()
         conv_key = self.store.conversation_key(inbound.address)
-        stop = self.engine.keywords.command(inbound.body, inbound.num_media) == "stop"
+        command = self.engine.keywords.command(inbound.body, inbound.num_media)
+        stop = command == "stop"
         for attempt in range(TRIES):
             opened = self.store.open_turn(conv_key, inbound.address, inbound.sid, stop=stop and attempt == 0)
             if opened.stored_reply is not None:
@@ -87,6 +89,8 @@ class InboundService:
             advocate = self._advocate(opened.advocate_id)
             if advocate is not None:  # an advocate is never treated as a survivor
                 return self.desk.handle_text(advocate, inbound, conv_key)
+            if opened.blocked and command not in ("stop", "start"):  # STOP and START still hold (rule 7)
+                return self._blocked(conv_key, inbound, started)
             outcome = self._written(opened.conversation, inbound, self.clock() if now is None else now)
             if outcome is not None:
                 log.info(
@@ -99,6 +103,14 @@ class InboundService:
             # that a burst of texts from one phone does not collide again in lockstep), then run on it.
             time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** attempt)))
         raise ConversationBusy()
+
+    def _blocked(self, conv_key: str, inbound: Inbound, started: float) -> None:
+        """A blocked number: its words are kept, marked, so a supervisor can see a block was a mistake; no
+        turn runs, nobody is paged, it stays out of the queue."""
+        if inbound.body:
+            self.store.append_log(conv_key, self.clock(), "survivor", inbound.body, blocked=True)
+        log.info("message conv=%s blocked=1 ms=%.1f", conv_key[:12], _ms(started))
+        return None
 
     def _advocate(self, advocate_id: str | None):
         if advocate_id is None or self.desk is None:

@@ -64,9 +64,6 @@ def page_language(request: Request) -> str:
     return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
 
 
-def client_address(request: Request, proxies: int) -> str:
-    """The visitor's network address: the one the nearest trusted proxy saw, else the socket's."""
-    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
+def client_address(request: Request) -> str:
+    """The visitor's network address. A header is read only through ProxyFix, for trusted_proxies."""
     return request.remote_addr or "unknown"

@@ -14,7 +14,7 @@ from chat.errors import ChatEnded, ChatRefused, TooMany
 from chat.inputs import (
     check_origin, chosen_language, client_address, json_body, message_text, page_language,
 )
-from chat.stream import event_stream
+from chat.stream import StreamSlots, event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
 from chat.words import advocate_line, page_words
 from console.security import apply_security_headers
@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/chat", static_folder="static", template_folder="templates")
 bp.after_request(apply_security_headers)
 BUILT_IN_ICON = "icon.svg"
+STREAM_SLOTS = "lantern.chat_streams"
+
+
+@bp.record_once
+def _stream_slots(state) -> None:
+    chat = state.app.extensions["lantern"].settings.content.chat
+    state.app.extensions[STREAM_SLOTS] = StreamSlots(chat.max_streams)
 
 
 def lantern():
@@ -52,8 +59,11 @@ def start():
     line = lantern()
     check_origin(request, line.settings.public_base_url)
     lang = chosen_language(json_body(request))
-    limits.check_new_chat(line.web_chats, line.settings.content.chat.limits, visitor_address())
+    address = visitor_address()
+    limits.check_new_chat(line.web_chats, line.settings.content.chat.limits, address)
     token = new_token(line.settings.secret_key)
+    # Before the first turn: a burst of chats from one network is paged once (messaging/bursts.py).
+    line.web_chats.set_source(line.store.conversation_key(address_of(token)), line.web_chats.address_name(address))
     replies = line.web_desk.open(address_of(token), lang)
     conv_key = line.store.conversation_key(address_of(token))
     entries = line.web_chats.deliver(conv_key, [("bot", text, "") for text in replies])
@@ -67,14 +77,14 @@ def send():
     check_origin(request, line.settings.public_base_url)
     token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     text = message_text(json_body(request))
-    arrived = time.time()
+    inbound, arrived = Inbound(sid=web_message_sid(), address=address_of(token), body=text), time.time()
     try:
-        return run_turn(line, token, text)
+        return run_turn(line, inbound)
     except Exception as exc:
         if not is_outage(exc):
             raise
         # Redis unreachable: their words wait in the spool (replayed when it is back); 911 and the hotline now.
-        line.intake.keep(Inbound(sid=web_message_sid(), address=address_of(token), body=text), arrived)
+        line.intake.keep(inbound, arrived)
         return degraded(line)
 
 
@@ -83,16 +93,16 @@ def degraded(line):
     return jsonify(entries=[{"id": "", "by": "bot", "text": line.safety_message, "name": ""}], degraded=True)
 
 
-def run_turn(line, token: str, text: str):
-    conv_key = line.store.conversation_key(address_of(token))
+def run_turn(line, inbound: Inbound):
+    conv_key, text = line.store.conversation_key(inbound.address), inbound.body
     if line.web_chats.ended(conv_key):
         raise ChatEnded("This chat has ended. Start a new one with POST /chat/session.")
     conv = line.store.get(conv_key)
     safety = limits.is_safety_message(line.engine, conv, text)
     limits.check_message(line.web_chats, line.settings.content.chat.limits, conv_key, visitor_address(), safety)
-    replies = line.intake.receive(Inbound(sid=web_message_sid(), address=address_of(token), body=text))
-    if replies is None:  # kept in the spool: older messages of the line wait to be replayed first
-        return degraded(line)
+    replies = line.intake.receive(inbound)
+    if replies is None:  # blocked, or kept in the spool behind older ones: 911 and the hotline only
+        replies = [line.safety_message]
     intent = line.engine.keywords.command(text)  # only DELETE and STOP change what the tab shows
     entries = show_turn(line, conv_key, text, replies, intent, conv.lang if conv else "en")
     return jsonify(entries=[e.to_dict() for e in entries], cleared=intent == "delete")
@@ -121,22 +131,26 @@ def receive():
     if request.accept_mimetypes.best == "text/event-stream":
         chat = line.settings.content.chat
         check_cursor(after)  # refused with a 400 before the stream's headers are sent
-        stream = event_stream(line.web_chats, conv_key, after, chat.stream_seconds, chat.poll_seconds * 1000)
+        stream = event_stream(line.web_chats, conv_key, after, chat.stream_seconds, chat.poll_seconds * 1000,
+                              current_app.extensions[STREAM_SLOTS])
         return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
     return jsonify(entries=[e.to_dict() for e in line.web_chats.since(conv_key, after)])
 
 
 @bp.post("/exit")
 def leave():
-    """Quick exit: the token stops working, the chat leaves the queue, an advocate with them is told."""
+    """Quick exit, or the page left any other way: the token stops working, the chat leaves the queue, an
+    advocate with them is told."""
     line = lantern()
     check_origin(request, line.settings.public_base_url)
     token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     conv_key = line.store.conversation_key(address_of(token))
+    body = request.get_json(silent=True)
+    left = isinstance(body, dict) and body.get("reason") == "left"
     if not line.web_chats.ended(conv_key):
         line.web_chats.end(conv_key)
-        line.web_desk.end(conv_key, "web chat left with quick exit",
-                          notice=lambda code: advocate_line("exit", code=code))
+        line.web_desk.end(conv_key, "web chat page left" if left else "web chat left with quick exit",
+                          notice=lambda code: advocate_line("left" if left else "exit", code=code))
     return Response(status=204)
 
 
@@ -150,7 +164,7 @@ def open_chat(line) -> tuple[str, str]:
 
 
 def visitor_address() -> str:
-    return client_address(request, lantern().settings.content.chat.proxies)
+    return client_address(request)
 
 
 @bp.errorhandler(ChatRefused)

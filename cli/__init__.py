@@ -2,6 +2,7 @@
 from flask import Flask
 
 from cli.advocates import advocates
+from cli.blocks import block
 from cli.flow import flow_diagram
 from cli.hours import hours
 from cli.keys import keys
@@ -12,5 +13,5 @@ from cli.twilio import twilio
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio):
+    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block):
         app.cli.add_command(command)

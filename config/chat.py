@@ -1,12 +1,15 @@
 """Load the web chat's settings (chat.yaml): where quick exit goes, the neutral tab, idle time, limits."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+log = logging.getLogger(__name__)
 
 
 class ChatConfigError(ValueError):
@@ -20,6 +23,10 @@ class ChatLimits:
     session_messages_per_minute: int = 20
     address_messages_per_minute: int = 60
     address_chats_per_hour: int = 30
+    # New chats asking for help that page advocates one by one, in ten minutes: from one address, and in all.
+    # The rest still get their answer and wait in the queue; one page at the window's end counts them.
+    address_pages_per_10_minutes: int = 1
+    pages_per_10_minutes: int = 10
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,10 @@ class ChatConfig:
     idle_minutes: int = 30
     # How often the page asks for new messages (the browser waits this long between requests).
     poll_seconds: int = 2
-    # How long one event stream stays open waiting for messages. 0 with the Procfile's sync workers.
+    # How long one event stream stays open waiting for messages (0: it answers at once, the page polls).
     stream_seconds: int = 0
-    # Proxies in front of the app that append the visitor's address to X-Forwarded-For (a PaaS router: 1).
-    proxies: int = 1
+    # At most this many streams are held open at once in one web process; more answer at once.
+    max_streams: int = 8
     limits: ChatLimits = field(default_factory=ChatLimits)
 
 
@@ -51,6 +58,8 @@ def load_chat(path: Path) -> ChatConfig:
     if not isinstance(data, dict):
         raise ChatConfigError(f"{path}: expected a mapping at the top")
     default = ChatConfig()
+    if "proxies" in data:  # read until trusted_proxies replaced it; a copied chat.yaml may still have it
+        log.warning("%s: 'proxies' is no longer read: set trusted_proxies in org.yaml", path)
     limits = data.get("limits") or {}
     if not isinstance(limits, dict):
         raise ChatConfigError(f"{path}: 'limits' must be a mapping")
@@ -61,7 +70,7 @@ def load_chat(path: Path) -> ChatConfig:
         idle_minutes=_whole(data, "idle_minutes", default.idle_minutes, path, minimum=1),
         poll_seconds=_whole(data, "poll_seconds", default.poll_seconds, path, minimum=1),
         stream_seconds=_whole(data, "stream_seconds", default.stream_seconds, path, minimum=0),
-        proxies=_whole(data, "proxies", default.proxies, path, minimum=0),
+        max_streams=_whole(data, "max_streams", default.max_streams, path, minimum=1),
         limits=ChatLimits(**{name: _whole(limits, name, getattr(ChatLimits(), name), path, 1, "limits.")
                              for name in ChatLimits.__dataclass_fields__}),
     )

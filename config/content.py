@@ -38,6 +38,9 @@ class Org:
     card_first: timedelta = timedelta(minutes=10)
     card_valid: timedelta = timedelta(days=365)
     safety_word_reply: dict[str, str] = field(default_factory=lambda: {"en": "ok thanks!", "es": "ok gracias!"})
+    # Proxies in front of Lantern that append the client's address to X-Forwarded-For (and set
+    # X-Forwarded-Proto): the only way an address or scheme is ever read from a header (ProxyFix).
+    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         escalate_other=timedelta(minutes=_positive(escalation, "other", 15, path, "escalation_minutes.")),
         send_retry_seconds=_retry_seconds(data, path),
         **_outreach(data, path),
+        trusted_proxies=_trusted_proxies(data, path),
     )
 
 
@@ -126,6 +130,13 @@ def _outreach(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return {"card_first": timedelta(minutes=_positive(outreach, "card_first_minutes", 10, path, "outreach.")),
             "card_valid": timedelta(days=_positive(outreach, "card_valid_days", 365, path, "outreach.")),
             "safety_word_reply": {lang: str(reply[lang]).strip() for lang in LANGUAGES}}
+
+
+def _trusted_proxies(data: dict[str, Any], path: Path) -> int:
+    value = data.get("trusted_proxies", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
+        raise ContentError(f"{path}: 'trusted_proxies' must be a whole number from 0 to 5 (a PaaS router: 1)")
+    return value
 
 
 def _emergency_number(data: dict[str, Any], path: Path) -> str:

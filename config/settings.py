@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -30,6 +31,16 @@ PRODUCTION_REQUIRED = (
 )
 # Without these, data written to a real Redis could never be read back (or found) again.
 KEYS_FOR_REAL_STORE = ("SECRET_KEY", "LANTERN_DATA_KEYS", "LANTERN_LOOKUP_KEY")
+
+
+# Secrets production refuses: shorter than this, or a value from an example, a tutorial or a test.
+MIN_SECRET_BYTES = 32
+SECRETS_CHECKED = ("SECRET_KEY", "LANTERN_LOOKUP_KEY")
+PLACEHOLDERS = frozenset({
+    "x", "changeme", "change-me", "change_me", "secret", "secret-key", "secretkey", "your-secret-key",
+    "you-will-never-guess", "dev", "development", "test", "password", "replace-me", "todo", "none", "null",
+})
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class SettingsError(RuntimeError):
@@ -119,6 +130,7 @@ def _refuse_what_is_missing(env: dict[str, str], mode: str) -> None:
         missing = [name for name in PRODUCTION_REQUIRED if name not in env]
         if missing:
             raise SettingsError("LANTERN_ENV=production but these are not set: " + ", ".join(missing))
+        _refuse_what_is_weak(env)
     elif "REDIS_URL" in env:
         missing = [name for name in KEYS_FOR_REAL_STORE if name not in env]
         if missing:
@@ -126,6 +138,21 @@ def _refuse_what_is_missing(env: dict[str, str], mode: str) -> None:
                 "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
                 + " (`flask --app app keys` prints fresh ones)"
             )
+
+
+def _refuse_what_is_weak(env: dict[str, str]) -> None:
+    for name in SECRETS_CHECKED:
+        value = env[name]
+        if value.casefold().strip("<>{}") in PLACEHOLDERS or set(value) <= {"x", "X", "0", "*", "."}:
+            raise SettingsError(f"LANTERN_ENV=production refuses {name}: it is a placeholder; "
+                                "`flask --app app keys` prints fresh secrets")
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(f"LANTERN_ENV=production refuses {name}: it has {len(value.encode())} bytes, "
+                                f"at least {MIN_SECRET_BYTES} are needed; `flask --app app keys` prints fresh ones")
+    parts = urlsplit(env["PUBLIC_BASE_URL"])
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.netloc.rsplit(":", 1)[0] in LOOPBACK_HOSTS):
+        raise SettingsError("LANTERN_ENV=production refuses PUBLIC_BASE_URL: it must start with https:// "
+                            "(Twilio's signatures, the console's cookies and HSTS depend on it)")
 
 
 def _join_running_line(env: dict[str, str], line_file: Path) -> tuple[dict[str, str], bool]:

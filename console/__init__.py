@@ -5,14 +5,18 @@ from flask import Blueprint, Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from console.blueprint import bp
+from console.auth import SIGN_IN_ATTEMPTS
+from console.conversation import FOREIGN_READS
 from console.limits import limiter, storage_for
-from console.security import apply_security_headers
+from console.security import apply_security_headers, init_transport_security
 from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
+from store.attempts import SignInAttempts
+from store.reads import ForeignReads
 
 csrf = CSRFProtect()
 
 # The views register themselves on `bp` when their modules are imported.
-from console import audit, auth, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters  # noqa: E402,F401
+from console import audit, auth, blocks, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters  # noqa: E402,F401
 
 
 def init_console(app: Flask, exempt: list[Blueprint]) -> None:
@@ -38,6 +42,8 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
         RATELIMIT_STORAGE_OPTIONS=storage_options,
     )
     app.session_interface = RedisSessionInterface(lantern.sessions)
+    app.extensions[SIGN_IN_ATTEMPTS] = SignInAttempts(lantern.redis, lantern.settings.lookup_key)
+    app.extensions[FOREIGN_READS] = ForeignReads(lantern.redis)
     app.register_blueprint(bp)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -45,6 +51,8 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
         csrf.exempt(blueprint)
         limiter.exempt(blueprint)
     app.after_request(_console_headers)
+    settings = lantern.settings
+    init_transport_security(app, settings.content.org.trusted_proxies, production, settings.public_base_url)
     errors.register_for_unmatched_urls(app)
 
 

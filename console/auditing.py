@@ -8,11 +8,11 @@ from flask import g, has_request_context, request
 from store.audit import AuditLog
 
 
-def desk_auditor(audit: AuditLog) -> Callable[..., None]:
-    """The `audit` callable AdvocateDesk is given: its claims, releases, closes and replies, by channel."""
+def desk_auditor(audit: AuditLog, outside: str = "sms") -> Callable[..., None]:
+    """The `audit` callable a desk is given: what it did, by channel (`outside` when not a console request)."""
 
     def record(event: str, advocate_id: str, code: str, detail: str = "") -> None:
-        via = "console" if has_request_context() and request.blueprint == "console" else "sms"
+        via = "console" if has_request_context() and request.blueprint == "console" else outside
         audit.record(event, advocate_id, code, via=via, detail=detail)
 
     return record

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import time
 from urllib.parse import urlsplit
 
@@ -9,12 +10,16 @@ from flask import (
     abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_limiter.util import get_remote_address
+from redis.exceptions import RedisError
 
 from bot.advocates import Role, advocate_id
 from console.auditing import audit_event
 from console.blueprint import bp
 from console.limits import limiter
+from store.attempts import FREE_PER_ACCOUNT, SignInAttempts
 from store.exceptions import PasswordRejected
+
+SIGN_IN_ATTEMPTS = "lantern.sign_in_attempts"
 
 ENDED = {
     "idle": "You were signed out after 30 minutes without activity. Sign in again to go on.",
@@ -39,6 +44,8 @@ def passive(view):
 def load_advocate() -> None:
     """Find the signed-in advocate; end the session if they left the roster or changed their password."""
     g.advocate = None
+    if getattr(session, "store_down", False):
+        raise RedisError("the console's sessions could not be read")  # the console's own 503 page
     advocate_key = session.get("advocate")
     if not advocate_key:
         g.ended = getattr(session, "ended", "")
@@ -85,20 +92,9 @@ def supervisors_only(view):
     return signed_in(checked)
 
 
-def _account_key() -> str:
-    """Sign-in attempts are counted per account (the name as typed, normalised) as well as per address."""
-    return "account:" + advocate_id(request.form.get("name", ""))[:80]
-
-
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per minute;30 per hour", key_func=_account_key, methods=["POST"], deduct_when=_failed,
-               scope="sign-in-account")
-@limiter.limit("20 per minute;200 per hour", key_func=get_remote_address, methods=["POST"],
-               deduct_when=_failed, scope="sign-in-address")
+# Page views are limited too: each one costs a counter, never a stored session.
+@limiter.limit("60 per minute", key_func=get_remote_address, methods=["GET"], scope="sign-in-page")
 def login():
     if request.method == "GET":
         if g.advocate is not None:
@@ -110,18 +106,41 @@ def login():
     if not name or not password:
         flash("Give your name as it is on the roster, and your password.", "error")
         return render_template("console/login.html", name=name), 401
-    lantern = _lantern()
-    advocate = lantern.roster.get(advocate_id(name))
+    lantern, account, address = _lantern(), advocate_id(name)[:80], get_remote_address()
+    advocate = lantern.roster.get(account)
+    wait = sign_in_attempts().wait(account, address)
+    if wait:  # slowed, not locked: the right password works again in at most a minute, at once elsewhere
+        audit_event("sign-in failed", detail=f"slowed down, from {address}", advocate=advocate.id if advocate else "-")
+        flash(f"Too many wrong passwords for that name from here. Wait {math.ceil(wait)} seconds, then try "
+              "again; if you forgot your password, ask a supervisor to set a new one.", "error")
+        return render_template("console/login.html", name=name), 429, {"Retry-After": str(math.ceil(wait))}
     if not lantern.credentials.verify(advocate.id if advocate else None, password):
-        why = "no such name" if advocate is None else "wrong password" if lantern.credentials.has_password(
-            advocate.id) else "no password set"
-        audit_event("sign-in failed", detail=f"{why}, from {get_remote_address()}",
-                    advocate=advocate.id if advocate else "-")
-        flash(WRONG, "error")
-        return render_template("console/login.html", name=name), 401
+        return _wrong_password(advocate, account, address, name)
+    sign_in_attempts().succeeded(account, address)
     _start_session(advocate.id)
     audit_event("sign-in", detail=f"from {get_remote_address()}", advocate=advocate.id)
     return redirect(_safe_next(request.args.get("next")))
+
+
+def sign_in_attempts() -> SignInAttempts:
+    return current_app.extensions[SIGN_IN_ATTEMPTS]
+
+
+def _wrong_password(advocate, account: str, address: str, name: str):
+    lantern = _lantern()
+    why = "no such name" if advocate is None else "wrong password" if lantern.credentials.has_password(
+        advocate.id) else "no password set"
+    audit_event("sign-in failed", detail=f"{why}, from {address}", advocate=advocate.id if advocate else "-")
+    verdict = sign_in_attempts().failed(account, address)
+    if verdict.newly_slowed:
+        # Never the name as typed (it may be a password typed in the wrong box): a roster name or nothing.
+        who = advocate.name if advocate else "a name that is not on the roster"
+        for supervisor in lantern.roster.supervisors():
+            lantern.messenger.to_advocate(supervisor.id, lantern.texts(
+                "sign_in_slowed", count=str(FREE_PER_ACCOUNT), name=who), "notice")
+    flash(WRONG, "error")
+    slowed = {"Retry-After": str(math.ceil(verdict.wait))} if verdict.wait else {}
+    return render_template("console/login.html", name=name), 401, slowed
 
 
 def _start_session(advocate_key: str) -> None:

@@ -9,7 +9,7 @@ import time
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
-from bot.advocates import Command
+from bot.advocates import Command, Role
 from bot.conversation import Conversation
 from bot.handoff import DeskResult
 from bot.safety_plan import safety_word_details
@@ -23,6 +23,8 @@ from console.queue import checked_code
 MAX_REPLY = 1600  # Twilio's limit for one message body
 MAX_NOTE = 2000
 SPEAKERS = ("survivor", "bot", "advocate", "event")
+FOREIGN_READS = "lantern.foreign_reads"
+FOREIGN_CODES_PER_HOUR = 20  # for an advocate; a supervisor, who reviews others' work, has five times this
 
 
 def _lantern():
@@ -34,10 +36,24 @@ def find(code: str) -> Conversation:
     store = _lantern().store
     conv_key = store.conversation_for_code(code)
     conv = store.get(conv_key) if conv_key else None
+    limit_foreign_reads(code, conv)
     if conv is None:
         abort(404, f"No conversation {code}: the code may be mistyped, or the conversation was erased "
                    "(the survivor texted DELETE, or it ended long ago).")
     return conv
+
+
+def limit_foreign_reads(code: str, conv: Conversation | None) -> None:
+    """Codes that are neither yours nor waiting in the queue (or that don't exist) are bounded per hour."""
+    me = g.advocate
+    if conv is not None and (conv.advocate == me.id or conv.has_open_request):
+        return
+    opened = current_app.extensions[FOREIGN_READS].opened(me.id, code)
+    allowed = FOREIGN_CODES_PER_HOUR * (5 if me.role is Role.SUPERVISOR else 1)
+    if opened > allowed:
+        audit_event("view", code, f"refused: more than {allowed} codes not theirs in an hour")
+        abort(429, f"You have opened {allowed} conversations that are not yours this hour. Ask a supervisor if "
+                   "you need more; the queue's waiting requests are always open to you.")
 
 
 def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
@@ -45,7 +61,8 @@ def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
     who = {"survivor": "Them", "bot": "Lantern bot", "event": "", "note": "Note"}.get(by, entry.get("name", by))
     if by == "note":
         who = f"Note by {entry.get('name', '?')}"
-    text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "")
+    text = entry["text"] + (" (arrived while the line was busy)" if entry.get("unprocessed") else "") + (
+        " (arrived while blocked: only the safety message was sent)" if entry.get("blocked") else "")
     # What became of an advocate's message: sent, delivered, read, held, not delivered and why.
     delivery = (deliveries or {}).get(entry.get("out", ""), "")
     return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"]),
@@ -88,6 +105,7 @@ def conversation(code: str):
         canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
         danger=danger_view(conv), safety_word=safety_word_details(lantern.desk, conv),
         window=window_view(lantern, conv, current_app.jinja_env.filters["clock"]),
+        blocked=lantern.blocking.blocks.get(conv.key), emergency=lantern.settings.content.org.emergency_number,
     )
 
 
@@ -100,6 +118,7 @@ def updates(code: str):
     store = _lantern().store
     conv_key = store.conversation_for_code(code)
     conv = store.get(conv_key) if conv_key else None
+    limit_foreign_reads(code, conv)
     if conv is None:
         return jsonify(gone=True, message=f"{code} was erased or has ended; there is nothing more to show.")
     after = request.args.get("after", "0")
@@ -108,6 +127,9 @@ def updates(code: str):
     if start > len(entries):  # the transcript was erased and started again: the page starts over
         return jsonify(reload=True)
     new = transcript_view(conv, entries[start:], SPEAKERS + ("note",))
+    if new:  # a read of transcript text, as much as opening the page is
+        audit_event("view", conv.case_code, f"live update: {len(new)} new, "
+                    + ("their own" if conv.advocate == g.advocate.id else "read-only"))
     return jsonify(entries=new, count=len(entries), status=status(conv))
 
 

@@ -5,7 +5,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 
 from bot.conversation import Conversation, channel_of
 from bot.whatsapp import business_scoped_address
@@ -15,6 +15,15 @@ from store.roster import masked
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 STATES = {"waiting": "waiting for an advocate", "with_advocate": "with an advocate", "quiet": "asked for quiet",
           "opted_out": "texted STOP", "new": "closed"}
+
+
+@bp.context_processor
+def store_memory() -> dict:
+    """A signed-in advocate sees when Redis is past 80% of its memory, while there is time to act."""
+    if not g.get("advocate"):
+        return {}
+    reading = current_app.extensions["lantern"].memory.reading()
+    return {"store_memory": reading} if reading is not None and reading.high else {}
 
 
 @bp.app_template_filter("clock")

@@ -10,7 +10,6 @@ from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
-from bot.advocates import advocate_id
 from bot.errors import ConversationBusy
 from console.auditing import audit_event
 from console.blueprint import bp
@@ -32,10 +31,9 @@ def csrf_refused(exc: CSRFError):
 
 @bp.errorhandler(RateLimitExceeded)
 def too_many_sign_ins(exc: RateLimitExceeded):
-    name = advocate_id(request.form.get("name", ""))
-    audit_event("sign-in failed", detail=f"rate limited, from {get_remote_address()}", advocate=name or "-")
-    return error_page(429, "Too many sign-in attempts. Wait a few minutes, then try again; if you forgot your "
-                           "password, ask a supervisor to set a new one.")
+    # No name here: the page views limited carry none, and one typed could be a password.
+    audit_event("sign-in failed", detail=f"sign-in page views limited, from {get_remote_address()}", advocate="-")
+    return error_page(429, "The sign-in page was opened too often from here. Wait a minute, then try again.")
 
 
 @bp.errorhandler(ConversationBusy)

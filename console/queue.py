@@ -12,8 +12,7 @@ from console.blueprint import bp
 from console.display import request_row, state_text
 
 CODE = re.compile(r"^[A-Z0-9]{4}$")
-# How often the pages ask for changes; short polling works with gunicorn's sync workers, where a
-# Server-Sent Events stream would hold a whole worker per open tab.
+# How often the pages ask for changes: short polling holds no web thread between two asks.
 POLL_SECONDS = 3
 
 

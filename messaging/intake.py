@@ -45,7 +45,8 @@ class Intake:
             self.wake()
 
     def receive(self, inbound: Inbound) -> list[str] | None:
-        """The replies; None when the message was spooled (answer with the static safety message)."""
+        """The replies; None when the message was spooled, or its number is blocked (answer with the static
+        safety message)."""
         arrived = self.clock()
         try:
             if self._waiting:

@@ -44,6 +44,7 @@ class RQMessenger:
         # Set by the factory: messaging/outreach.py (card-first pages, check-ins) and store/reports.py.
         self.outreach = None
         self.reports = None
+        self.gate = None  # messaging/bursts.py's WebChatBursts: may hold a web chat's page for its burst page
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome, write: TurnWrite) -> None:
@@ -61,8 +62,8 @@ class RQMessenger:
                 write.after.append(lambda: self.cancel_escalation(conv))
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
                 key = "relay_safety_word" if effect.safety_word else "relay_danger" if effect.danger else "relay"
-                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=effect.text), "relay", conv,
-                                 write)
+                self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=one_line(effect.text)),
+                                 "relay", conv, write)
             elif isinstance(effect, AdvocateNotice):
                 self.to_advocate(effect.advocate, self.texts("notice_" + effect.event, code=effect.code),
                                  "notice", conv, write)
@@ -77,6 +78,8 @@ class RQMessenger:
             if conv.window_from:
                 self.schedule_window_reminder(conv, write)
             return
+        if self.gate is not None and not self.gate.admit(conv):
+            return  # waits in the queue; one page counts the burst (messaging/bursts.py)
         if self.outreach is not None:
             self.outreach.watch_unclaimed(conv, write)
             if self.outreach.page_card_advocate_first(conv, write):
@@ -209,6 +212,11 @@ class RQMessenger:
 
 def escalation_job_id(conv: Conversation, stage: int) -> str:
     return f"lantern-escalate-{conv.key}-{conv.session}-{stage}"
+
+
+def one_line(text: str) -> str:
+    """A survivor's text as one line: newlines and runs of spaces become one space, so it can't lay out a page."""
+    return " ".join(text.split())
 
 
 def request_fields(conv: Conversation) -> dict[str, str]:

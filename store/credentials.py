@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from redis import Redis
 
 from store.exceptions import PasswordRejected
-from store.roster import ROSTER_PASSWORDS
+from store.keys import ROSTER_PASSWORDS
 
 MIN_LENGTH = 12
 # Long enough for any passphrase; the cap only keeps one sign-in from hashing megabytes.

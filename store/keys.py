@@ -6,21 +6,37 @@ one-transaction writes stay in one slot when the organisation moves to a Redis C
 from __future__ import annotations
 
 PREFIX = "lantern:"
+# The roster (one hash tag, so a change to it is one transaction): advocates, their numbers' keyed hashes,
+# their console passwords.
+ROSTER = PREFIX + "{roster}:advocates"
+ROSTER_PHONES = PREFIX + "{roster}:phones"
+ROSTER_PASSWORDS = PREFIX + "{roster}:passwords"
+# Outbound messages by id (store/outbox.py), and Twilio's message SID -> our id for status callbacks.
+OUTBOX = PREFIX + "out:"
+BY_TWILIO_SID = PREFIX + "outsid:"
+# The morning summary (store/stats.py): case codes by time of request, and a hash per code.
+STATS_REQUESTS = PREFIX + "stats:requests"
+STATS_REQUEST = PREFIX + "stats:request:"
+# Flask-Limiter's counters (console/limits.py).
+LIMITS = PREFIX + "limits"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
 OUTREACHES = PREFIX + "outreaches"  # sorted set: outreach id by the day it was held
+BLOCK_INDEX = PREFIX + "blocks"  # every blocked conversation, by when its block ends (+inf: for good)
 # version: counts the conversation's writes (a write checks the version it read);
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen;
 # word: their safety word, encrypted (store/safety_word.py);
 # held, whatsapp: WhatsApp messages held while its 24-hour window is closed (outbound ids, in order), and
 # the window's own facts (when Twilio said it closed, which closure got its reopen template);
-# delivery: Twilio's ranked delivery status of each message sent in the conversation, by Twilio SID.
-CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word", "held", "whatsapp", "delivery")
+# delivery: Twilio's ranked delivery status of each message sent in the conversation, by Twilio SID;
+# block: a supervisor's block on the number (store/blocks.py), read in the turn's one read.
+CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word", "held", "whatsapp", "delivery",
+                      "block")
 
 
 def key_for(conversation: str, part: str) -> str:
     """The key of one part of a conversation: state, log, version, optout, inbox, visit, word, held, whatsapp,
-    delivery."""
+    delivery, block."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"
@@ -56,6 +72,11 @@ def rate_key(scope: str, name: str, window: int) -> str:
     return f"{PREFIX}rate:{scope}:{name}:{window}"
 
 
+def burst_key(window: int) -> str:
+    """The case codes of web chats whose page was held back in one ten-minute window (messaging/bursts.py)."""
+    return f"{PREFIX}burst:{window}"
+
+
 def demo_phone_key(phone_hash: str) -> str:
     """What one of /demo's two phones shows, named by the keyed hash of its (invented) number."""
     return f"{PREFIX}demo:phone:{phone_hash}"
@@ -84,3 +105,11 @@ def report_durations_key(day: str, group: str) -> str:
 def report_once_key(event: str) -> str:
     """Marks an event counted (a request's first claim), so a retry or a second claim is not counted twice."""
     return f"{PREFIX}report:once:{event}"
+def sign_in_failures_key(name: str) -> str:
+    """Wrong console passwords lately, for one (account, address) or one address: `name` is a keyed hash."""
+    return f"{PREFIX}signin:{name}"
+
+
+def foreign_reads_key(advocate: str, window: int) -> str:
+    """The case codes not their own an advocate opened in one window (a set: guessing codes fills it)."""
+    return f"{PREFIX}foreign:{advocate}:{window}"

@@ -9,9 +9,8 @@ from dataclasses import asdict, dataclass, field
 from redis import Redis
 
 from store.crypto import Cipher
+from store.keys import BY_TWILIO_SID, OUTBOX
 
-OUTBOX = "lantern:out:"
-BY_TWILIO_SID = "lantern:outsid:"
 # Ended without a Twilio message: dropped by the safety re-check, refused (21610) or failed for good.
 ENDED = frozenset({"dropped", "opted_out", "failed"})
 

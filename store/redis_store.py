@@ -13,16 +13,15 @@ from datetime import timedelta
 from redis import Redis
 
 from bot.conversation import (
-    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, RecordOptOut, RequestAdvocate,
-    WithdrawRequest,
+    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, RecordOptOut,
+    RequestAdvocate, WithdrawRequest,
 )
+from bot.errors import ConversationChanged
 from bot.outreach import ForgetSafetyWord, keep_for
 from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
-from bot.errors import ConversationChanged
 from store.exceptions import CaseCodeTaken
-from store.keys import HANDOFF_QUEUE, case_code_key, holds_key, key_for, message_sid_key
-from store.roster import ROSTER_PHONES
+from store.keys import HANDOFF_QUEUE, ROSTER_PHONES, case_code_key, holds_key, key_for, message_sid_key
 from store.turn_write import APPLIED, CODE_TAKEN, TurnWrite, TurnWriter
 
 log = logging.getLogger(__name__)
@@ -57,13 +56,13 @@ class RedisStore:
         runs again on the opted-out conversation (its reply and pages then say and send nothing)."""
         pipe = self.redis.pipeline(transaction=stop)  # STOP: read what it stops and record it, at once
         pipe.mget(message_sid_key(conversation, sid), key_for(conversation, "state"),
-                  key_for(conversation, "optout"), key_for(conversation, "version"))
+                  key_for(conversation, "optout"), key_for(conversation, "version"), key_for(conversation, "block"))
         if stop:  # "pending" until the STOP turn itself is written: every send treats it as STOP already
             pipe.set(key_for(conversation, "optout"), STOP_PENDING, nx=True)
             pipe.incr(key_for(conversation, "version"))
         pipe.hget(ROSTER_PHONES, conversation)  # the roster names numbers by the same keyed hash
         results = pipe.execute()
-        (stored, raw, opted_out, version), advocate_id = results[0], results[-1]
+        (stored, raw, opted_out, version, blocked), advocate_id = results[0], results[-1]
         if stop:
             version = results[2]
         # A STOP recorded by a turn that did not finish is still run as STOP when that text comes again.
@@ -72,7 +71,7 @@ class RedisStore:
         return OpenedTurn(
             stored_reply=None if stored is None else json.loads(self.cipher.decrypt(stored)),
             advocate_id=advocate_id.decode() if advocate_id else None,
-            conversation=conv,
+            conversation=conv, blocked=blocked is not None,
         )
 
     def _conversation(self, conversation: str, address: str, raw: bytes | None, opted_out) -> Conversation:

@@ -7,11 +7,7 @@ from redis import Redis
 from bot.advocates import Advocate, Role, advocate_id
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import RosterError
-
-# One hash tag for the roster's keys: they are written together.
-ROSTER = "lantern:{roster}:advocates"
-ROSTER_PHONES = "lantern:{roster}:phones"
-ROSTER_PASSWORDS = "lantern:{roster}:passwords"  # console passwords (store/credentials.py)
+from store.keys import ROSTER, ROSTER_PASSWORDS, ROSTER_PHONES
 
 
 def normalise_phone(raw: str, region: str = "US") -> str:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-REQUESTS = "lantern:stats:requests"      # sorted set: case code by time of request
-DETAIL = "lantern:stats:request:"        # hash per code: priority, after_hours, paged, claimed_at
+from store.keys import STATS_REQUEST as DETAIL, STATS_REQUESTS as REQUESTS
+
 KEEP_SECONDS = 30 * 24 * 3600
 
 

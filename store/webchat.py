@@ -15,7 +15,7 @@ from datetime import timedelta
 from redis import Redis
 
 from store.crypto import Cipher, keyed_hash
-from store.keys import key_for, rate_key
+from store.keys import burst_key, key_for, rate_key
 
 INBOX_MAX = 1000  # a tab is shown at most this many latest messages (the transcript keeps them all)
 _CURSOR = re.compile(r"^\d{1,20}-\d{1,20}$")
@@ -108,6 +108,50 @@ class WebChats:
         pipe.incr(key)
         pipe.expire(key, window_seconds * 2)
         return int(pipe.execute()[0])
+
+    def set_source(self, conversation: str, source: str) -> None:
+        """Where a chat came from: a keyed hash of its network address (address_name), never the address."""
+        visit = key_for(conversation, "visit")
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(visit, "source", source)
+        pipe.expire(visit, self.retention)
+        pipe.execute()
+
+    def source_of(self, conversation: str) -> str | None:
+        raw = self.redis.hget(key_for(conversation, "visit"), "source")
+        return raw.decode() if raw else None
+
+    def page_slot(self, source: str, conversation: str, window: int, per_source: int, overall: int) -> bool:
+        """Whether this chat may page one by one in this window: it already did, or its source and the whole
+        line are under their counts of distinct chats (then it is counted)."""
+        mine, everyone = rate_key("pages-source", source, window), rate_key("pages-web", "all", window)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.sismember(mine, conversation)
+        pipe.scard(mine)
+        pipe.scard(everyone)
+        already, from_source, in_all = pipe.execute()
+        if already:
+            return True
+        if from_source >= per_source or in_all >= overall:
+            return False
+        pipe = self.redis.pipeline(transaction=True)
+        for key in (mine, everyone):
+            pipe.sadd(key, conversation)
+            pipe.expire(key, 3600)
+        pipe.execute()
+        return True
+
+    def hold_page(self, window: int, code: str) -> int:
+        """Hold a chat's page for its window's one burst page; returns how many are held in it so far."""
+        key = burst_key(window)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.sadd(key, code)
+        pipe.scard(key)
+        pipe.expire(key, 3600)
+        return int(pipe.execute()[1])
+
+    def held_pages(self, window: int) -> list[str]:
+        return sorted(m.decode() for m in self.redis.smembers(burst_key(window)))
 
     def address_name(self, address: str) -> str:
         """A keyed hash of a network address: counters never hold the address itself."""

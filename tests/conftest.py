@@ -68,9 +68,9 @@ def environ_for(redis_url: str | None, **overrides: str) -> dict[str, str]:
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_NUMBER": HOTLINE_NUMBER,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-invented-for-the-tests-only",
         "LANTERN_DATA_KEYS": DATA_KEY,
-        "LANTERN_LOOKUP_KEY": "test-lookup-key",
+        "LANTERN_LOOKUP_KEY": "test-lookup-key-invented-for-the-tests-only",
         "LANTERN_CONFIG_DIR": str(TEST_CONFIG_DIR),
         # Each app its own spool: a message kept in one test's outage is never replayed into another's.
         "LANTERN_SPOOL_DIR": tempfile.mkdtemp(prefix="lantern-spool-"),

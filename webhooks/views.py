@@ -36,7 +36,7 @@ def inbound_sms():
     except BadInbound as exc:
         return Response(str(exc) + "\n", status=400, mimetype="text/plain")
     replies = current_app.extensions["lantern"].intake.receive(inbound)
-    if replies is None:  # Redis unreachable: kept in the spool, replayed when it is back
+    if replies is None:  # blocked; or Redis unreachable: kept in the spool, replayed when it is back
         return safety_reply()
     return twiml("\n".join(replies)) if replies else twiml()
 
@@ -79,5 +79,9 @@ def healthz():
         lantern.redis.ping()
     except Exception as exc:  # reported, not raised: this page is for the platform's health check
         return jsonify(status="unhealthy", redis=type(exc).__name__, store=lantern.store_kind), 503
-    return jsonify(status="ok", redis="ok", store=lantern.store_kind)
+    memory = lantern.memory.reading()
+    extra = {} if memory is None else {"memory": memory.to_dict()}
+    if memory is not None and memory.high:
+        extra["warning"] = f"Redis memory is at {memory.to_dict()['percent']}% of maxmemory"
+    return jsonify(status="ok", redis="ok", store=lantern.store_kind, **extra)
 

@@ -1,5 +1,7 @@
 // The web chat page. Nothing is kept beyond this tab: the token lives in sessionStorage only,
-// requests carry no cookie, and quick exit replaces the page so Back cannot return to it.
+// requests carry no cookie, and quick exit replaces the page so Back cannot return to it. Leaving
+// the page any other way (Back, a link, closing the tab) ends the chat too, on the server and here,
+// so neither Back nor a reopened tab shows it again; only the language switch keeps it.
 (function () {
   "use strict";
   var KEY = "t";
@@ -16,6 +18,7 @@
   var lastEsc = 0;
   var shiftTaps = [];       // times of lone Shift taps (pressed and let go with no other key)
   var shiftAlone = false;
+  var switching = false;    // the language switch reloads the page and keeps the chat
 
   function newer(a, b) {  // message ids are "milliseconds-sequence"
     var x = a.split("-").map(Number), y = b.split("-").map(Number);
@@ -138,18 +141,33 @@
     }
   }
 
-  function quickExit(event) {
-    if (event) { event.preventDefault(); }
+  function forget(reason) {
     if (token) {  // keepalive: the request outlives this page
       fetch("/chat/exit", { method: "POST", keepalive: true, credentials: "omit",
-                            headers: { "X-Chat-Token": token } }).catch(function () {});
+                            headers: { "X-Chat-Token": token, "Content-Type": "application/json" },
+                            body: JSON.stringify({ reason: reason }) }).catch(function () {});
     }
     sessionStorage.clear();
     token = null;
     log.textContent = "";
     box.value = "";
+  }
+
+  function quickExit(event) {
+    if (event) { event.preventDefault(); }
+    forget("quick exit");
     window.location.replace(data.exitUrl);
   }
+
+  window.addEventListener("pagehide", function () {
+    if (!switching) { forget("left"); }
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {  // back from the browser's page cache: show nothing of the old chat
+      log.textContent = "";
+      end();
+    }
+  });
 
   document.getElementById("exit").addEventListener("click", quickExit);
   document.addEventListener("keydown", function (event) {
@@ -170,6 +188,7 @@
   document.getElementById("switch").addEventListener("click", async function (event) {
     event.preventDefault();
     var target = event.currentTarget.href;
+    switching = true;
     try { if (token) { await send(data.otherWord); } } finally { window.location.replace(target); }
   });
   form.addEventListener("submit", async function (event) {

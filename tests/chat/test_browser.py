@@ -210,3 +210,31 @@ def test_shift_taps_further_apart_than_five_seconds_do_not_exit(live_chat, brows
     page.keyboard.press("Shift")
     page.wait_for_timeout(300)
     assert page.url.endswith("/chat")
+
+
+def test_a_chat_left_any_other_way_is_gone_from_back_and_from_a_reopened_tab(live_chat, browser_page, neutral_site,
+                                                                              make_texter, roster, work, twilio_api):
+    base = live_chat()
+    page = browser_page()
+    page.goto(base + "/chat")
+    expect(page.locator(".msg.bot").first).to_contain_text("Are you safe to talk?")
+    send(page, "he took my passport")
+    expect(page.locator(".msg.you")).to_have_count(1)
+    token = page.evaluate("sessionStorage.getItem('t')")
+    work()
+    alexis = make_texter(ALEXIS)
+    lantern = alexis.client.application.extensions["lantern"]
+    code = lantern.store.get(lantern.store.conversation_key("web:" + token)).case_code
+    alexis.send(f"CLAIM {code}")
+    page.goto(neutral_site.url + "/before.html")  # not quick exit: a link, a typed address
+    page.go_back()
+    page.wait_for_url(base + "/chat")
+    expect(page.locator(".msg.bot").first).to_contain_text("Are you safe to talk?")
+    expect(page.locator(".msg.you")).to_have_count(0)  # nothing of the old chat
+    assert "passport" not in page.content()
+    assert page.evaluate("sessionStorage.getItem('t')") != token
+    gone = requests.get(base + "/chat/messages", headers={"X-Chat-Token": token}, timeout=5)
+    assert gone.status_code == 410
+    work()
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} left the web chat page (closed it, or went Back or elsewhere): " \
+                                        "it has ended and nothing more can reach them."

@@ -61,7 +61,7 @@ def test_an_advocate_claims_by_sms_and_relays_through_the_tab_never_twilio(visit
         ("Alexis", "I'm here. Are you somewhere safe?")]
     assert visitor.say("yes, at the library") == []  # the bot says nothing while a person is with them
     work()
-    assert twilio_api.to(ALEXIS)[-1] == f"{code}: yes, at the library"
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} wrote: «yes, at the library»"
     assert all(not m.to.startswith("web:") for m in twilio_api.sent)
     assert alexis.send(f"CLOSE {code}")[0].startswith(f"Closed {code}")
     work()

@@ -111,8 +111,14 @@ def test_two_at_safe_to_talk_is_never_refused(make_app):
     assert response.status_code == 200 and "Call 911" in response.get_json()["entries"][1]["text"]
 
 
-def test_one_address_is_limited_across_sessions_and_behind_a_proxy_by_its_own_address(make_app):
-    client = make_app(limits=LIMITS, proxies=1).test_client()
+def trusting(config_dir, proxies: int) -> dict[str, str]:
+    """org.yaml as the test config has it, with trusted_proxies set."""
+    text = (config_dir / "org.yaml").read_text(encoding="utf-8")
+    return {"org.yaml": text.replace("trusted_proxies: 0", f"trusted_proxies: {proxies}")}
+
+
+def test_behind_a_trusted_proxy_one_address_is_limited_across_sessions_by_its_own_address(make_app, config_dir):
+    client = make_app(limits=LIMITS, files=trusting(config_dir, 1)).test_client()
     here, there = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.9, 203.0.113.8"}
     visitors = [Visitor(client), Visitor(client), Visitor(client)]
     for visitor in visitors:
@@ -123,6 +129,16 @@ def test_one_address_is_limited_across_sessions_and_behind_a_proxy_by_its_own_ad
     assert visitors[2].post("hello", **here).status_code == 429
 
 
+def test_with_no_trusted_proxy_a_made_up_forwarded_for_changes_nothing(make_app):
+    client = make_app(limits=LIMITS).test_client()
+    visitors = [Visitor(client), Visitor(client)]
+    for visitor in visitors:
+        visitor.start()
+    answered = [visitors[i % 2].post(str(i), **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                for i in range(6)]
+    assert answered == [200] * 5 + [429]  # every message counted against the one real address
+
+
 def test_new_chats_per_address_are_limited_with_the_safety_message(make_app, raw_redis):
     client = make_app(limits=LIMITS).test_client()
     for _ in range(3):
@@ -131,3 +147,57 @@ def test_new_chats_per_address_are_limited_with_the_safety_message(make_app, raw
     assert refused.status_code == 429 and "911" in refused.get_json()["safety"]
     assert "Too many new chats" in refused.get_json()["error"]
     assert not [k for k in raw_redis.keys("lantern:{*}:state")][3:]  # three chats, no fourth
+
+
+def test_a_blocked_web_chat_is_shown_the_safety_message_and_pages_nobody(visitor, roster, work, twilio_api):
+    visitor.start()
+    visitor.say("2")
+    work()
+    lantern = visitor.lantern
+    code = lantern.store.get(visitor.conv_key).case_code
+    assert lantern.blocking.block(code, "24h", by="morgan diaz").kind.value == "blocked"
+    twilio_api.reset()
+    assert visitor.say("help") == [lantern.safety_message]
+    work()
+    assert twilio_api.sent == [] and lantern.store.waiting_requests() == []
+
+
+def test_a_burst_of_urgent_chats_from_one_network_pages_once_then_once_more_with_a_count(client, roster, work,
+                                                                                         twilio_api, lantern):
+    from messaging.bursts import WINDOW, page_burst
+    from tests.conftest import ALEXIS, RILEY
+
+    visitors = [Visitor(client) for _ in range(4)]
+    for visitor in visitors:
+        visitor.start()
+        assert "Call 911" in visitor.say("2")[0]  # every one of them is answered, at once
+    work()
+    assert len(twilio_api.to(ALEXIS)) == 1 and len(twilio_api.to(RILEY)) == 1  # one page, not four
+    codes = sorted(lantern.store.get(v.conv_key).case_code for v in visitors)
+    assert sorted(c.case_code for c in lantern.store.waiting_requests()) == codes  # all four wait in the queue
+    window = int(time.time() // WINDOW)
+    assert f"lantern-burst-{window}" in lantern.queue.scheduled_job_registry.get_job_ids()
+    assert page_burst(window).startswith("paged")
+    work()
+    burst = twilio_api.to(ALEXIS)[-1]
+    assert burst.startswith("Lantern: 3 more web chats asked for help within 10 min")
+    assert all(code in burst for code in codes if code not in twilio_api.to(ALEXIS)[0])
+    another_network = Visitor(client)
+    another_network.client.environ_base = {"REMOTE_ADDR": "198.51.100.20"}
+    another_network.start()
+    another_network.say("2")
+    work()
+    assert len(twilio_api.to(ALEXIS)) == 3  # a chat from elsewhere pages on its own
+
+
+def test_one_chat_raising_its_own_request_still_pages_again(visitor, roster, work, twilio_api):
+    from tests.conftest import ALEXIS
+
+    visitor.start()
+    visitor.say("1")
+    visitor.say("talk to a person")
+    work()
+    before = len(twilio_api.to(ALEXIS))
+    visitor.say("he has a gun")
+    work()
+    assert len(twilio_api.to(ALEXIS)) > before

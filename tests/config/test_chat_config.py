@@ -23,10 +23,10 @@ def test_values_are_read(tmp_path):
     (tmp_path / "tab.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     (tmp_path / "chat.yaml").write_text(
         "exit_url: https://example.org/\ntab_title: Recipes\nicon: tab.svg\nidle_minutes: 5\n"
-        "stream_seconds: 20\nproxies: 0\nlimits: {session_messages_per_minute: 7}\n", encoding="utf-8")
+        "stream_seconds: 20\nmax_streams: 4\nlimits: {session_messages_per_minute: 7}\n", encoding="utf-8")
     chat = load_chat(tmp_path / "chat.yaml")
-    assert (chat.exit_url, chat.tab_title, chat.icon, chat.idle_minutes, chat.stream_seconds, chat.proxies) == (
-        "https://example.org/", "Recipes", tmp_path / "tab.svg", 5, 20, 0)
+    assert (chat.exit_url, chat.tab_title, chat.icon, chat.idle_minutes, chat.stream_seconds, chat.max_streams) == (
+        "https://example.org/", "Recipes", tmp_path / "tab.svg", 5, 20, 4)
     assert chat.limits == ChatLimits(session_messages_per_minute=7)
 
 

@@ -87,3 +87,33 @@ def test_the_reopen_template_is_one_sid_or_one_per_language(tmp_path):
 def test_the_messaging_service_sid_is_read():
     settings = load_settings(environ_for(None, TWILIO_MESSAGING_SERVICE_SID="MG" + "1" * 32), dotenv=False)
     assert settings.twilio_messaging_service_sid == "MG" + "1" * 32
+
+
+@pytest.mark.parametrize("name, value, says", [
+    ("SECRET_KEY", "x", "placeholder"),
+    ("LANTERN_LOOKUP_KEY", "x", "placeholder"),
+    ("SECRET_KEY", "changeme", "placeholder"),
+    ("SECRET_KEY", "a-short-but-real-looking-key", "28 bytes"),
+    ("LANTERN_LOOKUP_KEY", "k" * 31, "31 bytes"),
+])
+def test_production_refuses_weak_secrets_naming_the_variable(name, value, says):
+    environ = environ_for("redis://127.0.0.1:6379/0", LANTERN_ENV="production", **{name: value})
+    with pytest.raises(SettingsError, match=f"refuses {name}: .*{says}"):
+        load_settings(environ, dotenv=False)
+
+
+def test_production_refuses_a_plain_http_public_base_url_but_not_loopback():
+    environ = environ_for("redis://127.0.0.1:6379/0", LANTERN_ENV="production", PUBLIC_BASE_URL="http://lantern.example.org")
+    with pytest.raises(SettingsError, match="refuses PUBLIC_BASE_URL: it must start with https://"):
+        load_settings(environ, dotenv=False)
+    environ["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"  # a benchmark or a demo on this machine only
+    assert load_settings(environ, dotenv=False).production
+
+
+def test_trusted_proxies_must_be_a_small_whole_number(tmp_path):
+    shutil.copytree(CONFIG, tmp_path, dirs_exist_ok=True)
+    org = tmp_path / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("trusted_proxies: 0", "trusted_proxies: yes"),
+                   encoding="utf-8")
+    with pytest.raises(ContentError, match="'trusted_proxies' must be a whole number"):
+        load_settings(environ_for(None, LANTERN_CONFIG_DIR=str(tmp_path)), dotenv=False)

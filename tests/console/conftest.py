@@ -22,15 +22,15 @@ def advocates(roster, lantern):
     return roster
 
 
-def csrf_token(client, path: str = "/console/login") -> str:
-    page = client.get(path)
+def csrf_token(client, path: str = "/console/login", **environ) -> str:
+    page = client.get(path, environ_base=environ)
     match = _TOKEN.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
 
 def sign_in(client, name: str, password: str | None = None, **environ):
-    token = csrf_token(client)
+    token = csrf_token(client, **environ)
     return client.post("/console/login", data={"name": name, "password": password or PASSWORDS[name],
                                                "csrf_token": token}, environ_base=environ)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import time_machine
 
-from tests.conftest import ALEXIS, signed_post
+from tests.conftest import ALEXIS, MORGAN, SAM, signed_post
 from tests.console.conftest import PASSWORDS, csrf_token, post, sign_in
 
 COOKIE = "lantern-session"
@@ -173,23 +173,55 @@ def test_cli_set_password_ends_console_sessions(app, signed_in):
     assert client.get("/console/").status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_account(app, advocates, lantern):
-    client = app.test_client()
-    for _ in range(5):
-        assert sign_in(client, "Alexis Rivera", "wrong guess number x").status_code == 401
-    blocked = sign_in(client, "Alexis Rivera")  # even the right password waits now
-    assert blocked.status_code == 429 and "Too many sign-in attempts" in blocked.get_data(as_text=True)
-    assert audit_events(lantern, "sign-in failed")[0].detail.startswith("rate limited")
-    assert sign_in(app.test_client(), "Sam Okafor").status_code == 302  # another account is not held up
+def test_wrong_passwords_slow_one_account_from_one_address_and_never_lock_the_advocate_out(app, advocates, lantern,
+                                                                                          work, twilio_api):
+    here, elsewhere = {"REMOTE_ADDR": "198.51.100.7"}, {"REMOTE_ADDR": "198.51.100.8"}
+    with time_machine.travel(1_900_000_000, tick=False) as clock:
+        client = app.test_client()
+        for _ in range(5):
+            assert sign_in(client, "Alexis Rivera", "wrong guess number x", **here).status_code == 401
+        slowed = sign_in(client, "Alexis Rivera", **here)  # even the right password waits, a little
+        assert slowed.status_code == 429 and "Wait 1 seconds" in slowed.get_data(as_text=True)
+        assert audit_events(lantern, "sign-in failed")[0].detail.startswith("slowed down")
+        assert sign_in(app.test_client(), "Alexis Rivera", **elsewhere).status_code == 302  # not locked out
+        assert sign_in(app.test_client(), "Sam Okafor", **here).status_code == 302  # nor anyone else here
+        clock.shift(2)
+        assert sign_in(client, "Alexis Rivera", **here).status_code == 302
+    work()
+    [told] = twilio_api.to(MORGAN)  # the supervisor, once
+    assert "5 wrong console passwords for Alexis Rivera" in told and "wrong guess" not in told
+    assert twilio_api.to(SAM) == []
 
 
-def test_sign_in_is_rate_limited_per_address(app, advocates):
+def test_each_further_wrong_password_doubles_the_wait_up_to_a_minute(app, advocates):
+    with time_machine.travel(1_900_000_000, tick=False) as clock:
+        client = app.test_client()
+        waits = []
+        for _ in range(12):
+            answer = sign_in(client, "Sam Okafor", "wrong guess number y")
+            retry = int(answer.headers.get("Retry-After", 0))
+            waits.append(retry)
+            clock.shift(retry)
+        assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_one_address_guessing_many_names_is_slowed_and_other_addresses_are_not(app, advocates):
+    with time_machine.travel(1_900_000_000, tick=False):
+        client = app.test_client()
+        for n in range(30):
+            assert sign_in(client, f"Guess Name {n}", "wrong guess number x",
+                           REMOTE_ADDR="198.51.100.7").status_code == 401
+        assert sign_in(client, "Sam Okafor", REMOTE_ADDR="198.51.100.7").status_code == 429
+        assert sign_in(app.test_client(), "Sam Okafor", REMOTE_ADDR="198.51.100.8").status_code == 302
+
+
+def test_no_log_line_carries_a_name_typed_at_sign_in(app, advocates, captured_logs):
     client = app.test_client()
-    names = [f"Guess Name {n}" for n in range(20)]
-    for name in names:
-        assert sign_in(client, name, "wrong guess number x", REMOTE_ADDR="198.51.100.7").status_code == 401
-    assert sign_in(client, "Sam Okafor", REMOTE_ADDR="198.51.100.7").status_code == 429
-    assert sign_in(client, "Sam Okafor", REMOTE_ADDR="198.51.100.8").status_code == 302
+    for _ in range(7):
+        sign_in(client, "correct horse battery", "wrong guess number x")
+    for _ in range(61):
+        app.test_client().get("/console/login", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert "correct horse" not in captured_logs.getvalue()
 
 
 def test_after_sign_in_only_console_pages_are_followed(app, advocates):

@@ -5,7 +5,7 @@ import pytest
 
 from store.credentials import check_password_rules
 from store.exceptions import PasswordRejected
-from store.roster import ROSTER_PASSWORDS
+from store.keys import ROSTER_PASSWORDS
 from tests.console.conftest import sign_in
 
 

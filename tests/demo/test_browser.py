@@ -57,7 +57,7 @@ def test_two_phones_text_the_line_and_an_advocate_claims_from_hers(demo_line, tm
         expect(survivor.last).to_have_text("Are you somewhere safe right now?", timeout=TIMEOUT_MS)
         text_from(page, "survivor", "yes at a friends place")
         run_worker(lantern)
-        expect(advocate.last).to_have_text(f"{code}: yes at a friends place", timeout=TIMEOUT_MS)
+        expect(advocate.last).to_have_text(f"{code} wrote: «yes at a friends place»", timeout=TIMEOUT_MS)
 
         target = (DOCS if os.environ.get("LANTERN_SCREENSHOTS") == "docs" else tmp_path) / "demo.png"
         page.screenshot(path=str(target), full_page=True)

@@ -76,7 +76,8 @@ def test_demo_is_never_served_on_a_real_line(redis_url, overrides):
         pytest.skip("no Redis server: a real line can't be started")
     app = create_app(load_settings(environ_for(redis_url, **overrides), dotenv=False))
     client = app.test_client()
-    assert client.get("/demo").status_code == 404
-    assert client.post("/demo/text", json={"phone": "survivor", "body": "hi"}).status_code == 404
-    assert client.get("/demo/phones").status_code == 404
+    https = {"base_url": "https://lantern.test"}  # production sends plain http to https first
+    assert client.get("/demo", **https).status_code == 404
+    assert client.post("/demo/text", json={"phone": "survivor", "body": "hi"}, **https).status_code == 404
+    assert client.get("/demo/phones", **https).status_code == 404
     app.extensions["lantern"].redis.flushdb()

@@ -71,7 +71,7 @@ def test_claim_race_relay_release_close_and_a_fresh_start(make_texter, work, ros
     assert survivor.send("yes, at a friend's place") == []  # the bot says nothing now
     work()
     assert twilio_api.to(SURVIVOR)[-1] == "Are you somewhere safe right now?"
-    assert twilio_api.to(winners[0])[-1] == f"{code}: yes, at a friend's place"
+    assert twilio_api.to(winners[0])[-1] == f"{code} wrote: «yes, at a friend's place»"
 
     assert winner.send(f"RELEASE {code}") == [f"Released {code}: it's back in the queue and advocates are paged."]
     work()
@@ -92,7 +92,7 @@ def test_danger_words_with_an_advocate_raise_priority_and_say_so(make_texter, wo
     make_texter(ALEXIS).send(f"CLAIM {code}")
     assert survivor.send("he's coming back") == []
     work()
-    assert twilio_api.to(ALEXIS)[-1] == f"{code} (DANGER words, now URGENT): he's coming back"
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} (DANGER words, now URGENT) wrote: «he's coming back»"
 
 
 def test_twilio_500_twice_then_201_arrives_exactly_once(make_texter, work, roster, twilio_api):

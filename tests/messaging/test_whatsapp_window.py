@@ -84,7 +84,7 @@ def test_after_24_hours_a_message_is_held_the_template_sent_and_it_goes_when_the
     survivor.send("yes im ok")
     work()
     assert twilio_api.to(SURVIVOR)[-1] == "Are you somewhere safe today?"
-    assert f"{code}: yes im ok" in twilio_api.to(ALEXIS)
+    assert f"{code} wrote: «yes im ok»" in twilio_api.to(ALEXIS)
     assert twilio_api.to(ALEXIS)[-1] == f"{code} wrote again: 1 held message(s) went to them."
     delivered = [m for m in twilio_api.sent if m.body == "Are you somewhere safe today?"][0]
     status(survivor.client, delivered.sid, "read", callback_url=delivered.status_callback)

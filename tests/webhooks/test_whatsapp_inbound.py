@@ -59,7 +59,7 @@ def test_a_business_scoped_id_is_claimed_relayed_masked_and_erased(client, make_
     assert {m.from_ for m in twilio_api.sent if m.to == ADDRESS} == {"whatsapp:" + HOTLINE_NUMBER}
     assert user.send("yes for now") == []
     work()
-    assert twilio_api.to(ALEXIS)[-1] == f"{code}: yes for now"
+    assert twilio_api.to(ALEXIS)[-1] == f"{code} wrote: «yes for now»"
     assert all(USER_ID not in m.body for m in twilio_api.sent if m.to == ALEXIS)  # pages and relays: never the id
     assert USER_ID not in conv_key and not any(USER_ID.encode() in k for k in raw_redis.keys("lantern:*"))
 

@@ -1,0 +1,76 @@
+"""Nothing unauthenticated writes to Redis without a bound; Redis memory is watched; Redis down gets the
+console's own 503 page, not a bare 500."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from app import create_app
+from config.settings import load_settings
+from tests.conftest import environ_for
+from tests.console.conftest import PASSWORDS, sign_in
+from tests.redis_server import RedisServer
+
+
+def test_sign_in_page_views_store_no_session_and_are_rate_limited(app, raw_redis):
+    before = set(raw_redis.keys("*"))
+    answers = [app.test_client().get("/console/login").status_code for _ in range(61)]
+    assert answers == [200] * 60 + [429]
+    added = set(raw_redis.keys("*")) - before
+    assert not [k for k in added if k.startswith(b"lantern:session:")]
+    assert len(added) <= 2  # the page-view counter for this address, not one key per view
+
+
+def test_signing_in_still_works_from_the_signed_cookie_and_only_then_a_session_is_stored(app, advocates,
+                                                                                           raw_redis):
+    client = app.test_client()
+    assert sign_in(client, "Alexis Rivera").status_code == 302
+    assert len(raw_redis.keys("lantern:session:*")) == 1
+    assert client.get("/console/").status_code == 200
+
+
+def test_a_forged_sign_in_cookie_opens_nothing(app, advocates):
+    client = app.test_client()
+    client.set_cookie("lantern-session", "a.eyJhZHZvY2F0ZSI6ImFsZXhpcyByaXZlcmEifQ.forged.sig")
+    assert client.get("/console/").status_code == 302  # to sign-in
+
+
+def test_healthz_shows_redis_memory_and_warns_past_80_percent(app, advocates, raw_redis, caplog, redis_url):
+    if redis_url is None:
+        pytest.skip("the embedded store has no memory figures")
+    memory = app.test_client().get("/healthz").get_json()["memory"]
+    assert memory["used_bytes"] > 0 and memory["policy"]
+    raw_redis.config_set("maxmemory", int(memory["used_bytes"] / 0.82))
+    try:
+        # A fresh app for a fresh reading: the gauge reads at most every 10 s per process.
+        fresh = create_app(app.extensions["lantern"].settings)
+        with caplog.at_level(logging.WARNING, logger="store.memory"):
+            health = fresh.test_client().get("/healthz").get_json()
+        assert health["status"] == "ok" and "maxmemory" in health["warning"]
+        assert health["memory"]["percent"] >= 80
+        assert any("redis memory at" in r.getMessage() for r in caplog.records)
+        fresh.extensions["lantern"].credentials.set_password(
+            fresh.extensions["lantern"].roster.named("Sam Okafor").id, PASSWORDS["Sam Okafor"])
+        client = fresh.test_client()
+        sign_in(client, "Sam Okafor")
+        assert "The store is" in client.get("/console/").get_data(as_text=True)
+    finally:
+        raw_redis.config_set("maxmemory", 0)
+
+
+def test_with_redis_down_the_console_shows_its_own_503_page(redis_url):
+    if redis_url is None:
+        pytest.skip("needs a Redis server to stop")
+    server = RedisServer.start()
+    try:
+        app = create_app(load_settings(environ_for(server.url), dotenv=False))
+        client = app.test_client()
+        assert client.get("/console/login").status_code == 200
+        client.set_cookie("lantern-session", "some-signed-in-session-id")
+    finally:
+        server.stop()
+    for fresh, path in ((client, "/console/"), (client, "/console/login"), (app.test_client(), "/console/login")):
+        page = fresh.get(path)
+        assert page.status_code == 503, path
+        assert "reach its store right now" in page.get_data(as_text=True)
