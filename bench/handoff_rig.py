@@ -43,9 +43,9 @@ class TimedStandIn(TwilioStandIn):
         super().__post_init__()
         self.arrived: dict[str, float] = {}  # message SID -> arrival time
 
-    def answer(self, path: str, authorization: str, form: dict[str, str]) -> tuple[int, dict]:
+    def answer(self, method: str, path: str, authorization: str, form: dict[str, str]) -> tuple[int, dict]:
         arrived = time.monotonic()  # before the stand-in's own work: that is Twilio's, not ours
-        status, payload = super().answer(path, authorization, form)
+        status, payload = super().answer(method, path, authorization, form)
         if status == 201:
             self.arrived[payload["sid"]] = arrived
         time.sleep(self.delay)  # on this handler's own thread: answers overlap, as Twilio's would
