@@ -238,7 +238,7 @@ def print_setup(rig: Rig, args: argparse.Namespace) -> None:
     print(f"{revision()} | {os.cpu_count()} CPUs")
     for label, server in (("web:   ", rig.web), (f"worker: {len(rig.workers)} x", rig.workers[0])):
         print(label, " ".join([Path(server.process.args[0]).name, *server.process.args[1:]]))
-    print(f"{args.survivors} survivors ask for a person at once; {len(ADVOCATES)} advocates available; "
+    print(f"{args.survivors} survivors text danger at once; {len(ADVOCATES)} advocates available; "
           f"Twilio stand-in answers in {args.api_delay * 1000:.0f} ms")
 
 
