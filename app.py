@@ -1,11 +1,12 @@
 """Lantern's application factory; `app` is what gunicorn and `flask --app app` serve."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from config.logs import configure_logging
 from config.settings import Settings, load_settings
 from console.auditing import desk_auditor
+from console.security import apply_security_headers
 from wiring import build_lantern
 
 
@@ -32,8 +33,20 @@ def create_app(settings: Settings | None = None, redis=None) -> Flask:
         from demo import bp as demo_bp
 
         app.register_blueprint(demo_bp)
+    app.after_request(_page_headers)
     register_commands(app)
     return app
+
+
+PAGES = ("/console", "/chat", "/demo")  # what a person reads in a browser (Twilio's webhooks are not pages)
+
+
+def _page_headers(response):
+    """No caching, no framing, our own origin only: on every response under a page's path, its 404s and
+    static files too, not only its blueprint's views."""
+    if any(request.path == page or request.path.startswith(page + "/") for page in PAGES):
+        apply_security_headers(response)
+    return response
 
 
 

@@ -7,7 +7,7 @@ from flask import Request
 
 from chat.errors import BadMessage, NotJson, TooLarge, WrongOrigin
 from config.content import LANGUAGES
-from webhooks.parsing import MAX_BODY, clean_body
+from bot.message_text import MAX_BODY, clean_body
 
 MAX_REQUEST_BYTES = 16 * 1024  # 1600 characters of any script, as JSON, fit well inside this
 

@@ -17,13 +17,11 @@ from chat.inputs import (
 from chat.stream import StreamSlots, event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
 from chat.words import advocate_line, page_words
-from console.security import apply_security_headers
 from messaging.intake import is_outage
 from store.webchat import BadCursor, check_cursor
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/chat", static_folder="static", template_folder="templates")
-bp.after_request(apply_security_headers)
 BUILT_IN_ICON = "icon.svg"
 STREAM_SLOTS = "lantern.chat_streams"
 

@@ -12,7 +12,7 @@ from bot.conversation import Inbound
 from config.embedded_line import DEFAULT_LINE_FILE
 from config.logs import logs_sent_to
 from embedded.demo_org import seed_roster
-from webhooks.parsing import clean_body
+from bot.message_text import clean_body
 
 TEST_NUMBER = "+15555550100"
 LOG_FILE = DEFAULT_LINE_FILE.parent / "simulate.log"

@@ -1,14 +1,14 @@
 """The advocates' web console under /console: queue, conversations, safe places, roster, audit."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from console.blueprint import bp
 from console.auth import SIGN_IN_ATTEMPTS
 from console.conversation import FOREIGN_READS
 from console.limits import limiter, storage_for
-from console.security import apply_security_headers, init_transport_security
+from console.security import init_transport_security
 from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
 from store.attempts import SignInAttempts
 from store.reads import ForeignReads
@@ -50,14 +50,9 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
     for blueprint in exempt:
         csrf.exempt(blueprint)
         limiter.exempt(blueprint)
-    app.after_request(_console_headers)
     settings = lantern.settings
     init_transport_security(app, settings.content.org.trusted_proxies, production, settings.public_base_url)
     errors.register_for_unmatched_urls(app)
 
 
-def _console_headers(response):
-    """Every response under /console (404s and static files too), not only the blueprint's views."""
-    if request.path == "/console" or request.path.startswith("/console/"):
-        apply_security_headers(response)
-    return response
+

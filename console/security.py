@@ -1,4 +1,4 @@
-"""Headers every console page carries (the web chat imports `apply_security_headers` for its pages too), and
+"""Headers every page a person reads carries (console, web chat, /demo: app.py applies them), and
 the app-wide transport rules: which proxies are trusted, HSTS, Permissions-Policy, http→https."""
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from flask import Blueprint, current_app, jsonify, render_template, request
 from twilio.request_validator import RequestValidator
 
-from console.security import apply_security_headers
 
 bp = Blueprint("demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static")
 SURVIVOR_PHONE = "+15555550110"  # invented, like everything on the demo line
@@ -29,11 +28,6 @@ def _advocate():
 def _phones() -> dict[str, str]:
     advocate = _advocate()
     return {"survivor": SURVIVOR_PHONE, **({"advocate": advocate.phone} if advocate else {})}
-
-
-@bp.after_request
-def _headers(response):
-    return apply_security_headers(response)
 
 
 @bp.get("")

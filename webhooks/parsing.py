@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.conversation import Inbound
+from bot.message_text import clean_body
 from bot.whatsapp import is_business_scoped
 
-MAX_BODY = 1600  # Twilio's own limit for one message
 _SID = re.compile(r"^[A-Za-z0-9]{2,64}$")
 _ADDRESS = re.compile(r"^(?:(?:whatsapp|messenger|web):)?[+0-9A-Za-z_.@-]{3,80}$")
 # A quick-reply button's payload that is itself an answer (1, 2, YES, STOP…); any other is read by its text.
@@ -48,12 +47,6 @@ def answer_text(form) -> str:
     if payload and _ANSWER_PAYLOAD.match(payload):
         return payload
     return (form.get("ButtonText") or "").strip() or form.get("Body") or ""
-
-
-def clean_body(text: str) -> str:
-    """Cut to 1600 characters; drop NUL, control and unassigned characters; keep emoji and every script."""
-    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Cn", "Co"))
-    return "".join(kept)[:MAX_BODY].strip()
 
 
 def _count(raw: str | None) -> int:
