@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 
-from bot.conversation import WithdrawRequest
-from bot.errors import ConversationChanged
-
 log = logging.getLogger(__name__)
 
 
@@ -49,23 +46,12 @@ class BlockDesk:
         block = self.blocks.add(conv_key, code, duration, by)
         conv = self.store.get(conv_key)
         if conv is not None:  # out of the queue now, and no more pages for the request it had
-            self._withdraw(conv_key)
+            self.store.withdraw(conv_key)
             self.messenger.cancel_escalation(conv)
         self.store.append_log(conv_key, block.at, "event", f"number blocked {_words(duration)} by {by}")
         self.audit("block", by, code, detail=_words(duration))
         return BlockResult(BlockKind.BLOCKED, f"Blocked {code} {_words(duration)}. They still get the safety "
                                               "message with 911 and the hotline; nobody is paged for them.")
-
-    def _withdraw(self, conv_key: str) -> None:
-        """Out of the queue, in a write checked against what it read (a text of theirs may be running)."""
-        for _ in range(5):
-            conv = self.store.get(conv_key)
-            try:
-                if conv is not None:
-                    self.store.save(conv, effects=(WithdrawRequest(),))
-                return
-            except ConversationChanged:
-                continue
 
     def unblock(self, code: str, by: str) -> BlockResult:
         code = code.strip().upper()

@@ -11,9 +11,8 @@ import time
 from datetime import timedelta
 from typing import Callable
 
-from bot.conversation import Conversation, WithdrawRequest
+from bot.conversation import Conversation
 from bot.whatsapp import window_open
-from bot.errors import ConversationChanged
 from messaging import runtime
 from messaging.twilio_errors import Action, TwilioError, twilio_error
 from store.outbox import Outbound
@@ -158,23 +157,9 @@ def _opted_out(lantern, message: Outbound, conv: Conversation | None) -> str:
     if message.to == "survivor" and message.conversation:
         lantern.deliveries.record_opt_out(message.conversation)
         if conv is not None:
-            _withdraw(lantern, message.conversation)
+            lantern.store.withdraw(message.conversation, "opted out: Twilio refused a message (21610)", time.time())
             _tell(lantern, message, conv, "notice_stopped")
     return "opted out"
-
-
-def _withdraw(lantern, conversation: str) -> None:
-    """Out of the queue, in a write checked against what it read (a turn of theirs may be running)."""
-    for _ in range(5):
-        conv = lantern.store.get(conversation)
-        if conv is None:
-            return
-        try:
-            lantern.store.save(conv, "opted out: Twilio refused a message (21610)", time.time(),
-                               effects=(WithdrawRequest(),))
-            return
-        except ConversationChanged:
-            continue
 
 
 def _resend_later(lantern, message: Outbound, conv: Conversation | None, error: TwilioError) -> str:

@@ -189,6 +189,18 @@ class RedisStore:
             raise ConversationChanged()
         conv.version += 1
 
+    def withdraw(self, conversation: str, event: str | None = None, now: float = 0.0, tries: int = 5) -> None:
+        """Take a conversation out of the queue (a block, Twilio's 21610) by a version-checked write,
+        reading it again when a turn of theirs wrote first."""
+        for _ in range(tries):
+            conv = self.get(conversation)
+            if conv is None:
+                return
+            try:
+                return self.save(conv, event, now, effects=(WithdrawRequest(),))
+            except ConversationChanged:
+                continue
+
     def transcript(self, conversation: str) -> list[dict]:
         entries = []
         for raw in self.redis.lrange(key_for(conversation, "log"), 0, -1):
