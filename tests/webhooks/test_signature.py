@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 
 from config.settings import load_settings
-from tests.conftest import PUBLIC_BASE_URL, new_sid, signed_post, environ_for
+from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, environ_for, new_sid, signed_post
 from tests.twilio_signing import twilio_signature
 from webhooks.signature import twilio_signed
 
@@ -61,3 +61,25 @@ def test_query_string_is_part_of_the_signed_url(client):
 def test_fallback_is_signed_too(client):
     assert client.post("/webhooks/fallback", data=params()).status_code == 403
     assert signed_post(client, "/webhooks/fallback", params()).status_code == 200
+
+
+SIGNED_AS = ["https://lantern.test/webhooks/sms", "https://lantern.test:443/webhooks/sms",
+             "https://lantern.test:8443/webhooks/sms", "http://127.0.0.1:8000/webhooks/sms?x=1",
+             "http://127.0.0.1/webhooks/sms", "https://other.test/webhooks/sms"]
+
+
+@pytest.mark.parametrize("signed_as", SIGNED_AS)
+@pytest.mark.parametrize("checked_as", SIGNED_AS[:5])
+@pytest.mark.parametrize("algorithm", ["HMAC_SHA1", "HMAC_SHA256", "HMAC_MD5"])
+def test_one_hmac_check_accepts_exactly_what_twilios_validator_accepts(signed_as, checked_as, algorithm):
+    """The webhook checks with one HMAC, not the validator's two: it must be neither laxer nor stricter."""
+    from twilio.request_validator import RequestValidator
+
+    from webhooks.signature import signature_matches
+
+    form = {"MessageSid": "SM" + "1" * 32, "From": "+15555550120", "Body": "hola"}
+    validator = RequestValidator(AUTH_TOKEN)
+    signing = "HMAC_SHA1" if algorithm == "HMAC_MD5" else algorithm
+    signature = validator.compute_signature(signed_as, form, signing)
+    assert signature_matches(AUTH_TOKEN, checked_as, form, signature, algorithm) == \
+        validator.validate(checked_as, form, signature, algorithm=algorithm)
