@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, redis=None) -> Flask:
     from cli import register_commands
     from console import init_console
     from chat import bp as chat_bp
-    from webhooks import bp as webhooks_bp, health_bp
+    from webhooks import SmsLane, bp as webhooks_bp, health_bp
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(health_bp)
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, redis=None) -> Flask:
         app.register_blueprint(demo_bp)
     app.after_request(_page_headers)
     register_commands(app)
+    # Twilio's inbound messages skip Flask's request machinery (webhooks/sms_lane.py): the line's hot path.
+    app.wsgi_app = SmsLane(app.wsgi_app, lantern, app.config["MAX_CONTENT_LENGTH"])
     return app
 
 

@@ -4,41 +4,23 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from messaging.delivery import record_status
-from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import twilio_signed
+from webhooks.twiml import twiml
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 health_bp = Blueprint("health", __name__)
 
 
-def twiml(*messages: str) -> Response:
-    response = MessagingResponse()
-    for text in messages:
-        response.message(text)
-    return Response(str(response), status=200, mimetype="text/xml")
-
-
 def safety_reply() -> Response:
     """The static safety message (911 and the hotline) that needs nothing but config."""
-    return twiml(current_app.extensions["lantern"].safety_message)
+    return Response(twiml(current_app.extensions["lantern"].safety_message), status=200, mimetype="text/xml")
 
 
-@bp.post("/sms")
-@twilio_signed
-def inbound_sms():
-    try:
-        inbound = parse_inbound(request.form)
-    except BadInbound as exc:
-        return Response(str(exc) + "\n", status=400, mimetype="text/plain")
-    replies = current_app.extensions["lantern"].intake.receive(inbound)
-    if replies is None:  # blocked; or Redis unreachable: kept in the spool, replayed when it is back
-        return safety_reply()
-    return twiml("\n".join(replies)) if replies else twiml()
+# POST /sms, the inbound message itself, is answered beneath Flask by webhooks/sms_lane.py.
 
 
 @bp.post("/status")
