@@ -160,7 +160,7 @@ class AdvocateDesk:
         self.store.write_hold(write, advocate.id, conv.key, held=False)
         if closing_ok:
             self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing", write)
-        write.after.append(lambda: self.messenger.cancel_escalation(conv))
+        self.messenger.cancel_escalation(conv, write)
         self._apply(write)
         self._audit("close", advocate, code)
         return DeskResult(kind, replies)

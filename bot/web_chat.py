@@ -74,7 +74,7 @@ class WebChatDesk:
             self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing", write)
         if conv.advocate and notice is not None:
             self.messenger.to_advocate(conv.advocate, notice(conv.case_code or "????"), "notice", conv, write)
-        write.after.append(lambda: self.messenger.cancel_escalation(conv))
+        self.messenger.cancel_escalation(conv, write)
         if not self.store.apply(write):
             raise ConversationChanged()
         log.info("web chat ended conv=%s advocate=%s", conv_key[:12], "yes" if conv.advocate else "no")

@@ -6,8 +6,6 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
 
 from bot.advocates import Advocate, AdvocateTexts
 from bot.outreach import ScheduleCheckIn
@@ -15,7 +13,7 @@ from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
 from messaging.delivery import release_when_they_write
-from messaging.scheduling import enqueue_at, enqueue_in
+from messaging.scheduling import enqueue_at, enqueue_in, unschedule
 from store.outbox import Outbound, Outbox
 from store.roster import Roster
 from store.stats import RequestStats
@@ -59,7 +57,7 @@ class RQMessenger:
             if isinstance(effect, RequestAdvocate):
                 self.request_made(conv, effect, write)
             elif isinstance(effect, WithdrawRequest):
-                write.after.append(lambda: self.cancel_escalation(conv))
+                self.cancel_escalation(conv, write)
             elif isinstance(effect, RelayToAdvocate) and conv.advocate:
                 key = "relay_safety_word" if effect.safety_word else "relay_danger" if effect.danger else "relay"
                 self.to_advocate(conv.advocate, self.texts(key, code=conv.case_code, text=one_line(effect.text)),
@@ -183,7 +181,7 @@ class RQMessenger:
 
     def claimed(self, conv: Conversation, write: TurnWrite) -> None:
         """Someone took it: no more escalation; the first claim's time is kept for the night summary."""
-        write.after.append(lambda: self.cancel_escalation(conv))
+        self.cancel_escalation(conv, write)
         if conv.case_code and conv.claimed_at:
             self.stats.claimed(conv.case_code, conv.claimed_at, pipe=write.pipe)
         if self.outreach is not None:
@@ -198,13 +196,12 @@ class RQMessenger:
         if self.reports is not None:
             self.reports.count_once(f"booked:{conv.key}:{conv.session}", "place.booked", time.time())
 
-    def cancel_escalation(self, conv: Conversation) -> None:
-        for stage in range(1, ESCALATION_STAGES + 1):
-            try:
-                Job.fetch(escalation_job_id(conv, stage), connection=self.queue.connection,
-                          serializer=self.queue.serializer).delete()
-            except NoSuchJobError:
-                pass
+    def cancel_escalation(self, conv: Conversation, write: TurnWrite | None = None) -> None:
+        """No more escalation for this request: on the turn's write when there is one."""
+        pipe = write.pipe if write is not None else self.queue.connection.pipeline(transaction=False)
+        unschedule(self.queue, [escalation_job_id(conv, stage) for stage in range(1, ESCALATION_STAGES + 1)], pipe)
+        if write is None:
+            pipe.execute()
 
     def escalation_delay(self, conv: Conversation) -> timedelta:
         return self.org.escalate_urgent if conv.priority is Priority.URGENT else self.org.escalate_other

@@ -10,7 +10,7 @@ import calendar
 from datetime import datetime, timedelta, timezone
 
 from rq import Queue
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
 
@@ -29,3 +29,14 @@ def enqueue_at(queue: Queue, when: datetime, func, *args, job_id: str, write=Non
 
 def enqueue_in(queue: Queue, delay: timedelta, func, *args, job_id: str, write=None):
     return enqueue_at(queue, datetime.now(timezone.utc) + delay, func, *args, job_id=job_id, write=write)
+
+
+def unschedule(queue: Queue, job_ids: list[str], pipe) -> None:
+    """Jobs that must not run after all, on `pipe` (a turn's write, or a pipeline of the caller's): out of
+    the schedule and the queue, and gone, with nothing read first. A job a worker already runs finds
+    the conversation moved on and does nothing (each job checks)."""
+    pipe.zrem(ScheduledJobRegistry(queue=queue).key, *job_ids)
+    for job_id in job_ids:
+        pipe.lrem(queue.key, 0, job_id)
+    pipe.delete(*(Job.key_for(job_id) for job_id in job_ids))
+

@@ -22,7 +22,7 @@ from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import CaseCodeTaken
 from store.keys import HANDOFF_QUEUE, ROSTER_PHONES, case_code_key, holds_key, key_for, message_sid_key
-from store.turn_write import APPLIED, CODE_TAKEN, TurnWrite, TurnWriter
+from store.turn_write import APPLIED, CODE_TAKEN, REFERENCE, TurnWrite, TurnWriter
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +69,21 @@ class RedisStore:
         conv = self._conversation(conversation, address, raw, opted_out and not (stop and opted_out == STOP_PENDING))
         conv.version = int(version or 0)
         return OpenedTurn(
-            stored_reply=None if stored is None else json.loads(self.cipher.decrypt(stored)),
+            stored_reply=None if stored is None else self._stored_reply(conversation, stored),
             advocate_id=advocate_id.decode() if advocate_id else None,
             conversation=conv, blocked=blocked is not None,
         )
+
+    def _stored_reply(self, conversation: str, stored: bytes) -> list[str]:
+        """The reply a MessageSid got: kept with the claim, or (a survivor's turn) the bot's line of the
+        transcript item the claim names. An item erased since (DELETE) leaves nothing to say again."""
+        if not stored.startswith(REFERENCE):
+            return json.loads(self.cipher.decrypt(stored))
+        raw = self.redis.lindex(key_for(conversation, "log"), int(stored[len(REFERENCE):]))
+        if raw is None:
+            return []
+        item = json.loads(self.cipher.decrypt(raw))
+        return [entry["text"] for entry in item if entry.get("by") == "bot"][:1]
 
     def _conversation(self, conversation: str, address: str, raw: bytes | None, opted_out) -> Conversation:
         conv = Conversation.from_json(self.cipher.decrypt(raw)) if raw else Conversation(conversation, address)
@@ -116,6 +127,7 @@ class RedisStore:
         if RequestAdvocate in kinds and conv.case_code is None:
             conv.case_code = self.new_case_code(write)
         state_key, log_key = key_for(conv.key, "state"), key_for(conv.key, "log")
+        entries: list[dict] = []
         if EraseTranscript in kinds:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
             pipe.delete(log_key, state_key, key_for(conv.key, "word"))
@@ -131,7 +143,10 @@ class RedisStore:
             pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=keep_for(conv, now, self.retention))
         if ForgetSafetyWord in kinds:  # STOP ends it, DELETE erases it: in the same write
             pipe.delete(key_for(conv.key, "word"))
-        self.write_reply(write, conv.key, inbound.sid, outcome.replies)
+        if EraseTranscript not in kinds and entries:  # the reply is that item's bot line: not encrypted twice
+            write.refer(message_sid_key(conv.key, inbound.sid), log_key, MESSAGE_SID_TTL)
+        else:
+            self.write_reply(write, conv.key, inbound.sid, outcome.replies)
         if RecordOptOut in kinds:
             pipe.set(key_for(conv.key, "optout"), b"1")
         if LiftOptOut in kinds:

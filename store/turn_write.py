@@ -2,14 +2,18 @@
 
 Everything a turn changes is recorded on a redis-py pipeline that is never executed itself: the
 conversation's state and transcript, the MessageSid claim, the opt-out, the queue entry, the case code,
-outbox records and RQ's own job writes (RQ takes `pipeline=`). `apply()` sends them as the arguments of
-one Lua script: it compares the conversation's version with the one the turn read, refuses if a case code
-it reserves is taken, and only then runs every command. Redis runs a script whole, so a crash anywhere
-leaves either all of the turn or none of it; a concurrent turn that wrote first makes this one run
-again on fresh state instead of waiting for a lock.
+outbox records and RQ's own job writes (RQ takes `pipeline=`). `apply()` sends them to one Lua script
+as a single packed argument (length-prefixed strings: redis-py packs one argument much faster than
+fifty): the script compares the conversation's version with the one the turn read, refuses if a case
+code it reserves is taken, and only then runs every command. Redis runs a script whole, so a crash
+anywhere leaves either all of the turn or none of it; a concurrent turn that wrote first makes this
+one run again on fresh state instead of waiting for a lock.
+
+A MessageSid's reply is kept by reference: the claim names the transcript item the turn pushed (its
+index, known only inside the script), so the reply is not encrypted a second time.
 
 The script names the keys it touches outside the conversation's slot (queue, case code, outbox, RQ) only
-in its arguments, which one Redis (with replicas, or Sentinel) allows and a Redis Cluster does not.
+in its packed argument, which one Redis (with replicas, or Sentinel) allows and a Redis Cluster does not.
 """
 from __future__ import annotations
 
@@ -18,24 +22,55 @@ from redis import Redis
 from store.keys import key_for
 
 APPLIED, CHANGED, CODE_TAKEN = 1, 0, -1
+REFERENCE = b"@"  # a MessageSid claim that names its turn's transcript item: "@<index>"
 
 _APPLY = """
 local unpack = unpack or table.unpack
-local version = redis.call('GET', KEYS[1]) or '0'
-if version ~= ARGV[1] then return 0 end
-local at = 4
-for _ = 1, tonumber(ARGV[3]) do
-  if redis.call('EXISTS', ARGV[at]) == 1 then return -1 end
-  at = at + 1
+local packed, pos = ARGV[1], 1
+local function take()
+  local colon = string.find(packed, ':', pos, true)
+  local size = tonumber(string.sub(packed, pos, colon - 1))
+  pos = colon + size + 1
+  return string.sub(packed, colon + 1, colon + size)
 end
-redis.call('SET', KEYS[1], tonumber(version) + 1, 'EX', ARGV[2])
-while at <= #ARGV do
-  local count = tonumber(ARGV[at])
-  redis.call(unpack(ARGV, at + 1, at + count))
-  at = at + count + 1
+local version = redis.call('GET', KEYS[1]) or '0'
+if version ~= take() then return 0 end
+local ttl = take()
+for _ = 1, tonumber(take()) do
+  if redis.call('EXISTS', take()) == 1 then return -1 end
+end
+local references = {}
+for _ = 1, tonumber(take()) do
+  references[#references + 1] = {take(), take(), take()}
+end
+redis.call('SET', KEYS[1], tonumber(version) + 1, 'EX', ttl)
+while pos <= #packed do
+  local command = {}
+  for i = 1, tonumber(take()) do command[i] = take() end
+  redis.call(unpack(command))
+end
+for _, ref in ipairs(references) do
+  redis.call('SET', ref[1], '@' .. (redis.call('LLEN', ref[2]) - 1), 'EX', ref[3])
 end
 return 1
 """
+
+
+def _encoded(value) -> bytes:
+    """As redis-py sends an argument: bytes as they are, text as UTF-8, numbers by their repr."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value).encode()
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    raise TypeError(f"a turn's write can't send a {type(value).__name__}")
+
+
+def _packed(items) -> bytes:
+    return b"".join(b"%d:%b" % (len(item), item) for item in map(_encoded, items))
 
 
 class TurnWrite:
@@ -47,22 +82,29 @@ class TurnWrite:
         self.version = version
         self.ttl = ttl
         self.must_be_free: list[str] = []
+        self.references: list[tuple[str, str, int]] = []
         self.after: list = []  # callables to run once applied (inline jobs, which run as they are enqueued)
 
     def reserve(self, key: str) -> None:
         """The write applies only if `key` does not exist yet (a new case code)."""
         self.must_be_free.append(key)
 
-    def arguments(self) -> list:
-        args: list = [self.version, self.ttl, len(self.must_be_free), *self.must_be_free]
+    def refer(self, key: str, log_key: str, ttl: int) -> None:
+        """Once every command ran, set `key` to "@<index>" of the last item of the list at `log_key`."""
+        self.references.append((key, log_key, ttl))
+
+    def packed(self) -> bytes:
+        head = [self.version, self.ttl, len(self.must_be_free), *self.must_be_free, len(self.references)]
+        for reference in self.references:
+            head.extend(reference)
+        commands = [_packed(head)]
         for command, _options in self.pipe.command_stack:
-            args.append(len(command))
-            args.extend(command)
-        return args
+            commands.append(_packed((len(command), *command)))
+        return b"".join(commands)
 
     @property
     def commands(self) -> int:
-        return len(self.pipe.command_stack)
+        return len(self.pipe.command_stack) + len(self.references)
 
 
 class TurnWriter:
@@ -78,7 +120,7 @@ class TurnWriter:
 
     def apply(self, write: TurnWrite) -> int:
         """APPLIED, CHANGED (someone wrote first: run the turn again) or CODE_TAKEN (pick another code)."""
-        result = int(self._script(keys=[key_for(write.conversation, "version")], args=write.arguments()))
+        result = int(self._script(keys=[key_for(write.conversation, "version")], args=[write.packed()]))
         if result == APPLIED:
             for then in write.after:
                 then()
