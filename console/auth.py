@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from bot.advocates import Role, advocate_id
 from console.auditing import audit_event
 from console.blueprint import bp
-from console.limits import limiter
+from console.limits import limiter, page_view_bucket
 from store.attempts import FREE_PER_ACCOUNT, SignInAttempts
 from store.exceptions import PasswordRejected
 
@@ -93,8 +93,8 @@ def supervisors_only(view):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Page views are limited too: each one costs a counter, never a stored session.
-@limiter.limit("60 per minute", key_func=get_remote_address, methods=["GET"], scope="sign-in-page")
+# Page views are limited too: each one costs a counter in a bounded set, never a stored session.
+@limiter.limit("60 per minute", key_func=page_view_bucket, methods=["GET"], scope="sign-in-page")
 def login():
     if request.method == "GET":
         if g.advocate is not None:

@@ -105,6 +105,8 @@ def report_durations_key(day: str, group: str) -> str:
 def report_once_key(event: str) -> str:
     """Marks an event counted (a request's first claim), so a retry or a second claim is not counted twice."""
     return f"{PREFIX}report:once:{event}"
+
+
 def sign_in_failures_key(name: str) -> str:
     """Wrong console passwords lately, for one (account, address) or one address: `name` is a keyed hash."""
     return f"{PREFIX}signin:{name}"
@@ -113,3 +115,8 @@ def sign_in_failures_key(name: str) -> str:
 def foreign_reads_key(advocate: str, window: int) -> str:
     """The case codes not their own an advocate opened in one window (a set: guessing codes fills it)."""
     return f"{PREFIX}foreign:{advocate}:{window}"
+
+
+def audit_once_key(name: str) -> str:
+    """Marks an audit event that floods could repeat as recorded lately (store/audit.py), one key per kind."""
+    return f"{PREFIX}audit-once:{name}"
