@@ -11,6 +11,11 @@ PREFIX = "lantern:"
 ROSTER = PREFIX + "{roster}:advocates"
 ROSTER_PHONES = PREFIX + "{roster}:phones"
 ROSTER_PASSWORDS = PREFIX + "{roster}:passwords"
+# Console second factors (store/two_factor.py): TOTP secrets (encrypted), the last time step each accepted,
+# and each advocate's factor epoch (bumped by set-up, reset and a recovery code: older sessions end).
+ROSTER_TOTP = PREFIX + "{roster}:totp"
+ROSTER_TOTP_STEPS = PREFIX + "{roster}:totp-steps"
+ROSTER_FACTOR_EPOCHS = PREFIX + "{roster}:factor-epochs"
 # Outbound messages by id (store/outbox.py), and Twilio's message SID -> our id for status callbacks.
 OUTBOX = PREFIX + "out:"
 BY_TWILIO_SID = PREFIX + "outsid:"
@@ -55,6 +60,16 @@ def case_code_key(code: str) -> str:
 def holds_key(advocate: str) -> str:
     """The conversations one advocate holds."""
     return f"{PREFIX}holds:{advocate}"
+
+
+def recovery_codes_key(advocate: str) -> str:
+    """One advocate's unused recovery codes: a set of Argon2id hashes."""
+    return f"{PREFIX}{{roster}}:recovery:{advocate}"
+
+
+def totp_pending_key(advocate: str) -> str:
+    """A TOTP secret offered at set-up and not yet confirmed (encrypted, expiring)."""
+    return f"{PREFIX}{{roster}}:totp-pending:{advocate}"
 
 
 def session_key(session_hash: str) -> str:
