@@ -48,6 +48,7 @@ from store.shelters import ShelterBoard
 from store.spool import Spool
 from store.stats import RequestStats
 from store.turn_extras import OutreachFacts
+from store.two_factor import TwoFactor
 from store.webchat import WebChats
 from store.whatsapp_window import WhatsAppWindows
 
@@ -93,6 +94,7 @@ class Lantern:
     outreaches: Outreaches | None = None
     safety_words: SafetyWords | None = None
     reports: ReportCounters | None = None
+    two_factor: TwoFactor | None = None  # the console's second factors
 
 
 def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
@@ -140,6 +142,7 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
         canned_replies=load_canned_replies(settings.config_dir), web_chats=web_chats, demo_phones=demo_phones,
         outreaches=outreaches, safety_words=safety_words, reports=reports,
         whatsapp=whatsapp, deliveries=DeliveryStates(redis, int(org.retention.total_seconds())),
+        two_factor=TwoFactor(redis, cipher),
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))

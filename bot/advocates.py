@@ -92,7 +92,7 @@ class AdvocateTexts:
         # WhatsApp's 24-hour window.
         "failed_unreachable", "failed_unknown_number", "failed_landline", "failed_filtered", "failed_rate_limit",
         "held_reopen", "held_no_template", "held_no_consent", "held_delivered", "read_after_hold",
-        "sign_in_slowed", "web_chat_burst",
+        "sign_in_slowed", "two_factor_slowed", "web_chat_burst",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
                     "answers", "command", "note", "window", "count", "breakdown", "paged", "claims", "outreach",

@@ -10,6 +10,9 @@ from cli.outreach import outreach
 from cli.report import report
 from cli.simulate import simulate
 from cli.twilio import twilio
+from cli.two_factor import two_factor
+
+advocates.add_command(two_factor)  # flask --app app advocates two-factor status|reset
 
 
 def register_commands(app: Flask) -> None:

@@ -41,6 +41,8 @@ class Org:
     # Proxies in front of Lantern that append the client's address to X-Forwarded-For (and set
     # X-Forwarded-Proto): the only way an address or scheme is ever read from a header (ProxyFix).
     trusted_proxies: int = 0
+    # org.yaml `console.require_two_factor`: None when not set (then: on in production, off elsewhere).
+    require_two_factor: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def _org(data: dict[str, Any], path: Path) -> Org:
         send_retry_seconds=_retry_seconds(data, path),
         **_outreach(data, path),
         trusted_proxies=_trusted_proxies(data, path),
+        require_two_factor=_require_two_factor(data, path),
     )
 
 
@@ -136,6 +139,16 @@ def _trusted_proxies(data: dict[str, Any], path: Path) -> int:
     value = data.get("trusted_proxies", 0)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
         raise ContentError(f"{path}: 'trusted_proxies' must be a whole number from 0 to 5 (a PaaS router: 1)")
+    return value
+
+
+def _require_two_factor(data: dict[str, Any], path: Path) -> bool | None:
+    console = data.get("console") or {}
+    if not isinstance(console, dict):
+        raise ContentError(f"{path}: 'console' must map require_two_factor to true or false")
+    value = console.get("require_two_factor")
+    if value is not None and not isinstance(value, bool):
+        raise ContentError(f"{path}: 'console.require_two_factor' must be true or false")
     return value
 
 

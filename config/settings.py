@@ -76,6 +76,13 @@ class Settings:
         return self.env == "production"
 
     @property
+    def require_two_factor(self) -> bool:
+        """org.yaml `console.require_two_factor`; unset: required in production only, so that tests and the
+        `make run` demo sign in with a password alone."""
+        required = self.content.org.require_two_factor
+        return self.production if required is None else required
+
+    @property
     def embedded(self) -> bool:
         """The store keeps nothing: a private in-process one, or `make run`'s shared line."""
         return not self.redis_url or self.shared_line

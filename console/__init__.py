@@ -9,6 +9,7 @@ from console.auth import SIGN_IN_ATTEMPTS
 from console.conversation import FOREIGN_READS
 from console.limits import limiter, storage_for
 from console.security import init_transport_security
+from console.two_factor import CODE_ATTEMPTS
 from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
 from store.attempts import SignInAttempts
 from store.reads import ForeignReads
@@ -16,7 +17,9 @@ from store.reads import ForeignReads
 csrf = CSRFProtect()
 
 # The views register themselves on `bp` when their modules are imported.
-from console import audit, auth, blocks, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters  # noqa: E402,F401
+from console import (  # noqa: E402,F401
+    audit, auth, blocks, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters, two_factor,
+)
 
 
 def init_console(app: Flask, exempt: list[Blueprint]) -> None:
@@ -43,6 +46,7 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
     )
     app.session_interface = RedisSessionInterface(lantern.sessions)
     app.extensions[SIGN_IN_ATTEMPTS] = SignInAttempts(lantern.redis, lantern.settings.lookup_key)
+    app.extensions[CODE_ATTEMPTS] = SignInAttempts(lantern.redis, lantern.settings.lookup_key, scope="code")
     app.extensions[FOREIGN_READS] = ForeignReads(lantern.redis)
     app.register_blueprint(bp)
     csrf.init_app(app)

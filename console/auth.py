@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from bot.advocates import Role, advocate_id
 from console.auditing import audit_event
 from console.blueprint import bp
-from console.limits import limiter
+from console.limits import limiter, page_view_bucket
 from store.attempts import FREE_PER_ACCOUNT, SignInAttempts
 from store.exceptions import PasswordRejected
 
@@ -26,7 +26,10 @@ ENDED = {
     "expired": "You were signed out: a session lasts at most 12 hours. Sign in again to go on.",
     "removed": "You were signed out: you are no longer on the roster.",
     "password": "You were signed out because your password was changed.",
+    "two-factor": "You were signed out: your second factor was set up or reset, or one of your recovery codes "
+                  "was used. Sign in again to go on.",
 }
+MUST_ENROL = "The organisation asks for a second factor: set one up here before you use the console."
 WRONG = "That name and password don't match an advocate. Check both and try again."
 
 
@@ -37,6 +40,12 @@ def _lantern():
 def passive(view):
     """Mark a view the page calls by itself (live updates): it must not keep an idle session alive."""
     view.passive = True
+    return view
+
+
+def enrolment(view):
+    """Mark a view an advocate who must still set up a second factor may use (the set-up pages)."""
+    view.while_enrolling = True
     return view
 
 
@@ -57,7 +66,13 @@ def load_advocate() -> None:
         session.regenerate()
         g.ended = "removed" if advocate is None else "password"
         return
+    factor = lantern.two_factor.state(advocate_key)
+    if session.get("factor") != factor.epoch:
+        session.regenerate()
+        g.ended = "two-factor"
+        return
     g.advocate = advocate
+    g.must_enrol = lantern.settings.require_two_factor and not factor.enrolled
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "passive", False):
         session["seen"] = time.time()
@@ -75,6 +90,11 @@ def signed_in(view):
             if reason in ENDED:
                 flash(ENDED[reason], "notice")
             return redirect(url_for("console.login", next=request.full_path if request.method == "GET" else None))
+        if g.must_enrol and not getattr(view, "while_enrolling", False):
+            if getattr(view, "passive", False) or request.accept_mimetypes.best == "application/json":
+                return jsonify(signed_out=False, reason=MUST_ENROL), 403
+            flash(MUST_ENROL, "notice")
+            return redirect(url_for("console.two_factor"))
         return view(*args, **kwargs)
 
     return checked
@@ -93,8 +113,8 @@ def supervisors_only(view):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Page views are limited too: each one costs a counter, never a stored session.
-@limiter.limit("60 per minute", key_func=get_remote_address, methods=["GET"], scope="sign-in-page")
+# Page views are limited too: each one costs a counter in a bounded set, never a stored session.
+@limiter.limit("60 per minute", key_func=page_view_bucket, methods=["GET"], scope="sign-in-page")
 def login():
     if request.method == "GET":
         if g.advocate is not None:
@@ -117,9 +137,12 @@ def login():
     if not lantern.credentials.verify(advocate.id if advocate else None, password):
         return _wrong_password(advocate, account, address, name)
     sign_in_attempts().succeeded(account, address)
-    _start_session(advocate.id)
-    audit_event("sign-in", detail=f"from {get_remote_address()}", advocate=advocate.id)
-    return redirect(_safe_next(request.args.get("next")))
+    if lantern.two_factor.enrolled(advocate.id):
+        start_pending(advocate.id, request.args.get("next"))
+        return redirect(url_for("console.sign_in_code"))
+    start_session(advocate.id)
+    audit_event("sign-in", detail=f"from {address}", advocate=advocate.id)
+    return redirect(safe_next(request.args.get("next")))
 
 
 def sign_in_attempts() -> SignInAttempts:
@@ -143,14 +166,27 @@ def _wrong_password(advocate, account: str, address: str, name: str):
     return render_template("console/login.html", name=name), 401, slowed
 
 
-def _start_session(advocate_key: str) -> None:
+def start_session(advocate_key: str) -> None:
+    """A signed-in session for this browser under a new id, stamped with the password and second factor."""
     session.regenerate()
     session["advocate"] = advocate_key
     session["stamp"] = _lantern().credentials.stamp(advocate_key)
+    session["factor"] = _lantern().two_factor.state(advocate_key).epoch
     session["created"] = session["seen"] = time.time()
 
 
-def _safe_next(target: str | None) -> str:
+def start_pending(advocate_key: str, next_page: str | None) -> None:
+    """The right password, a second factor still to come: only the code page opens with this session."""
+    session.regenerate()
+    session["pending"] = advocate_key
+    session["stamp"] = _lantern().credentials.stamp(advocate_key)
+    session["factor"] = _lantern().two_factor.state(advocate_key).epoch
+    session["created"] = session["seen"] = time.time()
+    if next_page:
+        session["next"] = next_page[:500]
+
+
+def safe_next(target: str | None) -> str:
     """Only back to a console page: never off to another site after sign-in."""
     if target:
         parts = urlsplit(target)
@@ -187,6 +223,6 @@ def password():
         flash(str(exc), "error")
         return render_template("console/password.html"), 400
     audit_event("password", detail="changed on the console")
-    _start_session(me.id)  # this browser stays signed in; every other session ended with the old password
+    start_session(me.id)  # this browser stays signed in; every other session ended with the old password
     flash("Password changed. Any other place you were signed in has been signed out.", "notice")
     return redirect(url_for("console.queue"))

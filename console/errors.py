@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
@@ -11,7 +11,6 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 from bot.errors import ConversationBusy
-from console.auditing import audit_event
 from console.blueprint import bp
 
 log = logging.getLogger(__name__)
@@ -31,8 +30,11 @@ def csrf_refused(exc: CSRFError):
 
 @bp.errorhandler(RateLimitExceeded)
 def too_many_sign_ins(exc: RateLimitExceeded):
-    # No name here: the page views limited carry none, and one typed could be a password.
-    audit_event("sign-in failed", detail=f"sign-in page views limited, from {get_remote_address()}", advocate="-")
+    # No name here: the page views limited carry none, and one typed could be a password. Once a minute at
+    # most, from whatever address: the audit stream is never trimmed, and a flood of views must not grow it.
+    current_app.extensions["lantern"].audit.record_at_most_every(
+        60, "sign-in-page-views", "sign-in failed", detail=f"sign-in page views limited, from {get_remote_address()}"
+        " (more this minute are not recorded)")
     return error_page(429, "The sign-in page was opened too often from here. Wait a minute, then try again.")
 
 

@@ -21,8 +21,9 @@ def _lantern():
 @supervisors_only
 def roster():
     lantern = _lantern()
-    people = [{"advocate": a, "phone": masked(a.phone), "password": lantern.credentials.has_password(a.id)}
-              for a in lantern.roster.all()]
+    with_factor = lantern.two_factor.enrolled_ids()
+    people = [{"advocate": a, "phone": masked(a.phone), "password": lantern.credentials.has_password(a.id),
+               "two_factor": a.id in with_factor} for a in lantern.roster.all()]
     return render_template("console/roster.html", people=people, roles=[r.value for r in Role])
 
 
@@ -79,4 +80,23 @@ def remove(advocate_key: str):
     # Their console sessions end at their next request: the roster is checked on every one.
     audit_event("roster", detail=f"removed {advocate.id}")
     flash(f"Removed {advocate.name}. Anywhere they were signed in, they are signed out.", "notice")
+    return redirect(url_for("console.roster"))
+
+
+@bp.post("/roster/<advocate_key>/two-factor/reset")
+@supervisors_only
+def reset_two_factor(advocate_key: str):
+    """A lost phone: take the advocate's second factor away; they sign in with their password and set one up."""
+    if advocate_key == g.advocate.id:
+        flash("You can't reset your own second factor here: ask another supervisor (or use the command line).",
+              "error")
+        return redirect(url_for("console.roster"))
+    advocate = _lantern().roster.get(advocate_key)
+    if advocate is None:
+        flash("Nobody on the roster has that name.", "error")
+        return redirect(url_for("console.roster"))
+    had = _lantern().two_factor.reset(advocate.id)
+    audit_event("two-factor", detail=f"reset for {advocate.id}{'' if had else ' (had none)'}; their sessions ended")
+    flash(f"Reset {advocate.name}'s second factor. Anywhere they were signed in, they are signed out; they set up "
+          "a new one after signing in with their password.", "notice")
     return redirect(url_for("console.roster"))

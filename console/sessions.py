@@ -19,6 +19,7 @@ COOKIE = "lantern-session"
 # only and for every path: no subdomain or plain-http page can plant or read it.
 PRODUCTION_COOKIE = "__Host-lantern-session"
 SIGNED_IN = "advocate"  # the key that makes a session worth keeping in Redis
+PENDING = "pending"  # so does a sign-in waiting for its second factor (made only after the right password)
 _ANONYMOUS = "a."  # cookie values that carry a signed, not-signed-in session
 _ANONYMOUS_MAX_AGE = 3600
 
@@ -81,7 +82,7 @@ class RedisSessionInterface(SessionInterface):
             log.error("console session could not be written: %s", type(exc).__name__)
 
     def _save(self, app: Flask, session: ConsoleSession, response: Response) -> None:
-        if session.sid and (session.rotate or SIGNED_IN not in session):
+        if session.sid and (session.rotate or not _kept(session)):
             self.store.delete(session.sid)
             session.sid = None
         if not session:
@@ -89,7 +90,7 @@ class RedisSessionInterface(SessionInterface):
                 response.delete_cookie(self.get_cookie_name(app), path="/", secure=self.get_cookie_secure(app),
                                        samesite=self.get_cookie_samesite(app), httponly=True)
             return
-        if SIGNED_IN not in session:
+        if not _kept(session):
             if session.modified:
                 self._set_cookie(app, response, _ANONYMOUS + self._signer(app).dumps(dict(session)))
             return
@@ -104,3 +105,7 @@ class RedisSessionInterface(SessionInterface):
         # No expiry date: closing the browser ends the cookie; the server's timeouts end the session.
         response.set_cookie(self.get_cookie_name(app), value, path="/", httponly=True,
                             secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app))
+
+
+def _kept(session: ConsoleSession) -> bool:
+    return SIGNED_IN in session or PENDING in session

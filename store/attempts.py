@@ -28,14 +28,17 @@ class Verdict:
 
 
 class SignInAttempts:
-    def __init__(self, redis: Redis, lookup_key: bytes, clock: Callable[[], float] = time.time):
+    def __init__(self, redis: Redis, lookup_key: bytes, clock: Callable[[], float] = time.time, scope: str = ""):
+        """`scope`: what is counted, when not passwords ("code": wrong second-factor codes, counted apart)."""
         self.redis = redis
         self._lookup_key = lookup_key
         self.clock = clock
+        self._scope = f"{scope}:" if scope else ""
 
     def _names(self, account: str, address: str) -> tuple[str, str]:
-        return (sign_in_failures_key(keyed_hash(self._lookup_key, f"account:{account}|{address}")),
-                sign_in_failures_key(keyed_hash(self._lookup_key, f"address:{address}")))
+        scope = self._scope
+        return (sign_in_failures_key(keyed_hash(self._lookup_key, f"{scope}account:{account}|{address}")),
+                sign_in_failures_key(keyed_hash(self._lookup_key, f"{scope}address:{address}")))
 
     def wait(self, account: str, address: str) -> float:
         """Seconds left before a try from here for this account is checked."""

@@ -11,11 +11,12 @@ from typing import Callable
 
 from redis import Redis
 
-from store.keys import AUDIT_STREAM
+from store.keys import AUDIT_STREAM, audit_once_key
 
 # The events the console and the SMS desk record; the audit page offers them as a filter.
 EVENTS = ("sign-in", "sign-in failed", "sign-out", "password", "view", "claim", "release", "close", "transfer",
-          "reply", "note", "roster", "shelters", "outreach", "safety_word", "booked", "block", "unblock")
+          "reply", "note", "roster", "shelters", "outreach", "safety_word", "booked", "block", "unblock",
+          "two-factor")
 PAGE_SIZE = 100
 _SCAN_BATCH = 500
 # Filtering reads the stream newest first; a filter that matches little stops after this many entries.
@@ -43,6 +44,15 @@ class AuditLog:
             raise ValueError(f"unknown audit event {event!r}")
         self.redis.xadd(AUDIT_STREAM, {"at": repr(self.clock()), "event": event, "advocate": advocate or "-",
                                        "code": code or "", "via": via, "detail": detail[:200]})
+
+    def record_at_most_every(self, seconds: int, name: str, event: str, advocate: str = "-",
+                             detail: str = "") -> bool:
+        """Record an event that anyone can repeat at will (a limited page view) once per `seconds` at most,
+        whoever repeats it: the stream is never trimmed, so a flood must not add an entry per request."""
+        if not self.redis.set(audit_once_key(name), 1, nx=True, ex=seconds):
+            return False
+        self.record(event, advocate, detail=detail)
+        return True
 
     def entries(self, advocate: str = "", code: str = "", before: str = "+", limit: int = PAGE_SIZE
                 ) -> list[AuditEntry]:

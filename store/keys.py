@@ -11,6 +11,11 @@ PREFIX = "lantern:"
 ROSTER = PREFIX + "{roster}:advocates"
 ROSTER_PHONES = PREFIX + "{roster}:phones"
 ROSTER_PASSWORDS = PREFIX + "{roster}:passwords"
+# Console second factors (store/two_factor.py): TOTP secrets (encrypted), the last time step each accepted,
+# and each advocate's factor epoch (bumped by set-up, reset and a recovery code: older sessions end).
+ROSTER_TOTP = PREFIX + "{roster}:totp"
+ROSTER_TOTP_STEPS = PREFIX + "{roster}:totp-steps"
+ROSTER_FACTOR_EPOCHS = PREFIX + "{roster}:factor-epochs"
 # Outbound messages by id (store/outbox.py), and Twilio's message SID -> our id for status callbacks.
 OUTBOX = PREFIX + "out:"
 BY_TWILIO_SID = PREFIX + "outsid:"
@@ -55,6 +60,16 @@ def case_code_key(code: str) -> str:
 def holds_key(advocate: str) -> str:
     """The conversations one advocate holds."""
     return f"{PREFIX}holds:{advocate}"
+
+
+def recovery_codes_key(advocate: str) -> str:
+    """One advocate's unused recovery codes: a set of Argon2id hashes."""
+    return f"{PREFIX}{{roster}}:recovery:{advocate}"
+
+
+def totp_pending_key(advocate: str) -> str:
+    """A TOTP secret offered at set-up and not yet confirmed (encrypted, expiring)."""
+    return f"{PREFIX}{{roster}}:totp-pending:{advocate}"
 
 
 def session_key(session_hash: str) -> str:
@@ -105,6 +120,8 @@ def report_durations_key(day: str, group: str) -> str:
 def report_once_key(event: str) -> str:
     """Marks an event counted (a request's first claim), so a retry or a second claim is not counted twice."""
     return f"{PREFIX}report:once:{event}"
+
+
 def sign_in_failures_key(name: str) -> str:
     """Wrong console passwords lately, for one (account, address) or one address: `name` is a keyed hash."""
     return f"{PREFIX}signin:{name}"
@@ -113,3 +130,8 @@ def sign_in_failures_key(name: str) -> str:
 def foreign_reads_key(advocate: str, window: int) -> str:
     """The case codes not their own an advocate opened in one window (a set: guessing codes fills it)."""
     return f"{PREFIX}foreign:{advocate}:{window}"
+
+
+def audit_once_key(name: str) -> str:
+    """Marks an audit event that floods could repeat as recorded lately (store/audit.py), one key per kind."""
+    return f"{PREFIX}audit-once:{name}"

@@ -7,7 +7,9 @@ from redis import Redis
 from bot.advocates import Advocate, Role, advocate_id
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import RosterError
-from store.keys import ROSTER, ROSTER_PASSWORDS, ROSTER_PHONES
+from store.keys import (
+    ROSTER, ROSTER_PASSWORDS, ROSTER_PHONES, ROSTER_TOTP, ROSTER_TOTP_STEPS, recovery_codes_key, totp_pending_key,
+)
 
 
 def normalise_phone(raw: str, region: str = "US") -> str:
@@ -56,6 +58,10 @@ class Roster:
         pipe.hdel(ROSTER_PHONES, keyed_hash(self._lookup_key, advocate.phone))
         # Someone added later under the same name must not inherit this password.
         pipe.hdel(ROSTER_PASSWORDS, advocate.id)
+        # Nor this second factor: they would set up their own.
+        for factor in (ROSTER_TOTP, ROSTER_TOTP_STEPS):
+            pipe.hdel(factor, advocate.id)
+        pipe.delete(recovery_codes_key(advocate.id), totp_pending_key(advocate.id))
         pipe.execute()
         return advocate
 
