@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
+from bot.capacity import over_capacity
 from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
 from bot.errors import ConversationBusy, ConversationChanged
@@ -99,6 +100,9 @@ class AdvocateDesk:
             return self._say("held_by_other", code=code, name=conv.advocate_name)
         if not conv.has_open_request:
             return self._say("not_waiting", code=code)
+        held = self.roster.load(advocate.id)
+        if over_capacity(advocate, held, conv.priority):  # URGENT is always theirs to take
+            return self._say("at_capacity", held=str(held), capacity=str(advocate.capacity))
         conv.advocate, conv.advocate_name, conv.claimed_at = advocate.id, advocate.first_name, self.clock()
         if conv.state != "quiet":
             conv.state = "with_advocate"

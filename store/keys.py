@@ -113,3 +113,8 @@ def sign_in_failures_key(name: str) -> str:
 def foreign_reads_key(advocate: str, window: int) -> str:
     """The case codes not their own an advocate opened in one window (a set: guessing codes fills it)."""
     return f"{PREFIX}foreign:{advocate}:{window}"
+
+
+def offers_key(conversation: str) -> str:
+    """Who a waiting request was offered to, in order (advocate ids; "*" once it went to everyone)."""
+    return f"{PREFIX}offered:{conversation}"
