@@ -1,4 +1,5 @@
-"""Twilio's side of Lantern: inbound messages, status callbacks, the fallback URL, health."""
+"""Twilio's side of Lantern: inbound messages and calls, status callbacks, the fallback URL, health."""
 from webhooks.views import bp, health_bp
+from webhooks.voice import voice_bp
 
-__all__ = ["bp", "health_bp"]
+__all__ = ["bp", "health_bp", "voice_bp"]
