@@ -147,6 +147,7 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
     lantern.memory = MemoryGauge(redis)
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
+    desk.outcomes = settings.content.handoff.outcomes
     messenger.router = Router(messenger, Offers(redis), settings.content.handoff, store)
     lantern.service.holding_line = lambda outcome: messenger.router.holding_line(outcome, engine)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, sms_auditor(audit, "cli"))

@@ -46,4 +46,6 @@ def _queue(lantern, conv: Conversation, now: float, staffed: bool) -> bool:
     store.write_effects(write, conv, [request])
     store.write_log(write, conv.key, now, "event", "missed call, do not text first")
     lantern.messenger.request_made(conv, request, write)
+    if lantern.reports is not None:
+        lantern.reports.count(["calls.missed"], now, pipe=write.pipe)
     return store.apply(write)
