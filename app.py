@@ -23,12 +23,13 @@ def create_app(settings: Settings | None = None, redis=None) -> Flask:
     from cli import register_commands
     from console import init_console
     from chat import bp as chat_bp
-    from webhooks import SmsLane, bp as webhooks_bp, health_bp
+    from webhooks import SmsLane, bp as webhooks_bp, health_bp, voice_bp
 
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(voice_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(chat_bp)
-    init_console(app, exempt=[webhooks_bp, chat_bp])
+    init_console(app, exempt=[webhooks_bp, voice_bp, chat_bp])
     if settings.embedded and not settings.production:  # /demo shows texts: never on a real line
         from demo import bp as demo_bp
 

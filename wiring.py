@@ -27,6 +27,7 @@ from messaging.bursts import WebChatBursts
 from messaging.intake import Intake
 from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
 from messaging.outreach import OutreachMessaging
+from messaging.routing import Router
 from messaging.sender import ChannelSender, EchoSender, TwilioSender
 from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
@@ -37,6 +38,7 @@ from store.crypto import Cipher
 from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
 from store.memory import MemoryGauge
+from store.offers import Offers
 from store.outbox import Outbox
 from store.outreach import Outreaches
 from store.reports import ReportCounters
@@ -148,6 +150,9 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
     lantern.memory = MemoryGauge(redis)
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
+    desk.outcomes = settings.content.handoff.outcomes
+    messenger.router = Router(messenger, Offers(redis), settings.content.handoff, store)
+    lantern.service.holding_line = lambda outcome: messenger.router.holding_line(outcome, engine)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, sms_auditor(audit, "cli"))
     runtime.bind(lantern)
     if not settings.inline_jobs:  # a private embedded store has no scheduler to run it

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -24,10 +24,16 @@ class Advocate:
     role: Role = Role.ADVOCATE
     on_call: bool = False
     available: bool = False
+    # The most conversations they hold at once (NORMAL and HIGH pages skip them at it), and what they speak.
+    capacity: int = 3
+    languages: list[str] = field(default_factory=lambda: ["en"])
 
     @property
     def first_name(self) -> str:
         return self.name.split()[0]
+
+    def speaks(self, lang: str) -> bool:
+        return lang in self.languages
 
     def to_json(self) -> str:
         return json.dumps(dict(asdict(self), role=self.role.value), ensure_ascii=False)
@@ -52,6 +58,9 @@ class Command:
 
 
 _WITH_CODE = re.compile(r"^(CLAIM|RELEASE|CLOSE|BOOKED)(?:\s+#?([A-Za-z0-9]{4}))?\s*$", re.IGNORECASE)
+# CLOSE K7Q2 shelter legal: the outcome codes of the wrap-up (bot/wrapup.py), never free words.
+# Its code is shaped like a case code (as WORD's), so "Close that window" is less often read as a command.
+_CLOSE_WITH = re.compile(r"^CLOSE\s+#?([A-HJKMNP-TV-Z2-9]{4})\s+(\S.*)$", re.IGNORECASE)
 # WORD K7Q2 pizza: the safety word a survivor chose (never relayed to them, never logged).
 # The code is required and shaped like a case code (no I, L, O, U, 0, 1), so "Word of advice…" is relayed.
 _WORD = re.compile(r"^WORD\s+#?([A-HJKMNP-TV-Z2-9]{4})(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
@@ -66,6 +75,8 @@ def parse_command(body: str) -> Command:
     if match := _WITH_CODE.match(spaced):
         code = match.group(2).upper() if match.group(2) else None
         return Command(match.group(1).lower(), code)
+    if match := _CLOSE_WITH.match(spaced):
+        return Command("close", match.group(1).upper(), match.group(2))
     if match := _WORD.match(text):
         return Command("word", match.group(1).upper(), (match.group(2) or "").strip())
     if match := _BARE.match(spaced):
@@ -93,10 +104,12 @@ class AdvocateTexts:
         "failed_unreachable", "failed_unknown_number", "failed_landline", "failed_filtered", "failed_rate_limit",
         "held_reopen", "held_no_template", "held_no_consent", "held_delivered", "read_after_hold",
         "sign_in_slowed", "two_factor_slowed", "web_chat_burst",
+        # Capacity, offers, nobody free, the wrap-up on close, a missed call (bot/capacity.py, bot/wrapup.py).
+        "at_capacity", "page_note_offer", "page_note_missed_call", "none_free", "unknown_outcome", "closed_with",
     )
     PLACEHOLDERS = {"priority", "code", "lang", "area", "wait", "name", "codes", "text", "error", "items",
                     "answers", "command", "note", "window", "count", "breakdown", "paged", "claims", "outreach",
-                    "reason"}
+                    "reason", "held", "capacity", "seconds", "outcomes"}
 
     def __init__(self, path: Path):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -72,6 +72,8 @@ class Conversation:
     # A safety word is set (the word itself is kept apart, encrypted: store/safety_word.py); when it was used.
     safety_word_set: bool = False
     safety_word_at: float | None = None
+    # A call to the hotline that nobody took (webhooks/voice.py): queued, and nobody texts them first.
+    missed_call_at: float | None = None
 
     @property
     def has_open_request(self) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.advocates import Advocate, AdvocateTexts, Command, parse_command
+from bot.capacity import over_capacity
+from bot.wrapup import example, outcome_counts, read_outcomes
 from bot.contact_rules import not_sent_text, why_not_send
 from bot.conversation import Conversation, Inbound, RequestAdvocate, WithdrawRequest
 from bot.errors import ConversationBusy, ConversationChanged
@@ -49,6 +51,7 @@ class AdvocateDesk:
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
         self.safety_words = safety_words  # store/safety_word.py
+        self.outcomes: tuple[str, ...] = ()  # org.yaml outcomes: the codes a close may record (bot/wrapup.py)
 
     def handle_text(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
         """Run one text from an advocate. The replies go back to them and are kept with the MessageSid,
@@ -77,7 +80,7 @@ class AdvocateDesk:
         if command.verb == "release":
             return self.release(advocate, command.code, reply_to)
         if command.verb == "close":
-            return self.close(advocate, command.code, reply_to)
+            return self.close(advocate, command.code, reply_to, command.text)
         if command.verb == "say":
             return self.relay(advocate, command.code, command.text)
         if command.verb == "word":
@@ -99,6 +102,9 @@ class AdvocateDesk:
             return self._say("held_by_other", code=code, name=conv.advocate_name)
         if not conv.has_open_request:
             return self._say("not_waiting", code=code)
+        held = self.roster.load(advocate.id)
+        if over_capacity(advocate, held, conv.priority):  # URGENT is always theirs to take
+            return self._say("at_capacity", held=str(held), capacity=str(advocate.capacity))
         conv.advocate, conv.advocate_name, conv.claimed_at = advocate.id, advocate.first_name, self.clock()
         if conv.state != "quiet":
             conv.state = "with_advocate"
@@ -145,24 +151,32 @@ class AdvocateDesk:
         self._audit("release", advocate, code)
         return DeskResult("released", replies)
 
-    def close(self, advocate: Advocate, code: str, reply_to=None) -> DeskResult:
+    def close(self, advocate: Advocate, code: str, reply_to=None, words: str = "") -> DeskResult:
         conv, refusal = self._holding(advocate, code)
         if conv is None:
             return refusal
+        outcomes = read_outcomes(words, self.outcomes)
+        if outcomes is None:  # only codes are kept: a word that names none refuses the close
+            return self._say("unknown_outcome", code=code, outcomes=example(self.outcomes),
+                             items=", ".join(self.outcomes))
         closing_ok = conv.contact_ok and conv.state == "with_advocate" and not self.store.is_opted_out(conv.key)
         fresh = Conversation(key=conv.key, address=conv.address, lang=conv.lang, created_at=conv.created_at,
                              session=conv.session + 1, updated_at=self.clock(), version=conv.version)
         fresh.case_code = conv.case_code  # kept so a late CLOSE or #code still gets a clear answer
         carry_over(conv, fresh)
         kind = "closed" if closing_ok else "closed_silently"
-        replies = [self.texts(kind, code=code)]
-        write = self._change(fresh, [WithdrawRequest()], f"closed by {advocate.first_name}", replies, reply_to)
+        replies = [self.texts(kind, code=code)] + (
+            [self.texts("closed_with", code=code, outcomes=", ".join(outcomes))] if outcomes else [])
+        event = f"closed by {advocate.first_name}" + (f" ({', '.join(outcomes)})" if outcomes else "")
+        write = self._change(fresh, [WithdrawRequest()], event, replies, reply_to)
         self.store.write_hold(write, advocate.id, conv.key, held=False)
+        if getattr(self.messenger, "reports", None) is not None:
+            self.messenger.reports.count(outcome_counts(outcomes), self.clock(), pipe=write.pipe)
         if closing_ok:
             self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing", write)
         self.messenger.cancel_escalation(conv, write)
         self._apply(write)
-        self._audit("close", advocate, code)
+        self._audit("close", advocate, code, ", ".join(outcomes))
         return DeskResult(kind, replies)
 
     def transfer(self, advocate: Advocate, code: str, to: Advocate) -> DeskResult:

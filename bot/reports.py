@@ -27,6 +27,8 @@ MEASURES = (
     ("checkin.sent", "Check-ins sent"),
     ("checkin.answered", "Check-ins answered"),
     ("safety_word.used", "Safety words used"),
+    ("calls.missed", "Calls nobody took (queued)"),
+    ("closed", "Conversations closed"),
 )
 LANGUAGES, CHANNELS = ("en", "es"), ("sms", "whatsapp", "web")
 REPLY_LABELS = {"staffed": "staffed", "after_hours": "after hours"}
@@ -63,18 +65,21 @@ class Report:
     weeks: list[Period]
     total: Period
     outreach: list[OutreachRow]
+    outcomes: tuple[str, ...] = ()  # org.yaml outcomes: each a row, recorded or not
 
     def measures(self) -> list[tuple[str, str]]:
-        """Every row the report shows: the fixed ones, then each language and channel."""
+        """Every row the report shows: the fixed ones, each outcome of a close, then each language and channel."""
         seen = set(self.total.counts)
         langs = sorted(set(LANGUAGES) | {k[5:] for k in seen if k.startswith("lang.")})
         channels = list(CHANNELS) + sorted({k[8:] for k in seen if k.startswith("channel.")} - set(CHANNELS))
-        return (list(MEASURES) + [(f"lang.{l}", f"Language: {l}") for l in langs]
+        outcomes = list(self.outcomes) + sorted({k[8:] for k in seen if k.startswith("outcome.")} - set(self.outcomes))
+        return (list(MEASURES) + [(f"outcome.{o}", f"Outcome: {o}") for o in outcomes]
+                + [(f"lang.{l}", f"Language: {l}") for l in langs]
                 + [(f"channel.{c}", f"Channel: {c}") for c in channels])
 
 
 def build_report(start: date, end: date, counts: dict[date, dict[str, int]],
-                 replies: dict[date, dict[str, list[int]]], outreaches: dict) -> Report:
+                 replies: dict[date, dict[str, list[int]]], outreaches: dict, outcomes: tuple[str, ...] = ()) -> Report:
     """`outreaches`: id → the store's Outreach, for those named in the counters or held in the range."""
     days, weeks, total = [], {}, Period("total")
     for day in sorted(counts):
@@ -90,7 +95,7 @@ def build_report(start: date, end: date, counts: dict[date, dict[str, int]],
         if first or later or start.isoformat() <= outreach.date <= end.isoformat():
             rows.append(OutreachRow(outreach.name, outreach.date, outreach.area, outreach.handed_out, first, later))
     rows.sort(key=lambda r: r.date)
-    return Report(start, end, days, list(weeks.values()), total, rows)
+    return Report(start, end, days, list(weeks.values()), total, rows, tuple(outcomes))
 
 
 def percentile(seconds: list[int], share: float) -> float | None:

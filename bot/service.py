@@ -70,6 +70,8 @@ class InboundService:
         self.facts = facts
         self.clock = clock
         self.extras = extras  # store/turn_extras.py: a card code in the message, their safety word
+        # messaging/routing.py: a request that finds nobody free gets the honest holding line in its reply.
+        self.holding_line: Callable[[Outcome], None] | None = None
 
     def handle(self, inbound: Inbound, now: float | None = None) -> list[str] | None:
         """Return the replies to one inbound message; a retried MessageSid gets the same replies. None: the
@@ -126,6 +128,8 @@ class InboundService:
             facts = self.extras.for_turn(conv, inbound, facts)
         write = self.store.begin(conv)
         outcome = self.engine.step(conv, inbound, now, facts)
+        if self.holding_line is not None:
+            self.holding_line(outcome)
         self.store.write_turn(write, outcome, inbound, now)
         if self.messenger is not None:
             self.messenger.after_turn(outcome, write)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.advocates import Role
+from bot.capacity import DEFAULT_CAPACITY
 from store.exceptions import PasswordRejected, RosterError
 from store.roster import masked
 
@@ -34,14 +35,19 @@ def _fail(exc: RosterError | PasswordRejected) -> None:
 @click.option("--on-call", is_flag=True, help="Paged for URGENT requests even when not available.")
 @click.option("--available", is_flag=True, help="On shift now: paged for every new request.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADVOCATE.value, show_default=True)
-def add(name: str, phone: str, on_call: bool, available: bool, role: str) -> None:
+@click.option("--capacity", default=str(DEFAULT_CAPACITY), show_default=True,
+              help="The most conversations they hold at once; at it, NORMAL and HIGH requests don't page them.")
+@click.option("--languages", default="en", show_default=True, help="What they speak, like en,es: paged first for those.")
+def add(name: str, phone: str, on_call: bool, available: bool, role: str, capacity: str, languages: str) -> None:
     """Put an advocate on the roster."""
     try:
-        advocate = _roster().add(name, phone, Role(role), on_call=on_call, available=available)
+        advocate = _roster().add(name, phone, Role(role), on_call=on_call, available=available, capacity=capacity,
+                                 languages=languages)
     except RosterError as exc:
         _fail(exc)
     _audit("roster", "cli", f"added {advocate.id} ({advocate.role.value})")
-    click.echo(f"Added {advocate.name} ({advocate.role.value}, {masked(advocate.phone)}).")
+    click.echo(f"Added {advocate.name} ({advocate.role.value}, {masked(advocate.phone)}, capacity "
+               f"{advocate.capacity}, speaks {','.join(advocate.languages)}).")
 
 
 @advocates.command("list")
@@ -50,9 +56,11 @@ def list_advocates() -> None:
     roster = _roster().all()
     if not roster:
         click.echo("Nobody is on the roster yet: flask --app app advocates add --name … --phone …")
+    loads = _roster().loads(roster)
     for a in roster:
         flags = [f for f, on in (("available", a.available), ("on-call", a.on_call)) if on]
-        click.echo(f"{a.name:<24} {a.role.value:<10} {masked(a.phone)}  {', '.join(flags) or 'off'}")
+        click.echo(f"{a.name:<24} {a.role.value:<10} {masked(a.phone)}  holding {loads.get(a.id, 0)}/{a.capacity}  "
+                   f"{','.join(a.languages):<8} {', '.join(flags) or 'off'}")
 
 
 @advocates.command("remove")
@@ -84,6 +92,32 @@ def _toggle(field: str, label: str):
 
 advocates.command("on-call")(_toggle("on_call", "on call"))
 advocates.command("available")(_toggle("available", "available"))
+
+
+@advocates.command("capacity")
+@click.argument("name")
+@click.argument("capacity")
+def capacity(name: str, capacity: str) -> None:
+    """Set the most conversations an advocate holds at once (NORMAL and HIGH pages skip them at it)."""
+    try:
+        advocate = _roster().update(name, capacity=capacity)
+    except RosterError as exc:
+        _fail(exc)
+    _audit("roster", "cli", f"{advocate.id}: capacity {advocate.capacity}")
+    click.echo(f"{advocate.name}: capacity {advocate.capacity}.")
+
+
+@advocates.command("languages")
+@click.argument("name")
+@click.argument("languages")
+def languages(name: str, languages: str) -> None:
+    """Set the languages an advocate speaks, like en,es (they are paged first for requests in those)."""
+    try:
+        advocate = _roster().update(name, languages=languages)
+    except RosterError as exc:
+        _fail(exc)
+    _audit("roster", "cli", f"{advocate.id}: languages {','.join(advocate.languages)}")
+    click.echo(f"{advocate.name}: speaks {','.join(advocate.languages)}.")
 
 
 @advocates.command("set-password")

@@ -22,5 +22,5 @@ def report(start: str, end: str, as_csv: bool) -> None:
         click.echo(str(exc), err=True)
         raise SystemExit(1)
     lantern = current_app.extensions["lantern"]
-    built = read_report(lantern.reports, lantern.outreaches, first, last)
+    built = read_report(lantern.reports, lantern.outreaches, first, last, lantern.settings.content.handoff.outcomes)
     click.echo(to_csv(built) if as_csv else to_text(built), nl=False)

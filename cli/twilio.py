@@ -110,7 +110,7 @@ def _number_target(client, number: str, base: str) -> Target:
         Setting("  its method", "status_callback_method", "POST"),
         # A TwiML App on the number overrides every URL above: connect takes it off.
         Setting("TwiML App for messages (overrides the URLs)", "sms_application_sid", ""),
-    ]
+    ] + voice_settings(base)
 
     def read() -> dict:
         instance = client.incoming_phone_numbers(sid).fetch()
@@ -120,6 +120,17 @@ def _number_target(client, number: str, base: str) -> Target:
         client.incoming_phone_numbers(sid).update(**changes)
 
     return Target(f"Hotline number {number} ({sid})", settings, read, write)
+
+
+def voice_settings(base: str) -> list[Setting]:
+    """Calls to the same number: answered by /webhooks/voice (911, then a masked forward; nothing recorded)."""
+    return [
+        Setting("A call comes in", "voice_url", base + "/webhooks/voice"),
+        Setting("  its method", "voice_method", "POST"),
+        Setting("Call handler fails", "voice_fallback_url", base + "/webhooks/voice/fallback"),
+        Setting("  its method", "voice_fallback_method", "POST"),
+        Setting("TwiML App for calls (overrides the voice URL)", "voice_application_sid", ""),
+    ]
 
 
 def _service_target(client, service_sid: str, number: str, base: str) -> Target:
@@ -138,15 +149,36 @@ def _service_target(client, service_sid: str, number: str, base: str) -> Target:
         f"TWILIO_NUMBER {number} is not in Messaging Service {service_sid}: add it there (Sender Pool), or "
         "unset TWILIO_MESSAGING_SERVICE_SID to connect the number itself."]
 
+    voice, own_settings = _number_voice(client, number, base), list(settings)
+
     def read() -> dict:
         instance = service.fetch()
-        return {s.field: getattr(instance, s.field) if s.field == "use_inbound_webhook_on_number"
-                else getattr(instance, s.field) or "" for s in settings}
+        return {**{s.field: getattr(instance, s.field) if s.field == "use_inbound_webhook_on_number"
+                   else getattr(instance, s.field) or "" for s in own_settings}, **(voice.read() if voice else {})}
 
     def write(changes: dict) -> None:
-        service.update(**changes)
+        own = {k: v for k, v in changes.items() if not k.startswith("voice_")}
+        if own:
+            service.update(**own)
+        if voice and len(own) < len(changes):
+            voice.write({k: v for k, v in changes.items() if k.startswith("voice_")})
 
+    settings = settings + (voice.settings if voice else [])
     return Target(f"Messaging Service {service_sid} (hotline number {number})", settings, read, write, problems)
+
+
+def _number_voice(client, number: str, base: str) -> Target | None:
+    """Calls go to the number itself, whatever routes its messages: its voice settings, if it is this account's."""
+    found = client.incoming_phone_numbers.list(phone_number=number, limit=2)
+    if not found:
+        return None
+    sid, settings = found[0].sid, voice_settings(base)
+
+    def read() -> dict:
+        instance = client.incoming_phone_numbers(sid).fetch()
+        return {s.field: getattr(instance, s.field) or "" for s in settings}
+
+    return Target("", settings, read, lambda changes: client.incoming_phone_numbers(sid).update(**changes))
 
 
 def _report(target: Target, current: dict, wrong: list[Setting], base_problems: list[str]) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from config.chat import ChatConfig, load_chat
+from config.handoff import HandoffConfig, HandoffConfigError, load_handoff
 from config.hours import Hours, load_hours
 from config.triage import Triage, load_triage
 from config.whatsapp import WhatsAppConfig, WhatsAppConfigError, load_whatsapp
@@ -56,6 +57,7 @@ class Content:
     resources_by_need: dict[str, dict[str, tuple[str, ...]]] = field(
         default_factory=lambda: {lang: {} for lang in LANGUAGES})
     whatsapp: WhatsAppConfig = field(default_factory=WhatsAppConfig)
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)  # org.yaml handoff: and outcomes:
 
 
 def load_content(config_dir: Path, timezone: str | None = None) -> Content:
@@ -65,7 +67,15 @@ def load_content(config_dir: Path, timezone: str | None = None) -> Content:
     return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
                    resources_by_need=_resources_by_need(resources, config_dir / "resources.yaml"),
                    hours=load_hours(config_dir / "hours.yaml", timezone), triage=load_triage(config_dir / "triage.yaml"),
-                   chat=load_chat(config_dir / "chat.yaml"), whatsapp=_whatsapp(org, config_dir / "org.yaml"))
+                   chat=load_chat(config_dir / "chat.yaml"), whatsapp=_whatsapp(org, config_dir / "org.yaml"),
+                   handoff=_handoff(org, config_dir / "org.yaml"))
+
+
+def _handoff(org: dict[str, Any], path: Path) -> HandoffConfig:
+    try:
+        return load_handoff(org.get("handoff"), org.get("outcomes"), path)
+    except HandoffConfigError as exc:
+        raise ContentError(str(exc)) from None
 
 
 def _whatsapp(org: dict[str, Any], path: Path) -> WhatsAppConfig:

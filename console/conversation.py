@@ -106,6 +106,7 @@ def conversation(code: str):
         danger=danger_view(conv), safety_word=safety_word_details(lantern.desk, conv),
         window=window_view(lantern, conv, current_app.jinja_env.filters["clock"]),
         blocked=lantern.blocking.blocks.get(conv.key), emergency=lantern.settings.content.org.emergency_number,
+        outcomes=lantern.desk.outcomes,
     )
 
 
@@ -186,8 +187,10 @@ def release(code: str):
 @bp.post("/c/<code>/close")
 @signed_in
 def close(code: str):
-    conv = find(code)
-    return _after(_lantern().desk.run(g.advocate, Command("close", conv.case_code)), conv.case_code)
+    """Close, with the wrap-up's outcome codes ticked (only known codes are taken: never words)."""
+    conv, desk = find(code), _lantern().desk
+    outcomes = " ".join(o for o in desk.outcomes if o in request.form.getlist("outcome"))
+    return _after(desk.run(g.advocate, Command("close", conv.case_code, outcomes)), conv.case_code)
 
 
 @bp.post("/c/<code>/transfer")

@@ -13,6 +13,7 @@ from console.blueprint import bp
 from store.roster import masked
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+MISSED_CALL = "missed call, do not text first"
 STATES = {"waiting": "waiting for an advocate", "with_advocate": "with an advocate", "quiet": "asked for quiet",
           "opted_out": "texted STOP", "new": "closed"}
 
@@ -55,6 +56,8 @@ def masked_address(address: str) -> str:
 
 
 def state_text(conv: Conversation) -> str:
+    if conv.missed_call_at and conv.state == "new" and conv.priority is not None:
+        return MISSED_CALL
     if conv.state == "new" and conv.priority is None:
         return "closed" if conv.case_code else "no request"
     return STATES.get(conv.state, conv.state.replace("_", " "))
@@ -65,4 +68,13 @@ def request_row(conv: Conversation, now: float | None = None) -> dict:
     minutes = wait_minutes(conv, now)
     return {"code": conv.case_code, "priority": conv.priority.value if conv.priority else "NORMAL",
             "lang": conv.lang, "language": LANGUAGE_NAMES.get(conv.lang, conv.lang), "area": conv.area or "",
-            "wait_minutes": minutes, "wait": wait_text(minutes)}
+            "wait_minutes": minutes, "wait": wait_text(minutes),
+            "note": MISSED_CALL if conv.missed_call_at and not conv.contact_ok else ""}
+
+
+def offered_text(offered: list[str], first_names: dict[str, str]) -> str:
+    """'offered to Sam, then Alexis, then everyone' (handoff.mode: offer); '' when it went to all at once."""
+    names = [first_names.get(a, "someone removed") for a in offered if a != "*"]
+    if not names:
+        return ""
+    return "offered to " + ", then ".join(names) + (", then everyone" if "*" in offered else "")

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from bot.advocates import Command
 from console.auth import passive, signed_in
 from console.blueprint import bp
-from console.display import request_row, state_text
+from console.display import offered_text, request_row, state_text
 
 CODE = re.compile(r"^[A-Z0-9]{4}$")
 # How often the pages ask for changes: short polling holds no web thread between two asks.
@@ -28,8 +28,12 @@ def checked_code(code: str) -> str:
 
 
 def waiting_rows() -> list[dict]:
-    now = time.time()
-    return [request_row(conv, now) for conv in _lantern().store.waiting_requests()]
+    """The queue, each row saying who it was offered to (first names only)."""
+    lantern, now = _lantern(), time.time()
+    waiting = lantern.store.waiting_requests()
+    offers = lantern.messenger.router.offers.of_many([c.key for c in waiting])
+    names = {a.id: a.first_name for a in lantern.roster.all()} if any(offers.values()) else {}
+    return [dict(request_row(conv, now), offered=offered_text(offers.get(conv.key, []), names)) for conv in waiting]
 
 
 def my_rows() -> list[dict]:

@@ -27,7 +27,7 @@ def _range() -> tuple[date, date, str | None]:
 
 def _report(first: date, last: date):
     lantern = current_app.extensions["lantern"]
-    return read_report(lantern.reports, lantern.outreaches, first, last)
+    return read_report(lantern.reports, lantern.outreaches, first, last, lantern.settings.content.handoff.outcomes)
 
 
 @bp.get("/reports")

@@ -21,9 +21,11 @@ def _lantern():
 @supervisors_only
 def roster():
     lantern = _lantern()
+    advocates = lantern.roster.all()
+    loads = lantern.roster.loads(advocates)
     with_factor = lantern.two_factor.enrolled_ids()
     people = [{"advocate": a, "phone": masked(a.phone), "password": lantern.credentials.has_password(a.id),
-               "two_factor": a.id in with_factor} for a in lantern.roster.all()]
+               "load": loads.get(a.id, 0), "two_factor": a.id in with_factor} for a in advocates]
     return render_template("console/roster.html", people=people, roles=[r.value for r in Role])
 
 
@@ -39,7 +41,8 @@ def add_advocate():
         if role is None:
             raise RosterError("Choose a role: advocate or supervisor.")
         advocate = _lantern().roster.add(form.get("name", ""), form.get("phone", ""), role,
-                                         on_call="on_call" in form, available="available" in form)
+                                         on_call="on_call" in form, available="available" in form,
+                                         capacity=form.get("capacity", "3"), languages=form.get("languages", "en"))
     except RosterError as exc:
         flash(f"Not added: {exc}", "error")
         return redirect(url_for("console.roster"))
@@ -63,6 +66,21 @@ def toggle(advocate_key: str):
         return redirect(url_for("console.roster"))
     audit_event("roster", detail=f"{advocate.id}: {TOGGLES[field]} {'on' if value else 'off'}")
     flash(f"{advocate.name}: {TOGGLES[field]} {'on' if value else 'off'}.", "notice")
+    return redirect(url_for("console.roster"))
+
+
+@bp.post("/roster/<advocate_key>/capacity")
+@supervisors_only
+def set_capacity(advocate_key: str):
+    """Capacity (the most conversations held at once) and languages, as `advocates capacity` sets them."""
+    try:
+        advocate = _lantern().roster.update(advocate_key, capacity=request.form.get("capacity", ""),
+                                            languages=request.form.get("languages", ""))
+    except RosterError as exc:
+        flash(f"Not changed: {exc}", "error")
+        return redirect(url_for("console.roster"))
+    audit_event("roster", detail=f"{advocate.id}: capacity {advocate.capacity}, languages {','.join(advocate.languages)}")
+    flash(f"{advocate.name}: capacity {advocate.capacity}, speaks {', '.join(advocate.languages)}.", "notice")
     return redirect(url_for("console.roster"))
 
 

@@ -43,6 +43,7 @@ class RQMessenger:
         self.outreach = None
         self.reports = None
         self.gate = None  # messaging/bursts.py's WebChatBursts: may hold a web chat's page for its burst page
+        self.router = None  # messaging/routing.py's Router: who is paged, and when
 
     # --- what a survivor's turn asks for -------------------------------------------------------
     def after_turn(self, outcome: Outcome, write: TurnWrite) -> None:
@@ -84,14 +85,17 @@ class RQMessenger:
                 return  # everyone is paged when the card's advocate has not claimed in time
         # After hours the on-call advocates take HIGH as well as URGENT: nobody else is there.
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
-        self.page(conv, urgent=on_call, write=write)
+        if self.router is not None:  # messaging/routing.py: capacity, language first, offers, nobody free
+            self.router.first_pages(conv, on_call, write)
+        else:
+            self.page(conv, urgent=on_call, write=write)
         self.schedule_escalation(conv, write=write)
 
     # --- pages -----------------------------------------------------------------------------------
     def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "",
              write: TurnWrite | None = None) -> int:
         """Page every available advocate (and on-call ones for URGENT): code, priority, language, area only."""
-        advocates = self.roster.to_page(urgent)
+        advocates = self.router.pageable(conv, urgent) if self.router is not None else self.roster.to_page(urgent)
         self._page(advocates, conv, key, wait, write)
         self.stats.paged(conv.case_code, len(advocates), pipe=write.pipe if write else None)
         return len(advocates)
@@ -112,6 +116,8 @@ class RQMessenger:
         notes = [self.minor_note] if "under_18" in conv.risks and self.minor_note else []
         if conv.safety_word_at and not conv.contact_ok:  # their safety word: danger they can't say
             notes.append(self.texts("page_note_safety_word"))
+        elif conv.missed_call_at and not conv.contact_ok:  # they called; nobody took it; they never texted
+            notes.append(self.texts("page_note_missed_call"))
         elif not conv.contact_ok:  # "cant talk hes watching": advocates see it at once and text nobody first
             notes.append(self.texts("page_note_no_first_text"))
         if extra_note:
@@ -186,6 +192,8 @@ class RQMessenger:
             self.stats.claimed(conv.case_code, conv.claimed_at, pipe=write.pipe)
         if self.outreach is not None:
             write.after.append(lambda: self.outreach.claimed(conv))
+        if self.router is not None:
+            write.after.append(lambda: self.router.claimed(conv))
         if self.reports is not None and conv.claimed_at and conv.requested_at:
             # The first claim is the first human reply: the advocate's introduction goes out with it.
             write.after.append(lambda: self.reports.first_reply(

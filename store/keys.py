@@ -135,3 +135,8 @@ def foreign_reads_key(advocate: str, window: int) -> str:
 def audit_once_key(name: str) -> str:
     """Marks an audit event that floods could repeat as recorded lately (store/audit.py), one key per kind."""
     return f"{PREFIX}audit-once:{name}"
+
+
+def offers_key(conversation: str) -> str:
+    """Who a waiting request was offered to, in order (advocate ids; "*" once it went to everyone)."""
+    return f"{PREFIX}offered:{conversation}"

@@ -63,10 +63,10 @@ class ReportCounters:
         return counts, replies
 
 
-def read_report(reports: ReportCounters, outreaches, start: date, end: date) -> Report:
+def read_report(reports: ReportCounters, outreaches, start: date, end: date, outcomes: tuple[str, ...] = ()) -> Report:
     """The report for a range, read from the day counters (shared by the console page)."""
     counts, replies = reports.between(start, end)
     ids = {name.split(".")[1] for day in counts.values() for name in day if name.startswith("outreach.")}
     outreaches = {o.id: o for o in outreaches.all()
                   if o.id in ids or start.isoformat() <= o.date <= end.isoformat()}
-    return build_report(start, end, counts, replies, outreaches)
+    return build_report(start, end, counts, replies, outreaches, outcomes)

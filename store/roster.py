@@ -5,10 +5,12 @@ import phonenumbers
 from redis import Redis
 
 from bot.advocates import Advocate, Role, advocate_id
+from bot.capacity import DEFAULT_CAPACITY, CapacityError, checked_capacity, checked_languages
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import RosterError
 from store.keys import (
-    ROSTER, ROSTER_PASSWORDS, ROSTER_PHONES, ROSTER_TOTP, ROSTER_TOTP_STEPS, recovery_codes_key, totp_pending_key,
+    ROSTER, ROSTER_PASSWORDS, ROSTER_PHONES, ROSTER_TOTP, ROSTER_TOTP_STEPS, holds_key, recovery_codes_key,
+    totp_pending_key,
 )
 
 
@@ -35,11 +37,13 @@ class Roster:
         self._lookup_key = lookup_key
 
     def add(self, name: str, phone: str, role: Role = Role.ADVOCATE, on_call: bool = False,
-            available: bool = False) -> Advocate:
+            available: bool = False, capacity: int = DEFAULT_CAPACITY, languages=("en",)) -> Advocate:
         name = " ".join(name.split())
         if not name:
             raise RosterError("A name is needed.")
-        advocate = Advocate(advocate_id(name), name, normalise_phone(phone), role, on_call, available)
+        capacity, languages = _checked(capacity=capacity, languages=languages).values()
+        advocate = Advocate(advocate_id(name), name, normalise_phone(phone), role, on_call, available, capacity,
+                            languages)
         phone_hash = keyed_hash(self._lookup_key, advocate.phone)
         if self.redis.hexists(ROSTER, advocate.id):
             raise RosterError(f"{name} is already on the roster.")
@@ -67,7 +71,7 @@ class Roster:
 
     def update(self, name: str, **changes) -> Advocate:
         advocate = self.named(name)
-        for field, value in changes.items():
+        for field, value in _checked(**changes).items():
             setattr(advocate, field, value)
         self.redis.hset(ROSTER, advocate.id, self.cipher.encrypt(advocate.to_json()))
         return advocate
@@ -97,3 +101,25 @@ class Roster:
 
     def supervisors(self) -> list[Advocate]:
         return [a for a in self.all() if a.role is Role.SUPERVISOR]
+
+    def loads(self, advocates: list[Advocate]) -> dict[str, int]:
+        """How many conversations each holds now, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for advocate in advocates:
+            pipe.scard(holds_key(advocate.id))
+        return {a.id: int(n) for a, n in zip(advocates, pipe.execute())} if advocates else {}
+
+    def load(self, advocate_id_: str) -> int:
+        return int(self.redis.scard(holds_key(advocate_id_)))
+
+
+def _checked(**changes) -> dict:
+    """Capacity and languages as the roster keeps them; RosterError with the reason otherwise."""
+    try:
+        if "capacity" in changes:
+            changes["capacity"] = checked_capacity(changes["capacity"])
+        if "languages" in changes:
+            changes["languages"] = checked_languages(changes["languages"])
+    except CapacityError as exc:
+        raise RosterError(str(exc)) from None
+    return changes

@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 from tests.redis_server import free_port
 
 NUMBER_FIELDS = ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "status_callback",
-                 "status_callback_method", "sms_application_sid")
+                 "status_callback_method", "sms_application_sid", "voice_url", "voice_method",
+                 "voice_fallback_url", "voice_fallback_method", "voice_application_sid")
 SERVICE_FIELDS = ("inbound_request_url", "inbound_method", "fallback_url", "fallback_method", "status_callback",
                   "use_inbound_webhook_on_number")
 

@@ -90,10 +90,10 @@
 
   function startQueue(table) {
     const tbody = table.tBodies[0];
-    const labels = ["Code", "Priority", "Language", "Area", "Waiting", ""];
+    const labels = ["Code", "Priority", "Language", "Area", "Waiting", "Note", "Offered", ""];
     const build = (row) => {
       const tr = make("tr");
-      const [code, , , , , action] = cells(tr, labels);
+      const [code, , , , , , , action] = cells(tr, labels);
       const link = make("a", "", row.code);
       link.href = table.dataset.view.replace("CODE", row.code);
       code.append(link);
@@ -107,12 +107,14 @@
       return tr;
     };
     const fill = (tr, row) => {
-      const [, priority, language, area, wait] = cells(tr, labels);
+      const [, priority, language, area, wait, note, offered] = cells(tr, labels);
       tr.className = "priority-" + row.priority.toLowerCase();
       if (priority.textContent !== row.priority) priority.replaceChildren(badge(row.priority));
       language.textContent = row.language;
       area.textContent = row.area || "not given";
       wait.textContent = row.wait;
+      note.textContent = row.note || "";
+      offered.textContent = row.offered || "";
     };
     [...tbody.rows].forEach((tr) => { tr.dataset.code = tr.querySelector("a").textContent; });
     poll(() => table.dataset.source, Number(table.dataset.poll || 3), (data) => {

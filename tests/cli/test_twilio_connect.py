@@ -28,8 +28,11 @@ def test_connect_sets_the_numbers_webhooks_and_prints_what_changed(app, twilio_a
     assert (number["sms_fallback_url"], number["sms_fallback_method"]) == (BASE + "/webhooks/fallback", "POST")
     assert (number["status_callback"], number["status_callback_method"]) == (BASE + "/webhooks/status", "POST")
     assert number["sms_application_sid"] == ""  # a TwiML App would override every URL
+    assert (number["voice_url"], number["voice_method"]) == (BASE + "/webhooks/voice", "POST")  # calls too
+    assert (number["voice_fallback_url"], number["voice_fallback_method"]) == (BASE + "/webhooks/voice/fallback", "POST")
     assert f"changed A message comes in (sms_url): https://old.example/sms -> {BASE}/webhooks/sms" in result.output
-    assert "Changed 7 setting(s)." in result.output and "HELP" in result.output
+    assert f"changed A call comes in (voice_url): (not set) -> {BASE}/webhooks/voice" in result.output
+    assert "Changed 11 setting(s)." in result.output and "HELP" in result.output
     again = run(app)
     assert "Nothing to change: already connected." in again.output and len(twilio_api.updates) == 1
 
@@ -41,7 +44,7 @@ def test_check_reports_what_is_wrong_and_changes_nothing(app, twilio_api):
     assert f"ok    A message comes in (sms_url): {BASE}/webhooks/sms" in result.output
     assert f"WRONG Primary handler fails (sms_fallback_url): (not set); should be {BASE}/webhooks/fallback" \
         in result.output
-    assert "4 to fix" in result.output and twilio_api.updates == []
+    assert "8 to fix" in result.output and twilio_api.updates == []
     run(app)
     fixed = run(app, "--check")
     assert fixed.exit_code == 0 and "Everything is connected." in fixed.output
@@ -57,7 +60,8 @@ def test_a_messaging_service_is_connected_instead_when_its_sid_is_set(redis_url,
     fields = twilio_api.services[service]
     assert fields["inbound_request_url"] == BASE + "/webhooks/sms" and fields["fallback_url"] == BASE + "/webhooks/fallback"
     assert fields["status_callback"] == BASE + "/webhooks/status" and fields["use_inbound_webhook_on_number"] is False
-    assert twilio_api.numbers[number]["sms_url"] == ""  # the service routes it now; the number is left alone
+    assert twilio_api.numbers[number]["sms_url"] == ""  # the service routes its messages: left alone
+    assert twilio_api.numbers[number]["voice_url"] == BASE + "/webhooks/voice"  # calls go to the number itself
     assert f"Messaging Service {service}" in result.output
 
 
@@ -79,3 +83,14 @@ def test_what_cannot_work_is_said_plainly_and_nothing_changes(redis_url, twilio_
     result = run(app_with(redis_url, twilio_api, **environ))
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     assert twilio_api.updates == []
+
+
+def test_a_twiml_app_for_calls_is_taken_off_and_check_reports_the_voice_url(app, twilio_api):
+    sid = twilio_api.add_number(HOTLINE_NUMBER, voice_url="https://old.example/voice",
+                                voice_application_sid="AP" + "2" * 32)
+    checked = run(app, "--check")
+    assert f"WRONG A call comes in (voice_url): https://old.example/voice; should be {BASE}/webhooks/voice" \
+        in checked.output
+    run(app)
+    assert twilio_api.numbers[sid]["voice_application_sid"] == ""
+    assert run(app, "--check").exit_code == 0
