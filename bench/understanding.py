@@ -29,21 +29,23 @@ from bot.engine import Engine  # noqa: E402
 from config.content import load_content  # noqa: E402
 
 CORPUS = REPO / "tests" / "bot" / "corpus.yaml"
-# Each set was written by someone who never saw the rules. All but the last were read to improve the
-# rules after their first run (so their figures flatter them); the last was never read while writing them.
+# Each set was written by someone who never saw the rules: the path, how it has been used, and whether the
+# backstop model trains on it (bench/train_danger_model.py). Sets read to improve the rules flatter them;
+# only the figures on the sets never read, never trained on, are honest.
 HELDOUT = (
-    (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_fresh.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_final.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_last.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v5.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v6.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v7.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v8.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change"),
-    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read"),
-    (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto"),
-    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules"),
+    (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_fresh.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_final.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_last.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v5.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v6.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v7.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v8.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change", True),
+    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read", True),
+    (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto", True),
+    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules", False),
+    (REPO / "bench" / "heldout_v13.yaml", "written for issue 19 before its changes; never read, never trained on", False),
 )
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}
@@ -221,7 +223,7 @@ def main() -> None:
     engine = Engine(load_content(REPO / "config"))
     corpus = load(CORPUS)
     print_report(f"corpus ({CORPUS.relative_to(REPO)})", score(engine, corpus), show_misses)
-    for path, how in HELDOUT:
+    for path, how, _ in HELDOUT:
         if not path.exists():
             continue
         print_report(f"held out ({path.relative_to(REPO)}: {how})", score(engine, load(path)), show_misses)
