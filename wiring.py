@@ -40,6 +40,7 @@ from store.memory import MemoryGauge
 from store.outbox import Outbox
 from store.outreach import Outreaches
 from store.reports import ReportCounters
+from store.misreads import Misreads
 from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
 from store.roster import Roster
@@ -93,6 +94,7 @@ class Lantern:
     outreaches: Outreaches | None = None
     safety_words: SafetyWords | None = None
     reports: ReportCounters | None = None
+    misreads: Misreads | None = None
 
 
 def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
@@ -144,6 +146,7 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
     lantern.memory = MemoryGauge(redis)
+    lantern.misreads = Misreads(redis, cipher, int(org.retention.total_seconds()))
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, sms_auditor(audit, "cli"))
     runtime.bind(lantern)

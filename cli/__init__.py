@@ -10,8 +10,9 @@ from cli.outreach import outreach
 from cli.report import report
 from cli.simulate import simulate
 from cli.twilio import twilio
+from cli.understanding import understanding
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block):
+    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block, understanding):
         app.cli.add_command(command)

@@ -16,7 +16,8 @@ from store.reads import ForeignReads
 csrf = CSRFProtect()
 
 # The views register themselves on `bp` when their modules are imported.
-from console import audit, auth, blocks, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters  # noqa: E402,F401
+from console import (  # noqa: E402,F401
+    audit, auth, blocks, conversation, errors, misreads, outreach, queue, reports, roster, safety_plan, shelters)
 
 
 def init_console(app: Flask, exempt: list[Blueprint]) -> None:
