@@ -15,7 +15,8 @@ from store.keys import AUDIT_STREAM
 
 # The events the console and the SMS desk record; the audit page offers them as a filter.
 EVENTS = ("sign-in", "sign-in failed", "sign-out", "password", "view", "claim", "release", "close", "transfer",
-          "reply", "note", "roster", "shelters", "outreach", "safety_word", "booked", "block", "unblock")
+          "reply", "note", "roster", "shelters", "outreach", "safety_word", "booked", "block", "unblock", "misread",
+          "misreads exported")
 PAGE_SIZE = 100
 _SCAN_BATCH = 500
 # Filtering reads the stream newest first; a filter that matches little stops after this many entries.
