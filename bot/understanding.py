@@ -166,7 +166,7 @@ class Understanding:
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in cancelled or (not pattern.sure and any(s < end and start < e for s, e in benign)):
+                    if meaning in cancelled or any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
