@@ -117,10 +117,15 @@ class Compiler:
                 for i in range(len(word)):
                     u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
         u._patterns = {lang: {} for lang in LANGUAGES}
+        compiled_sure: set[tuple[str, str, str]] = set()
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
             elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
             pattern = Pattern(name, lang, text, elements, self.required(elements), (name, lang, text) in sure)
+            if pattern.sure:
+                if (name, lang, repr(elements)) in compiled_sure:
+                    continue  # "is gonna" and "is going to" read the same: one pattern is enough
+                compiled_sure.add((name, lang, repr(elements)))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)
