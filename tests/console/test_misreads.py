@@ -11,7 +11,7 @@ from tests.console.conftest import SURVIVOR, post
 def _marked(lantern, make_texter, work, signed_in, reading="not_danger", paraphrase="a hunting trip with her dad"):
     survivor = make_texter(SURVIVOR)
     survivor.send("hi")
-    survivor.send("my dad has a gun for the hunting trip saturday")
+    survivor.send("he has a gun in the car")
     work()
     conv = lantern.store.get(lantern.store.conversation_key(SURVIVOR))
     at = next(e["at"] for e in lantern.store.transcript(conv.key) if e["by"] == "survivor" and "gun" in e["text"])
@@ -44,7 +44,7 @@ def test_an_advocate_marks_a_misread_and_a_supervisor_exports_it(make_texter, wo
 
 
 def test_a_paraphrase_copying_their_words_is_refused_and_nothing_is_kept(make_texter, work, signed_in, lantern):
-    _, conv, response = _marked(lantern, make_texter, work, signed_in, paraphrase="dad has a gun for the hunting trip")
+    _, conv, response = _marked(lantern, make_texter, work, signed_in, paraphrase="said he has a gun in the car")
     assert response.status_code == 302 and lantern.misreads.all() == []
     assert lantern.misreads.for_conversation(conv.key) == {}
 
