@@ -42,6 +42,7 @@ from store.offers import Offers
 from store.outbox import Outbox
 from store.outreach import Outreaches
 from store.reports import ReportCounters
+from store.misreads import Misreads
 from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
 from store.roster import Roster
@@ -97,6 +98,7 @@ class Lantern:
     safety_words: SafetyWords | None = None
     reports: ReportCounters | None = None
     two_factor: TwoFactor | None = None  # the console's second factors
+    misreads: Misreads | None = None
 
 
 def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
@@ -149,6 +151,7 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
     lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
     lantern.memory = MemoryGauge(redis)
+    lantern.misreads = Misreads(redis, cipher, int(org.retention.total_seconds()))
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
     desk.outcomes = settings.content.handoff.outcomes
     messenger.router = Router(messenger, Offers(redis), settings.content.handoff, store)

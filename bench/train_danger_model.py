@@ -1,14 +1,20 @@
 """Train flows/danger_model.json, the statistical backstop of bot/danger_model.py: `python bench/train_danger_model.py`.
 
 Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and the held-out sets
-that were read while writing the patterns (all but the last in bench/understanding.py's HELDOUT). The last
-set is never trained on: bench/understanding.py measures the result there.
+that bench/understanding.py's HELDOUT marks as trained on. The never-read sets are never trained on:
+bench/understanding.py measures the result there.
 The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
 reading these texts): the lowest whose false alarms stay within 0.02, the model's share of the 0.03 target.
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
+
+`--with-misreads FILE` also trains on what advocates taught (`flask --app app understanding misreads --csv`):
+each paraphrase, danger unless its reading is not_danger. The model then records how many it took, beside
+the fingerprint of the repo's own texts.
 """
 from __future__ import annotations
 
+import argparse
+import csv
 import hashlib
 import json
 import sys
@@ -44,7 +50,17 @@ def labelled(data: dict, with_answers: bool) -> list[tuple[str, int]]:
 
 def training_texts() -> list[tuple[str, int]]:
     """The corpus and the held-out sets that have been read; never the last one, which measures."""
-    return labelled(load(CORPUS), True) + [text for path, _ in HELDOUT[:-1] for text in labelled(load(path), False)]
+    return labelled(load(CORPUS), True) + [text for path, _, trained in HELDOUT if trained for text in labelled(load(path), False)]
+
+
+def misread_texts(path: Path) -> list[tuple[str, int]]:
+    """The advocates' paraphrases from a `understanding misreads --csv` export, labelled by their reading."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = {"reading", "paraphrase"} - set(rows[0] if rows else {"reading": "", "paraphrase": ""})
+    if missing:
+        raise SystemExit(f"{path}: not a misreads export (no {', '.join(sorted(missing))} column)")
+    return [(row["paraphrase"], int(row["reading"] != "not_danger")) for row in rows if row["paraphrase"].strip()]
 
 
 def fingerprint(texts: list[tuple[str, int]]) -> str:
@@ -52,7 +68,12 @@ def fingerprint(texts: list[tuple[str, int]]) -> str:
     return hashlib.sha256("\n".join(f"{label}\t{text}" for text, label in texts).encode()).hexdigest()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Train flows/danger_model.json.")
+    parser.add_argument("--with-misreads", type=Path, metavar="FILE",
+                        help="also train on a `flask --app app understanding misreads --csv` export")
+    parser.add_argument("--out", type=Path, default=MODEL, help=f"where to write the model (default {MODEL.name})")
+    args = parser.parse_args(argv)
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -61,7 +82,9 @@ def main() -> None:
     from bot.understanding import Understanding
 
     patterns = Understanding.load(REPO / "flows" / "understanding.yaml")  # the patterns alone, no model
-    texts = training_texts()
+    repo_texts = training_texts()
+    taught = misread_texts(args.with_misreads) if args.with_misreads else []
+    texts = repo_texts + taught
     read = [" ".join(patterns.words(t).surface) for t, _ in texts]
     labels = np.array([label for _, label in texts])
 
@@ -93,12 +116,14 @@ def main() -> None:
     idf = {gram: round(float(vectorizer.idf_[i]), 5) for gram, i in vocabulary.items()}
     weight = {gram: round(float(model.coef_[0][i]), 5) for gram, i in vocabulary.items()
               if abs(model.coef_[0][i]) >= 1e-4}
-    MODEL.write_text(json.dumps({
+    args.out.write_text(json.dumps({
         "about": "bot/danger_model.py reads this; `python bench/train_danger_model.py` writes it. Do not edit.",
-        "trained_on": fingerprint(texts), "ngram_range": list(NGRAMS), "threshold": chosen,
+        "trained_on": fingerprint(repo_texts), "misreads": {"count": len(taught), "fingerprint": fingerprint(taught)},
+        "ngram_range": list(NGRAMS), "threshold": chosen,
         "intercept": round(float(model.intercept_[0]), 5), "idf": idf, "weight": weight,
     }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"threshold {chosen}, {len(idf)} n-grams, {len(texts)} texts -> {MODEL.relative_to(REPO)}")
+    print(f"threshold {chosen}, {len(idf)} n-grams, {len(texts)} texts ({len(taught)} misreads) -> "
+          f"{args.out}")
 
 
 if __name__ == "__main__":

@@ -29,21 +29,23 @@ from bot.engine import Engine  # noqa: E402
 from config.content import load_content  # noqa: E402
 
 CORPUS = REPO / "tests" / "bot" / "corpus.yaml"
-# Each set was written by someone who never saw the rules. All but the last were read to improve the
-# rules after their first run (so their figures flatter them); the last was never read while writing them.
+# Each set was written by someone who never saw the rules: the path, how it has been used, and whether the
+# backstop model trains on it (bench/train_danger_model.py). Sets read to improve the rules flatter them;
+# only the figures on the sets never read, never trained on, are honest.
 HELDOUT = (
-    (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_fresh.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_final.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_last.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v5.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v6.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v7.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v8.yaml", "written apart; read to improve the rules after its first run"),
-    (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change"),
-    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read"),
-    (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto"),
-    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules"),
+    (REPO / "bench" / "heldout.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_fresh.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_final.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_last.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v5.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v6.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v7.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v8.yaml", "written apart; read to improve the rules after its first run", True),
+    (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change", True),
+    (REPO / "bench" / "heldout_v10.yaml", "written apart; never read", True),
+    (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto", True),
+    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules", False),
+    (REPO / "bench" / "heldout_v13.yaml", "written for issue 19 before its changes; never read, never trained on", False),
 )
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}
@@ -93,6 +95,8 @@ class Report:
     answers: dict[tuple[str, str], Score]         # (question, lang) → answers understood
     # (lang, category) → benign texts that raised it: which categories the false alarms come from
     false_alarm_categories: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (lang, category written) → what was read in its texts, counted ("none" when no danger at all)
+    confusion: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
     def recall_of(self, lang: str | None = None) -> Score:
         return _sum(s for (l, _), s in self.recall.items() if lang in (None, l))
@@ -135,10 +139,13 @@ def score(engine: Engine, corpus: dict) -> Report:
     danger = corpus["danger"]
     if all(lang in danger for lang in LANGS) and not isinstance(danger[LANGS[0]], dict):
         danger = {"all": danger}  # the held-out set is not split by category
+    confusion: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for category, by_lang in danger.items():
         for lang in LANGS:
             for text in by_lang.get(lang, ()):
                 recall[(lang, category)].add(is_danger(engine, text), text)
+                read = engine.understanding.read(text).categories
+                confusion[(lang, category)][category if category in read else (read[0] if read else "none")] += 1
     false_alarms: dict[str, Score] = defaultdict(Score)
     raised: dict[tuple[str, str], int] = defaultdict(int)
     for lang in LANGS:
@@ -153,7 +160,8 @@ def score(engine: Engine, corpus: dict) -> Report:
             for lang in LANGS:
                 for text in by_lang.get(lang, ()):
                     answers[(question, lang)].add(understood(engine, question, meaning, text), f"{meaning}: {text}")
-    return Report(dict(recall), dict(false_alarms), dict(answers), dict(raised))
+    return Report(dict(recall), dict(false_alarms), dict(answers), dict(raised),
+                  {k: dict(v) for k, v in confusion.items()})
 
 
 def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[float, float, float]:
@@ -196,6 +204,13 @@ def print_report(title: str, report: Report, show_misses: bool) -> None:
         for category in categories:
             en, es = report.recall.get(("en", category), Score()), report.recall.get(("es", category), Score())
             print(f"    {category:<20} {en.rate:5.2f} ({en.hits}/{en.total})   {es.rate:5.2f} ({es.hits}/{es.total})")
+    if categories != ["all"] and report.confusion:
+        print("  per category, what its texts were read as (en | es):")
+        for category in categories:
+            cells = [", ".join(f"{read} {n}" for read, n in sorted(report.confusion.get((lang, category), {}).items(),
+                                                                     key=lambda kv: (kv[0] != category, -kv[1])))
+                     for lang in LANGS]
+            print(f"    {category:<20} {cells[0]}  |  {cells[1]}")
     if report.false_alarm_categories:
         raised = ", ".join(f"{c} {lang} {n}" for (lang, c), n in sorted(report.false_alarm_categories.items()))
         print(f"  false alarms by the category they raised: {raised}")
@@ -216,15 +231,29 @@ def print_report(title: str, report: Report, show_misses: bool) -> None:
                 print(f"    NOT UNDERSTOOD [{question} {lang}] {text}")
 
 
+def print_must_catch(engine: Engine, every_form: bool) -> None:
+    """The must-catch list (flows/understanding.yaml): forms per category and language, each checked at start-up."""
+    forms = engine.understanding.must_catch_forms()
+    counts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for category, lang, form in forms:
+        counts[(category, lang)].append(form)
+    print(f"must-catch: {len(forms)} forms, every one read as danger in its category (checked at start-up); "
+          f"{'all of them' if every_form else 'two of each; --must-catch lists all'}:")
+    for (category, lang), listed in sorted(counts.items()):
+        shown = listed if every_form else listed[:: max(1, len(listed) // 2)][:2]
+        print(f"  {category:<14} {lang} {len(listed):5}  " + " | ".join(shown))
+
+
 def main() -> None:
     show_misses = "--misses" in sys.argv
     engine = Engine(load_content(REPO / "config"))
     corpus = load(CORPUS)
     print_report(f"corpus ({CORPUS.relative_to(REPO)})", score(engine, corpus), show_misses)
-    for path, how in HELDOUT:
+    for path, how, _ in HELDOUT:
         if not path.exists():
             continue
         print_report(f"held out ({path.relative_to(REPO)}: {how})", score(engine, load(path)), show_misses)
+    print_must_catch(engine, "--must-catch" in sys.argv)
     texts = [t for by_lang in corpus["danger"].values() for lang in LANGS for t in by_lang.get(lang, ())]
     texts += [t for lang in LANGS for t in corpus["benign"].get(lang, ())]
     read_us, step_us, cold_us = us_per_message(engine, texts)

@@ -39,6 +39,7 @@ class Pattern:
     # For each element that must match, the words one of which the message must hold: a cheap test
     # that rules a pattern out before it is matched word by word.
     required: tuple[frozenset[str], ...] = ()
+    sure: bool = False  # from the must-catch list: danger whatever the model says, never settled
 
 
 def key_for_word(stem: str, word: str) -> str:

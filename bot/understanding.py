@@ -11,6 +11,7 @@ patterns that are themselves negations ("can not leave", "no me dejan salir") st
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -22,6 +23,7 @@ from rapidfuzz.distance import OSA
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.intents import fold
 from bot.patterns import Pattern, Words, match, negates_itself
+from bot.must_catch import MustCatch
 from bot.understanding_file import LANGUAGES, UNLESS, Compiler, UnderstandingError
 from bot.yaml_text import WordsLoader
 
@@ -34,6 +36,7 @@ NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 _WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
 _CLAUSE_ENDS = frozenset(".!?;,:\n")
 _RUN = re.compile(r"(\w)\1{2,}")
+_CLITIC_STARTS = frozenset({"me", "nos", "te"})
 
 @dataclass(frozen=True)
 class Signal:
@@ -78,7 +81,17 @@ class Understanding:
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self.must_catch: tuple[MustCatch, ...] = ()
         Compiler(self, path).compile(data)
+        self._check_must_catch(path)
+
+    def _check_must_catch(self, path: Path) -> None:
+        """Every form of every must-catch phrase reads as danger in its category, or the app does not start."""
+        for entry in self.must_catch:
+            for form in entry.forms:
+                if entry.category not in self.read(form).categories:
+                    raise UnderstandingError(f"{path}:{entry.line}: must_catch {entry.text!r}: {form!r} is not read "
+                                             f"as {entry.category} (read as {self.read(form).categories or 'no danger'})")
 
     @classmethod
     def load(cls, path: Path, model: Path | None = None) -> "Understanding":
@@ -109,9 +122,9 @@ class Understanding:
         return words
 
     def read(self, text: str) -> Reading:
-        words, reading, decided = self._read_by_patterns(text)
-        if self.model is None:
-            return reading
+        words, reading, decided, sure = self._read_by_patterns(text)
+        if self.model is None or sure:
+            return reading  # a must-catch phrase is danger whatever the model says
         said = " ".join(words.surface)
         if not decided and self.model.probability(said) >= self.model.threshold:
             # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
@@ -127,8 +140,13 @@ class Understanding:
         """Whether the patterns leave this message to the statistical backstop (see bot/danger_model.py)."""
         return not self._read_by_patterns(text)[2]
 
-    def _read_by_patterns(self, text: str) -> tuple[Words, Reading, bool]:
-        """The words, what the patterns read, and whether they decided about danger on their own."""
+    def must_catch_forms(self) -> list[tuple[str, str, str]]:
+        """(category, language, form) for every form of the must-catch list, for the benchmark's listing."""
+        return [(m.category, m.lang, form) for m in self.must_catch for form in m.forms]
+
+    def _read_by_patterns(self, text: str) -> tuple[Words, Reading, bool, bool]:
+        """The words, what the patterns read, whether they decided about danger on their own, and whether
+        a must-catch phrase is among what they read."""
         words = self.words(text)
         found: dict[str, list[tuple[int, int, Pattern]]] = {}
         for lang in LANGUAGES:
@@ -141,17 +159,22 @@ class Understanding:
                      for c in self._context[name]}
         for name in self._context:
             found.pop(name + UNLESS, None)
-        danger: dict[str, Signal] = {}
+        danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
+        stated: list[int] = []
         for name, spans in found.items():
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
                     if meaning in cancelled or any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                    danger.setdefault(meaning, Signal(meaning, " ".join(words.surface[start:end])))
+                    known = danger.get(meaning)
+                    if known is None or (pattern.sure and not known[2]):
+                        danger[meaning] = (Signal(meaning, " ".join(words.surface[start:end])), start, pattern.sure)
                 elif meaning:
                     answers.append((start, end, meaning))
+                    if meaning == "reassured":
+                        stated.append(start)  # said in so many words ("estoy bien"), not danger denied
                 elif name in self.categories:
                     # Danger denied ("nobody is hurting me", "no tengo miedo") reassures, and its "no"
                     # answers nothing.
@@ -159,10 +182,33 @@ class Understanding:
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
+        settled = self._settled_by_reassurance(words, danger, stated)
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
                    or bool(contexts) or len(words.surface) < MIN_WORDS)
-        return words, Reading(tuple(danger.values()), frozenset(meanings)), decided
+        signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
+        sure = any(is_sure for _, _, is_sure in danger.values())
+        return words, Reading(signals, frozenset(meanings)), decided, sure
+
+    def _settled_by_reassurance(self, words: Words, danger: dict, reassured: list[int]) -> set[str]:
+        """The danger a reassurance settles: what it read in the reassurance's own clause ("no pasa nada estoy
+        bien"). Danger in another clause stands on its own ("estoy bien pero me quiere matar"), and a
+        must-catch phrase is never settled (safety rule 6: unsure is danger)."""
+        if not reassured or not danger:
+            return set()
+        clauses = self._clause_starts(words)
+        settling = {self._clause_of(clauses, start) for start in reassured}
+        return {c for c, (_, start, sure) in danger.items() if not sure and self._clause_of(clauses, start) in settling}
+
+    def _clause_starts(self, words: Words) -> list[int]:
+        """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
+        an object pronoun that starts a verb of its own ("estoy bien me vigilan")."""
+        return [0] + [i for i in range(1, len(words.surface))
+                      if i in words.breaks or words.surface[i] in self.boundaries or words.surface[i] in _CLITIC_STARTS]
+
+    @staticmethod
+    def _clause_of(starts: list[int], i: int) -> int:
+        return bisect_right(starts, i)
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
         """What a match means once negation is read: nothing, the same, or its `negated:` meaning."""

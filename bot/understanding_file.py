@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bot.intents import fold
+from bot.must_catch import MustCatch, inflect
 from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ class Compiler:
         for lang, items in self.per_language(top["benign"], "'benign'").items():
             raw_patterns += [("benign", lang, text, item) for text, item in items]
         raw_patterns += self.context(top.get("context"))
+        u.must_catch = self.must_catch(top.get("must_catch"))
+        sure = {(m.category, m.lang, text) for m in u.must_catch for text in m.phrases}
+        raw_patterns += [(category, lang, text, None) for category, lang, text in sorted(sure)]
         for meaning, node in meanings.items():
             if meaning in u.categories or meaning == "benign":
                 self.fail(node, f"meaning {meaning!r} has the name of a danger category")
@@ -113,13 +117,41 @@ class Compiler:
                 for i in range(len(word)):
                     u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
         u._patterns = {lang: {} for lang in LANGUAGES}
+        compiled_sure: set[tuple[str, str, str]] = set()
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
             elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
-            pattern = Pattern(name, lang, text, elements, self.required(elements))
+            pattern = Pattern(name, lang, text, elements, self.required(elements), (name, lang, text) in sure)
+            if pattern.sure:
+                if (name, lang, repr(elements)) in compiled_sure:
+                    continue  # "is gonna" and "is going to" read the same: one pattern is enough
+                compiled_sure.add((name, lang, repr(elements)))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 u._patterns[lang].setdefault(key, []).append(pattern)
+
+    def must_catch(self, node) -> tuple[MustCatch, ...]:
+        """`must_catch`: per category and language, phrases with `{slots}` for the verb forms in `forms`."""
+        if node is None:
+            self.fail(None, "'must_catch' is missing: the phrases no reading may ever miss")
+        spec = self.mapping(node, "'must_catch'")
+        forms_node = spec.pop("forms", None)
+        forms = {lang: {} for lang in LANGUAGES}
+        if forms_node is not None:
+            for lang, by_name in self.mapping(forms_node, "'must_catch.forms'").items():
+                for name, values in self.mapping(by_name, f"'must_catch.forms.{lang}'").items():
+                    forms.setdefault(lang, {})[name] = [fold(v) for v, _ in self.strings(values, f"form {name!r}")]
+        out = []
+        for category, by_lang in spec.items():
+            if category not in self.u.categories:
+                self.fail(by_lang, f"must_catch: unknown danger category {category!r}")
+            for lang, items in self.per_language(by_lang, f"must_catch {category!r}").items():
+                for text, item in items:
+                    unknown = sorted(set(re.findall(r"\{(\w+)\}", text)) - set(forms[lang]))
+                    if unknown:
+                        self.fail(item, f"must_catch {text!r}: no forms for {{{unknown[0]}}} in {lang!r}")
+                    out.append(inflect(category, lang, fold(text), item.start_mark.line + 1, forms[lang]))
+        return tuple(out)
 
     def backstop(self, node) -> None:
         """`backstop`: the categories the statistical model may overrule, and how sure it must be."""

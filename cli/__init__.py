@@ -11,10 +11,11 @@ from cli.report import report
 from cli.simulate import simulate
 from cli.twilio import twilio
 from cli.two_factor import two_factor
+from cli.understanding import understanding
 
 advocates.add_command(two_factor)  # flask --app app advocates two-factor status|reset
 
 
 def register_commands(app: Flask) -> None:
-    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block):
+    for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block, understanding):
         app.cli.add_command(command)

@@ -18,7 +18,8 @@ csrf = CSRFProtect()
 
 # The views register themselves on `bp` when their modules are imported.
 from console import (  # noqa: E402,F401
-    audit, auth, blocks, conversation, errors, outreach, queue, reports, roster, safety_plan, shelters, two_factor,
+    audit, auth, blocks, conversation, errors, misreads, outreach, queue, reports, roster, safety_plan, shelters,
+    two_factor,
 )
 
 

@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from bot.advocates import Command, Role
 from bot.conversation import Conversation
 from bot.handoff import DeskResult
+from bot.misreads import MAX_PARAPHRASE, NOT_DANGER
 from bot.safety_plan import safety_word_details
 from console.auditing import audit_event
 from console.auth import passive, signed_in
@@ -66,7 +67,7 @@ def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
     # What became of an advocate's message: sent, delivered, read, held, not delivered and why.
     delivery = (deliveries or {}).get(entry.get("out", ""), "")
     return {"by": by, "who": who, "text": text, "at": current_app.jinja_env.filters["clock"](entry["at"]),
-            "delivery": delivery}
+            "delivery": delivery, "when": entry["at"]}
 
 
 def transcript_view(conv: Conversation, entries: list[dict], speakers=SPEAKERS) -> list[dict]:
@@ -79,6 +80,12 @@ def danger_view(conv: Conversation) -> list[dict]:
     clock = current_app.jinja_env.filters["clock"]
     return [{"category": s["category"].replace("_", " "), "said": s["said"], "at": clock(s["at"])}
             for s in reversed(conv.danger_signals)]
+
+
+def misread_view(lantern, conv: Conversation) -> dict:
+    """For "the bot misread this": the readings to choose from, and the messages already marked."""
+    readings = [(NOT_DANGER, "not danger")] + [(c, c.replace("_", " ")) for c in lantern.engine.understanding.categories]
+    return {"readings": readings, "marked": lantern.misreads.for_conversation(conv.key), "max": MAX_PARAPHRASE}
 
 
 def status(conv: Conversation) -> dict:
@@ -107,6 +114,7 @@ def conversation(code: str):
         window=window_view(lantern, conv, current_app.jinja_env.filters["clock"]),
         blocked=lantern.blocking.blocks.get(conv.key), emergency=lantern.settings.content.org.emergency_number,
         outcomes=lantern.desk.outcomes,
+        misread=misread_view(lantern, conv),
     )
 
 

@@ -16,7 +16,7 @@ from store.keys import AUDIT_STREAM, audit_once_key
 # The events the console and the SMS desk record; the audit page offers them as a filter.
 EVENTS = ("sign-in", "sign-in failed", "sign-out", "password", "view", "claim", "release", "close", "transfer",
           "reply", "note", "roster", "shelters", "outreach", "safety_word", "booked", "block", "unblock",
-          "two-factor")
+          "two-factor", "misread", "misreads exported")
 PAGE_SIZE = 100
 _SCAN_BATCH = 500
 # Filtering reads the stream newest first; a filter that matches little stops after this many entries.

@@ -27,6 +27,7 @@ LIMITS = PREFIX + "limits"
 HANDOFF_QUEUE = PREFIX + "handoff"
 AUDIT_STREAM = PREFIX + "audit"
 OUTREACHES = PREFIX + "outreaches"  # sorted set: outreach id by the day it was held
+MISREADS = PREFIX + "misreads"  # hash: misread id → the advocate's teaching, encrypted (store/misreads.py)
 BLOCK_INDEX = PREFIX + "blocks"  # every blocked conversation, by when its block ends (+inf: for good)
 # version: counts the conversation's writes (a write checks the version it read);
 # inbox and visit: a web chat's messages for its browser tab, and when that tab was last seen;
@@ -34,14 +35,15 @@ BLOCK_INDEX = PREFIX + "blocks"  # every blocked conversation, by when its block
 # held, whatsapp: WhatsApp messages held while its 24-hour window is closed (outbound ids, in order), and
 # the window's own facts (when Twilio said it closed, which closure got its reopen template);
 # delivery: Twilio's ranked delivery status of each message sent in the conversation, by Twilio SID;
-# block: a supervisor's block on the number (store/blocks.py), read in the turn's one read.
+# block: a supervisor's block on the number (store/blocks.py), read in the turn's one read;
+# misreads: which of its messages advocates marked misread, and what the bot read (store/misreads.py).
 CONVERSATION_PARTS = ("state", "log", "version", "optout", "inbox", "visit", "word", "held", "whatsapp", "delivery",
-                      "block")
+                      "block", "misreads")
 
 
 def key_for(conversation: str, part: str) -> str:
     """The key of one part of a conversation: state, log, version, optout, inbox, visit, word, held, whatsapp,
-    delivery, block."""
+    delivery, block, misreads."""
     if part not in CONVERSATION_PARTS:
         raise ValueError(f"unknown conversation part {part!r}")
     return f"{PREFIX}{{{conversation}}}:{part}"

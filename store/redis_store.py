@@ -130,7 +130,7 @@ class RedisStore:
         entries: list[dict] = []
         if EraseTranscript in kinds:
             # Nothing of theirs stays but the reply to this message and, if any, the opt-out record.
-            pipe.delete(log_key, state_key, key_for(conv.key, "word"))
+            pipe.delete(log_key, state_key, key_for(conv.key, "word"), key_for(conv.key, "misreads"))
         else:
             said = transcript_text(inbound)
             # A web chat opens with a turn of no words (the page opening): nothing of theirs to keep.
