@@ -43,9 +43,20 @@ _NOT_AREA = re.compile(r"[\d#]+")
 _BEFORE_SAFETY_WORD = frozenset({"stop", "start", "delete", "help"})
 
 
+class _Carrier:
+    """What the shared Machine drives: its `state`, and the flow's conditions read from the turn it carries."""
+
+    def __init__(self):
+        self.turn: Turn | None = None
+        self.state = ""
+
+    def __getattr__(self, name: str):
+        return getattr(self.turn, name)
+
+
 @dataclasses.dataclass
 class Turn:
-    """The model the shared Machine drives for one message; discarded afterwards."""
+    """One message's run through the flow, carried through the shared Machine; discarded afterwards."""
 
     conversation: Conversation
     inbound: Inbound
@@ -101,8 +112,10 @@ class Engine(OutreachActions):
         self.content = content
         self.messages = _render_all(self.flow.messages, content)
         self.machine = self.flow.compile(after=self._run_step)
-        # add_model/remove_model change the Machine's list of models: one thread at a time.
+        # add_model changes the Machine's list of models: one thread at a time. Free carriers wait in
+        # _idle (list.pop and list.append are atomic).
         self._attach = threading.Lock()
+        self._idle: list[_Carrier] = []
 
     def step(self, conversation: Conversation, inbound: Inbound, now: float,
              facts: TurnFacts = TurnFacts()) -> Outcome:
@@ -249,17 +262,28 @@ class Engine(OutreachActions):
             turn.replies += [self.say("unreadable", conv.lang), self._text(prompt, turn)]
 
     def _fire(self, turn: Turn, trigger: str) -> None:
-        with self._attach:
-            self.machine.add_model(turn, initial=turn.conversation.state)
+        carrier = self._carrier()
+        carrier.turn, carrier.state = turn, turn.conversation.state
         try:
-            self.machine.events[trigger].trigger(turn)
-            turn.conversation.state = getattr(turn, "state")
+            self.machine.events[trigger].trigger(carrier)
+            turn.conversation.state = carrier.state
         finally:
+            carrier.turn = None
+            self._idle.append(carrier)
+
+    def _carrier(self) -> "_Carrier":
+        """A model attached to the shared Machine for good, free for this turn: attaching one per turn
+        (add_model/remove_model) cost a third of the step. There are as many as turns ever ran at once."""
+        try:
+            return self._idle.pop()
+        except IndexError:
+            carrier = _Carrier()
             with self._attach:
-                self.machine.remove_model(turn)
+                self.machine.add_model(carrier)
+            return carrier
 
     def _run_step(self, event, step: Step) -> None:
-        turn: Turn = event.model
+        turn: Turn = event.model.turn
         conv = turn.conversation
         conv.answers.update(step.record)
         turn.replies += [self._text(key, turn) for key in step.say]

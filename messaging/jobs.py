@@ -25,32 +25,38 @@ class SendRetry(Exception):
 
 def send_message(outbound_id: str) -> str:
     """Send one outbound message, after the safety re-check; returns what became of it."""
-    return _send(runtime.current(), outbound_id)
+    lantern = runtime.current()
+    return _send(lantern, lantern.outbox.get(outbound_id))
 
 
 def send_batch(outbound_ids: list[str]) -> str:
     """Send the pages of one request at once, each after its own re-check: Twilio takes 100-300 ms a
-    message, and ten advocates must not wait ten times that. One that must be tried again goes on alone."""
+    message, and ten advocates must not wait ten times that. The records and the roster are read once
+    for the batch. One that must be tried again goes on alone."""
     lantern = runtime.current()
-    with ThreadPoolExecutor(max_workers=min(BATCH_THREADS, len(outbound_ids))) as pool:
-        results = list(pool.map(lambda id_: _send_in_batch(lantern, id_), outbound_ids))
+    messages = [m for m in lantern.outbox.get_many(outbound_ids) if m is not None]
+    roster = {advocate.id: advocate for advocate in lantern.roster.all()}
+    if not messages:
+        return "already done"
+    with ThreadPoolExecutor(max_workers=min(BATCH_THREADS, len(messages))) as pool:
+        results = list(pool.map(lambda message: _send_in_batch(lantern, message, roster), messages))
     return ", ".join(f"{results.count(r)} {r}" for r in sorted(set(results)))
 
 
-def _send_in_batch(lantern, outbound_id: str) -> str:
+def _send_in_batch(lantern, message: Outbound, roster: dict) -> str:
     try:
-        return _send(lantern, outbound_id)
+        return _send(lantern, message, roster)
     except SendRetry:
-        message = lantern.outbox.get(outbound_id)
+        message = lantern.outbox.get(message.id)
         lantern.messenger.retry_alone(message, urgent=message.kind == "page")
         return "retrying"
 
 
-def _send(lantern, outbound_id: str) -> str:
-    message = lantern.outbox.get(outbound_id)
+def _send(lantern, message: Outbound | None, roster: dict | None = None) -> str:
+    """`roster`: the advocates by id, read once for a batch (else each advocate is read here)."""
     if message is None or message.done:
         return "already done"
-    address, conv = _recipient(lantern, message)
+    address, conv = _recipient(lantern, message, roster)
     if message.reason == "window":
         return _held_for_window(lantern, message, conv)
     if address is None:
@@ -69,10 +75,10 @@ def _send(lantern, outbound_id: str) -> str:
     return "sent"
 
 
-def _recipient(lantern, message: Outbound):
+def _recipient(lantern, message: Outbound, roster: dict | None = None):
     """(address, conversation) to send to, or (None, conversation) when it must not go."""
     if message.to == "advocate":  # advocates said yes when they joined the roster: no conversation read
-        advocate = lantern.roster.get(message.advocate)
+        advocate = roster.get(message.advocate) if roster is not None else lantern.roster.get(message.advocate)
         if advocate is None:
             message.reason = "advocate removed"
             return None, None

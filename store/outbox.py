@@ -76,6 +76,11 @@ class Outbox:
         raw = self.redis.get(OUTBOX + id_)
         return Outbound(**json.loads(self.cipher.decrypt(raw))) if raw else None
 
+    def get_many(self, ids: list[str]) -> list[Outbound | None]:
+        """The records of a batch in one round trip, in order (None where one is gone)."""
+        raws = self.redis.mget([OUTBOX + id_ for id_ in ids]) if ids else []
+        return [Outbound(**json.loads(self.cipher.decrypt(raw))) if raw else None for raw in raws]
+
     def mark(self, message: Outbound, status: str, reason: str = "", twilio_sid: str = "") -> None:
         message.status, message.reason = status, reason or message.reason
         pipe = self.redis.pipeline(transaction=False)

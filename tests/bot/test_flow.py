@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from bot.conversation import Conversation, Inbound
@@ -78,6 +80,11 @@ def test_yes_and_no_stay_words_in_the_flow():
     assert {"yes", "no"} <= triggers
 
 
+def carried(machine) -> list:
+    """The turns the Machine's models still carry: none once a step is over."""
+    return [model.turn for model in machine.models if model.turn is not None]
+
+
 def test_the_machine_is_built_once_per_engine_and_keeps_no_models(monkeypatch):
     built = []
     original = SharedMachine.__init__
@@ -92,8 +99,26 @@ def test_the_machine_is_built_once_per_engine_and_keeps_no_models(monkeypatch):
     conv = Conversation(key="k", address="+15555550101")
     for number, body in enumerate(WALK):
         conv = engine.step(conv, Inbound(f"SM{number}", conv.address, body), 1000.0 + number).conversation
-        assert engine.machine is machine and engine.machine.models == []
+        # One model, attached once and reused: a step leaves nothing of its turn on the Machine.
+        assert engine.machine is machine and len(engine.machine.models) == 1 and carried(machine) == []
     assert built == [machine] and len(WALK) == 100
+
+
+def test_turns_at_once_each_get_a_model_and_no_more_stay_attached():
+    engine = Engine(CONTENT)
+    walks = 8
+    with ThreadPoolExecutor(max_workers=walks) as pool:
+        finals = list(pool.map(lambda n: _walk(engine, f"+1555555010{n}"), range(walks)))
+    alone = _walk(Engine(CONTENT), "+15555550109")
+    assert all(final == alone for final in finals)  # no turn ran on another's model
+    assert 1 <= len(engine.machine.models) <= walks and carried(engine.machine) == []
+
+
+def _walk(engine: Engine, address: str) -> tuple:
+    conv = Conversation(key="k" + address, address=address)
+    for number, body in enumerate(WALK):
+        conv = engine.step(conv, Inbound(f"SM{number}", address, body), 1000.0 + number).conversation
+    return conv.state, conv.priority, conv.lang, tuple(conv.risks)
 
 
 def test_a_failing_step_leaves_no_model_attached(monkeypatch):
@@ -105,7 +130,7 @@ def test_a_failing_step_leaves_no_model_attached(monkeypatch):
     monkeypatch.setattr(engine, "_do_resources", broken)
     with pytest.raises(RuntimeError):
         engine.step(Conversation(key="k", address="+15555550101", state="needs"), Inbound("SM1", "+15555550101", "3"), 1.0)
-    assert engine.machine.models == []
+    assert carried(engine.machine) == []
 
 
 def test_the_mermaid_diagram_shows_every_state_and_trigger():

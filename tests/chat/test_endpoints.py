@@ -31,7 +31,7 @@ def test_no_token(client, nothing_stored):
     "made-up",
     new_token("another deployment's secret key"),
     new_token("test-secret-key")[:-2] + "xx",  # ours, tampered with
-])
+], ids=["made-up", "another-deployment", "tampered"])  # stable ids: pytest-xdist's workers must agree
 def test_forged_token(client, nothing_stored, forged):
     headers = {"Origin": ORIGIN, "X-Chat-Token": forged}
     refusal(client.post("/chat/messages", json={"text": "hello"}, headers=headers), 403, "not a chat token")

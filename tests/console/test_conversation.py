@@ -164,7 +164,8 @@ def test_the_queue_shows_urgent_first_then_the_longest_wait_and_no_number(signed
     client = signed_in("Sam Okafor")
     waiting = client.get("/console/queue.json").get_json()["waiting"]
     assert [(r["code"], r["priority"]) for r in waiting] == [(urgent, "URGENT"), (normal, "NORMAL")]
-    assert set(waiting[0]) == {"code", "priority", "lang", "language", "area", "wait", "wait_minutes"}
+    assert set(waiting[0]) == {"code", "priority", "lang", "language", "area", "wait", "wait_minutes", "note",
+                               "offered"}
     html = client.get("/console/").get_data(as_text=True)
     assert html.index(urgent) < html.index(normal) and not re.search(r"555555017\d", html)
 

@@ -53,6 +53,7 @@ def run_night(lantern, make_texter, work, traveller):
         texter.send("hello")
     work()
     sam = make_texter(SAM)
+    lantern.roster.update("Sam Okafor", capacity=30)  # tonight Sam takes every request (issue 21's capacity)
     traveller.move_to(NIGHT + timedelta(minutes=1))
     for texter in in_danger:
         sam.send(f"CLAIM {case_code(lantern, texter.number)}")
@@ -70,7 +71,7 @@ def run_night(lantern, make_texter, work, traveller):
 def test_a_scripted_night(app, lantern, make_texter, work, roster, twilio_api, client):
     with time_machine.travel(NIGHT, tick=False) as traveller:
         card = run_night(lantern, make_texter, work, traveller)
-        report = read_report(lantern.reports, lantern.outreaches, DAY, DAY)
+        report = read_report(lantern.reports, lantern.outreaches, DAY, DAY, lantern.settings.content.handoff.outcomes)
         counts = report.total.counts
         assert {name: counts.get(name, 0) for name in (
             "contacts.new", "contacts.returning", "danger", "place.offered", "place.accepted", "place.booked",
