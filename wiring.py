@@ -8,8 +8,6 @@ import logging
 from dataclasses import dataclass
 
 from redis import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -32,6 +30,7 @@ from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.blocks import BlockList
+from store.connection import connect
 from store.credentials import Credentials
 from store.crypto import Cipher
 from store.delivery import DeliveryStates
@@ -162,12 +161,9 @@ def make_sender(settings: Settings, demo_phones: DemoPhones | None = None) -> Tw
 
 
 def connect_redis(settings: Settings) -> Redis:
-    if settings.redis_url:
-        # Short timeouts: with Redis down the webhook must still answer well inside Twilio's 15 s.
-        # One quick retry (a pooled connection that died with a Redis restart), never a back-off: the
-        # outage spool takes the message at once instead.
-        return Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1,
-                              health_check_interval=30, retry=Retry(NoBackoff(), 1))
+    """The line's Redis (store/connection.py: REDIS_URL, or the primary through Sentinel); else embedded."""
+    if settings.redis_location.configured:
+        return connect(settings.redis_location)
     import fakeredis
 
     log.warning(EMBEDDED_BANNER)
