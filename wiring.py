@@ -41,6 +41,7 @@ from store.outreach import Outreaches
 from store.reports import ReportCounters
 from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
+from store.replication import ReplicaWait
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
@@ -141,7 +142,8 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
         whatsapp=whatsapp, deliveries=DeliveryStates(redis, int(org.retention.total_seconds())),
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
-    lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
+    store.writer.replicas = replica_wait(settings, redis)
+    lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher), replicas=store.writer.replicas)
     lantern.memory = MemoryGauge(redis)
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
     lantern.blocking = BlockDesk(store, BlockList(redis), messenger, engine.keywords, sms_auditor(audit, "cli"))
@@ -168,6 +170,14 @@ def connect_redis(settings: Settings) -> Redis:
 
     log.warning(EMBEDDED_BANNER)
     return fakeredis.FakeRedis()
+
+
+def replica_wait(settings: Settings, redis: Redis) -> ReplicaWait | None:
+    """WAIT for one replica after each turn's write: with Sentinel always, with REDIS_URL when the primary
+    has replicas; never on the embedded store, or with LANTERN_REPLICA_WAIT_MS=0."""
+    if settings.embedded or settings.replica_wait_ms <= 0:
+        return None
+    return ReplicaWait(redis, settings.replica_wait_ms, always=bool(settings.redis_sentinels))
 
 
 def static_safety_message(settings: Settings) -> str:
