@@ -12,7 +12,8 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Never root: a web process that handles survivors' words has no business owning the image.
-RUN useradd --system --no-create-home --shell /usr/sbin/nologin lantern
+# /spool: the outage spool, a volume that every web replica of compose.yaml shares.
+RUN useradd --system --no-create-home --shell /usr/sbin/nologin lantern && mkdir -p /spool && chown lantern /spool
 USER lantern
 
 EXPOSE 8000

@@ -8,8 +8,6 @@ import logging
 from dataclasses import dataclass
 
 from redis import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -33,6 +31,7 @@ from messaging.shifts import schedule_shift_watch
 from messaging.web_chat import WebChatSender
 from store.audit import AuditLog
 from store.blocks import BlockList
+from store.connection import connect
 from store.credentials import Credentials
 from store.crypto import Cipher
 from store.delivery import DeliveryStates
@@ -45,6 +44,7 @@ from store.reports import ReportCounters
 from store.misreads import Misreads
 from store.safety_word import SafetyWords
 from store.redis_store import RedisStore
+from store.replication import ReplicaWait
 from store.roster import Roster
 from store.sessions import SessionStore
 from store.shelters import ShelterBoard
@@ -149,7 +149,8 @@ def build_lantern(settings: Settings, redis: Redis | None = None) -> Lantern:
         two_factor=TwoFactor(redis, cipher),
     )
     lantern.web_desk = WebChatDesk(store, lantern.service, messenger, engine)
-    lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher))
+    store.writer.replicas = replica_wait(settings, redis)
+    lantern.intake = Intake(lantern.service, Spool(settings.spool_dir, cipher), replicas=store.writer.replicas)
     lantern.memory = MemoryGauge(redis)
     lantern.misreads = Misreads(redis, cipher, int(org.retention.total_seconds()))
     messenger.gate = WebChatBursts(web_chats, queue, settings.content.chat.limits)
@@ -173,16 +174,21 @@ def make_sender(settings: Settings, demo_phones: DemoPhones | None = None) -> Tw
 
 
 def connect_redis(settings: Settings) -> Redis:
-    if settings.redis_url:
-        # Short timeouts: with Redis down the webhook must still answer well inside Twilio's 15 s.
-        # One quick retry (a pooled connection that died with a Redis restart), never a back-off: the
-        # outage spool takes the message at once instead.
-        return Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1,
-                              health_check_interval=30, retry=Retry(NoBackoff(), 1))
+    """The line's Redis (store/connection.py: REDIS_URL, or the primary through Sentinel); else embedded."""
+    if settings.redis_location.configured:
+        return connect(settings.redis_location)
     import fakeredis
 
     log.warning(EMBEDDED_BANNER)
     return fakeredis.FakeRedis()
+
+
+def replica_wait(settings: Settings, redis: Redis) -> ReplicaWait | None:
+    """WAIT for one replica after each turn's write: with Sentinel always, with REDIS_URL when the primary
+    has replicas; never on the embedded store, or with LANTERN_REPLICA_WAIT_MS=0."""
+    if settings.embedded or settings.replica_wait_ms <= 0:
+        return None
+    return ReplicaWait(redis, settings.replica_wait_ms, always=bool(settings.redis_sentinels))
 
 
 def static_safety_message(settings: Settings) -> str:

@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 
 from config.content import Content, load_content
 from config.embedded_line import DEFAULT_LINE_FILE, DEFAULT_VARIABLES, STORE_VARIABLES, read_line
+from config.redis_location import SENTINEL_PAIR, RedisLocation, RedisLocationError, has_redis, read_location
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_SPOOL_DIR = DEFAULT_CONFIG_DIR.parent / "instance" / "spool"
@@ -70,6 +71,14 @@ class Settings:
     spool_dir: Path = DEFAULT_SPOOL_DIR
     # Optional: the Messaging Service the hotline number is in; `twilio connect` sets its webhooks then.
     twilio_messaging_service_sid: str = ""
+    # REDIS_SENTINELS / REDIS_SENTINEL_MASTER (instead of REDIS_URL) and LANTERN_REPLICA_WAIT_MS.
+    redis_sentinels: tuple[tuple[str, int], ...] = ()
+    redis_sentinel_master: str = ""
+    replica_wait_ms: int = 250
+
+    @property
+    def redis_location(self) -> RedisLocation:
+        return RedisLocation(self.redis_url, self.redis_sentinels, self.redis_sentinel_master, self.replica_wait_ms)
 
     @property
     def production(self) -> bool:
@@ -85,12 +94,12 @@ class Settings:
     @property
     def embedded(self) -> bool:
         """The store keeps nothing: a private in-process one, or `make run`'s shared line."""
-        return not self.redis_url or self.shared_line
+        return not self.redis_location.configured or self.shared_line
 
     @property
     def inline_jobs(self) -> bool:
         """No store another process can reach, so no worker: jobs run in this process as they are queued."""
-        return not self.redis_url
+        return not self.redis_location.configured
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -104,8 +113,12 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     mode = env.get("LANTERN_ENV", "development")
     line_file = env.get("LANTERN_LINE_FILE") or default_line_file
     shared_line = False
-    if mode != "production" and "REDIS_URL" not in env and line_file:
+    if mode != "production" and not has_redis(env) and line_file:
         env, shared_line = _join_running_line(env, Path(line_file))
+    try:
+        location = read_location(env)
+    except RedisLocationError as exc:
+        raise SettingsError(str(exc)) from None
     _refuse_what_is_missing(env, mode)
     ephemeral = shared_line or not all(name in env for name in KEYS_FOR_REAL_STORE)
     data_keys = _data_keys(env.get("LANTERN_DATA_KEYS") or new_data_key())
@@ -113,7 +126,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
     content = load_content(config_dir, env.get("LANTERN_TIMEZONE"))
     return Settings(
         env=mode,
-        redis_url=env.get("REDIS_URL"),
+        redis_url=location.url,
         twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         twilio_number=env.get("TWILIO_NUMBER", ""),
@@ -129,20 +142,40 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         shared_line=shared_line,
         spool_dir=Path(env.get("LANTERN_SPOOL_DIR", DEFAULT_SPOOL_DIR)),
         twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID", ""),
+        redis_sentinels=location.sentinels,
+        redis_sentinel_master=location.sentinel_master,
+        replica_wait_ms=location.replica_wait_ms,
     )
+
+
+def redis_location_from_environment() -> RedisLocation:
+    """Where the line's Redis is, found in os.environ (after .env) as load_settings finds it: for RQ's
+    settings module (config/rq_connection.py), which needs the Redis and nothing else."""
+    load_dotenv(override=False)
+    env = {k: v.strip() for k, v in os.environ.items() if v.strip()}
+    if env.get("LANTERN_ENV") != "production" and not has_redis(env):
+        env, _ = _join_running_line(env, Path(env.get("LANTERN_LINE_FILE") or DEFAULT_LINE_FILE))
+    try:
+        return read_location(env)
+    except RedisLocationError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _refuse_what_is_missing(env: dict[str, str], mode: str) -> None:
     if mode == "production":
         missing = [name for name in PRODUCTION_REQUIRED if name not in env]
+        if "REDIS_URL" in missing and any(name in env for name in SENTINEL_PAIR):
+            missing.remove("REDIS_URL")  # Sentinel instead (a half-set pair is refused by name below)
+        elif "REDIS_URL" in missing:
+            missing[missing.index("REDIS_URL")] = "REDIS_URL (or REDIS_SENTINELS with REDIS_SENTINEL_MASTER)"
         if missing:
             raise SettingsError("LANTERN_ENV=production but these are not set: " + ", ".join(missing))
         _refuse_what_is_weak(env)
-    elif "REDIS_URL" in env:
+    elif has_redis(env):
         missing = [name for name in KEYS_FOR_REAL_STORE if name not in env]
         if missing:
             raise SettingsError(
-                "REDIS_URL is set, so data is kept: set " + ", ".join(missing)
+                "a Redis is set (REDIS_URL or REDIS_SENTINELS), so data is kept: set " + ", ".join(missing)
                 + " (`flask --app app keys` prints fresh ones)"
             )
 

@@ -31,7 +31,7 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
     """
     lantern = app.extensions["lantern"]
     production = lantern.settings.production
-    storage_uri, storage_options = storage_for(lantern.settings.redis_url)
+    storage_uri, storage_options = storage_for(lantern.settings.redis_location.uri)
     app.config.update(
         SESSION_COOKIE_NAME=PRODUCTION_COOKIE if production else COOKIE,
         SESSION_COOKIE_SECURE=production,

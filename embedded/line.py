@@ -142,8 +142,8 @@ def main() -> int:
     from dotenv import load_dotenv
 
     load_dotenv(override=False)
-    if os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is set (in the environment or .env): `make run` is the embedded demo line and "
+    if os.environ.get("REDIS_URL") or os.environ.get("REDIS_SENTINELS"):
+        raise SystemExit("REDIS_URL or REDIS_SENTINELS is set (in the environment or .env): `make run` is the embedded demo line and "
                          "never writes its demo organisation to a real Redis. Unset REDIS_URL, or run the "
                          "Procfile's web and worker roles against it.")
     if os.environ.get("LANTERN_ENV") == "production":

@@ -7,6 +7,12 @@ through the same service (danger pages go out, the conversation goes on from whe
 process runs any newer message. The bot's replies to replayed messages are kept in the transcript but
 not texted: the survivor had the safety message at the time, and a late text may find someone else
 reading their phone (safety rule 2). An advocate sees the replayed messages and answers as they judge.
+
+Many web processes share one spool directory and one line: each looks at the directory (not only at
+what it spooled itself) before running a message, so a conversation whose earlier text waits in another
+process's file, or in its replay under way, is spooled behind it rather than answered out of order.
+With replicas (store/replication.py), a message whose write no replica confirmed in time is spooled as
+well as answered, so a primary that dies at that moment loses nothing.
 """
 from __future__ import annotations
 
@@ -14,7 +20,8 @@ import logging
 import threading
 import time
 
-from redis.exceptions import ConnectionError as RedisConnectionError, ResponseError, TimeoutError as RedisTimeout
+from redis.exceptions import ConnectionError as RedisConnectionError, ReadOnlyError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from bot.conversation import Inbound
 from bot.errors import ConversationBusy
@@ -22,22 +29,24 @@ from store.spool import Spool, Spooled
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
-REPLAY_WAIT = 5.0  # a new message waits this long at most for a replay under way in another thread
+REPLAY_WAIT = 1.5  # a new message waits this long at most for a replay under way in another thread (then spooled:
+#                   the survivor has the safety reply within 3 s)
 
 
 def is_outage(exc: BaseException) -> bool:
     """Redis can't take the message now (not a bug): unreachable, timing out, loading, or full; or its
     conversation kept changing under it (a burst from one phone): spooled, it runs a moment later."""
-    if isinstance(exc, (RedisConnectionError, RedisTimeout, ConversationBusy)):
+    if isinstance(exc, (RedisConnectionError, RedisTimeout, ConversationBusy, ReadOnlyError)):  # a replica now
         return True
     return isinstance(exc, ResponseError) and str(exc).startswith(("OOM", "LOADING", "MISCONF"))
 
 
 class Intake:
-    def __init__(self, service, spool: Spool, clock=time.time):
+    def __init__(self, service, spool: Spool, clock=time.time, replicas=None):
         self.service = service
         self.spool = spool
         self.clock = clock
+        self.replicas = replicas  # a store.replication.ReplicaWait, when the Redis has replicas
         self._replaying = threading.Lock()
         self._thread: threading.Thread | None = None
         self._waiting = spool.pending()  # a file left by a process that died: replay it too
@@ -49,16 +58,21 @@ class Intake:
         safety message)."""
         arrived = self.clock()
         try:
-            if self._waiting:
+            if self._waiting or self.spool.pending():  # this process's spool, or another's
                 self.replay()  # older messages first, so a conversation goes on in the order it was written
             if self._waiting:
                 raise RedisConnectionError("spool not yet replayed")
-            return self.service.handle(inbound)
+            if self.replicas is not None:
+                self.replicas.begin()
+            replies = self.service.handle(inbound)
         except Exception as exc:
             if not is_outage(exc):
                 raise
             self.keep(inbound, arrived)
             return None
+        if self.replicas is not None and self.replicas.missed:
+            self.keep(inbound, arrived)  # answered, and kept until a replay finds it on the new primary too
+        return replies
 
     def keep(self, inbound: Inbound, arrived: float) -> None:
         self.spool.append(inbound, arrived)

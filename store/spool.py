@@ -5,7 +5,8 @@ line per message, encrypted with the data keys (sender, words, MessageSid, arriv
 before the survivor is answered. Any process on the same disk replays any file it can take: a file is
 taken by renaming it (atomic on one filesystem), so two processes never replay the same one, and the file
 of a process that died is replayed by the next one that starts or spools. Replays are idempotent on the
-MessageSid, so a message replayed twice (a crash mid-replay) runs once.
+MessageSid, so a message replayed twice (a crash mid-replay) runs once. A file taken by a process that
+died mid-replay is taken over by another after STALE_SECONDS.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from store.crypto import Cipher
 log = logging.getLogger(__name__)
 SUFFIX = ".spool"
 TAKEN = ".replaying"
+STALE_SECONDS = 30.0  # a replay takes milliseconds a message: a file taken this long ago lost its process
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,17 @@ class Spool:
             os.close(fd)
 
     def pending(self) -> bool:
-        return self.directory.is_dir() and any(self.directory.glob("*" + SUFFIX))
+        """A message waits in this directory: spooled, or in a replay under way (any process's)."""
+        try:
+            return any(name.endswith(SUFFIX) or TAKEN in name for name in os.listdir(self.directory))
+        except FileNotFoundError:
+            return False
 
     def take(self) -> tuple[list[Path], list[Spooled]]:
         """Take every spool file in the directory (this process's and others'), oldest message first."""
         taken, entries = [], []
-        for path in sorted(self.directory.glob("*" + SUFFIX)) if self.directory.is_dir() else []:
-            mine = path.with_name(f"{path.name}{TAKEN}-{os.getpid()}")
+        for path in self._takeable():
+            mine = path.with_name(f"{path.name.split(TAKEN)[0]}{TAKEN}-{os.getpid()}")
             try:
                 path.rename(mine)
             except FileNotFoundError:  # another process took it first
@@ -70,6 +77,18 @@ class Spool:
             entries += self._read(mine)
         entries.sort(key=lambda e: e.arrived_at)
         return taken, entries
+
+    def _takeable(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        files = list(self.directory.glob("*" + SUFFIX))
+        for path in self.directory.glob(f"*{TAKEN}-*"):
+            try:
+                if time.time() - path.stat().st_ctime > STALE_SECONDS:  # renamed when taken: ctime says when
+                    files.append(path)
+            except FileNotFoundError:
+                continue
+        return sorted(files)
 
     def set_aside(self, entry: Spooled) -> None:
         """A message that can't be replayed (a bug): kept, encrypted, for the technical person to look at."""

@@ -114,13 +114,18 @@ class TurnWriter:
         self.redis = redis
         self.ttl = ttl
         self._script = redis.register_script(_APPLY)
+        self.replicas = None  # a store.replication.ReplicaWait when this Redis has replicas
 
     def begin(self, conversation: str, version: int) -> TurnWrite:
         return TurnWrite(self.redis, conversation, version, self.ttl)
 
     def apply(self, write: TurnWrite) -> int:
         """APPLIED, CHANGED (someone wrote first: run the turn again) or CODE_TAKEN (pick another code)."""
-        result = int(self._script(keys=[key_for(write.conversation, "version")], args=[write.packed()]))
+        keys = [key_for(write.conversation, "version")]
+        if self.replicas is not None and self.replicas.wanted():  # EVALSHA and WAIT, one round trip
+            result = self.replicas.run(self._script, keys, [write.packed()])
+        else:
+            result = int(self._script(keys=keys, args=[write.packed()]))
         if result == APPLIED:
             for then in write.after:
                 then()

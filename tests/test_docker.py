@@ -69,7 +69,8 @@ def test_compose_roles_share_one_persistent_redis_in_production_mode():
 
 def test_the_web_port_is_published_on_loopback_for_a_tls_proxy():
     web = compose()["services"]["web"]
-    assert web["ports"] == ["127.0.0.1:8000:8000"] and web["environment"]["PORT"] == "8000"
+    # A range, so that `--scale web=3` gives each replica a port of its own, loopback only.
+    assert web["ports"] == ["127.0.0.1:8000-8002:8000"] and web["environment"]["PORT"] == "8000"
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
 
 
@@ -85,3 +86,18 @@ def test_every_service_has_a_healthcheck_and_redis_never_evicts():
     redis = services["redis"]["command"]
     assert redis[redis.index("--maxmemory") + 1].endswith("mb")
     assert redis[redis.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_the_sentinel_profile_runs_a_primary_two_replicas_and_three_sentinels_for_every_role():
+    services = compose()["services"]
+    profiled = {name for name, service in services.items() if service.get("profiles") == ["sentinel"]}
+    assert profiled == {"redis-primary", "redis-replica-1", "redis-replica-2", "sentinel-1", "sentinel-2", "sentinel-3"}
+    for replica in ("redis-replica-1", "redis-replica-2"):
+        assert "--replicaof" in services[replica]["command"]
+    for sentinel in ("sentinel-1", "sentinel-2", "sentinel-3"):
+        command = " ".join(services[sentinel]["command"])
+        assert "--sentinel" in command and "sentinel monitor lantern redis-primary 6379 2" in command
+    for role in procfile_roles():
+        environment = services[role]["environment"]
+        assert {"REDIS_SENTINELS", "REDIS_SENTINEL_MASTER"} <= set(environment)
+        assert environment["LANTERN_SPOOL_DIR"] == "/spool" and "spool:/spool" in services[role]["volumes"]

@@ -1,0 +1,53 @@
+"""The worker role's RQ worker: RQ's SimpleWorker, which rides out a Redis failover instead of quitting.
+
+RQ's worker quits on a Redis error outside its dequeue (its heartbeat, its bookkeeping around a job, its
+maintenance), and a job that was running when the primary died is only found again, as abandoned, when its
+timeout has passed: minutes in which an URGENT page would not go out. Here the worker waits for Redis
+(the new primary, through Sentinel) and puts the interrupted job back at the front of its queue. Running a
+job twice is safe: every send re-checks its outbox record (`done`) first, as RQ's own retries rely on.
+"""
+from __future__ import annotations
+
+import time
+
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+from rq import SimpleWorker
+from rq.registry import StartedJobRegistry
+
+OUTAGE = (RedisConnectionError, RedisTimeout)
+LONGEST_PAUSE = 5.0
+
+
+class FailoverWorker(SimpleWorker):
+    def execute_job(self, job, queue) -> None:
+        try:
+            super().execute_job(job, queue)
+        except OUTAGE:
+            self.log.warning("Worker %s: Redis lost during job %s; it runs again once Redis is back",
+                             self.name, job.id)
+            self._when_back(lambda: self._run_again(job, queue))
+
+    def check_for_suspension(self, burst: bool) -> None:
+        self._when_back(lambda: super(FailoverWorker, self).check_for_suspension(burst))
+
+    def run_maintenance_tasks(self) -> None:
+        self._when_back(super().run_maintenance_tasks)
+
+    def heartbeat(self, *args, **kwargs):
+        return self._when_back(lambda: super(FailoverWorker, self).heartbeat(*args, **kwargs))
+
+    def _run_again(self, job, queue) -> None:
+        StartedJobRegistry(queue.name, connection=self.connection).remove_executions(job)
+        queue.enqueue_job(job, at_front=True)
+
+    def _when_back(self, action):
+        """Run `action`, again after a pause each time Redis can't be reached, until it succeeds."""
+        pause = 0.25
+        while True:
+            try:
+                return action()
+            except OUTAGE as exc:
+                self.log.warning("Worker %s: Redis unreachable (%s), trying again in %.2f s",
+                                 self.name, type(exc).__name__, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, LONGEST_PAUSE)
