@@ -120,7 +120,7 @@ class Engine(OutreachActions):
     def step(self, conversation: Conversation, inbound: Inbound, now: float,
              facts: TurnFacts = TurnFacts()) -> Outcome:
         """Run one inbound message through the flow; the given conversation is not changed."""
-        conv = dataclasses.replace(conversation, answers=dict(conversation.answers))
+        conv = conversation.copy()
         previous = conv.state
         body = inbound.body
         if facts.card is not None:  # the card's code is not part of what they said to the bot

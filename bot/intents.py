@@ -30,9 +30,11 @@ class KeywordsError(ValueError):
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes and collapse spaces, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    text = text.translate(_APOSTROPHES)
+    if not text.isascii():  # plain ASCII has no accents to strip: most texts skip the character loop
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())
 
 
 _PUNCTUATION = re.compile(r"[^\w\s']+")
