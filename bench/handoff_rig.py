@@ -90,7 +90,7 @@ def procfile_worker_command(redis_url: str) -> list[str]:
     """The Procfile's `worker:` command, $REDIS_URL filled in, with the venv's rq."""
     line = next(x for x in (REPO / "Procfile").read_text().splitlines() if x.startswith("worker:"))
     args = shlex.split(_VAR.sub(lambda m: _expand(m, {"REDIS_URL": redis_url}), line[len("worker:"):]))
-    if args[:2] != ["rq", "worker"]:
+    if args[:2] not in (["rq", "worker"], ["rq", "worker-pool"]):
         raise RuntimeError(f"Procfile's worker role is no longer `rq worker ...`: {line!r}")
     args[0] = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
     return args
