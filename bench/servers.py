@@ -25,10 +25,10 @@ _VAR = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)")
 _DROPPED_ENV = ("LANTERN_", "TWILIO_", "REDIS_", "GUNICORN_CMD_ARGS", "WEB_CONCURRENCY", "PORT")
 
 
-def procfile_web_command(app_target: str, port: int, workers: int | None = None) -> list[str]:
+def procfile_web_command(app_target: str, port: int, workers: int | None = None, tree: Path = REPO) -> list[str]:
     """The Procfile's `web:` command on this port, bound to loopback only; its own default workers
-    unless `workers` is given (as WEB_CONCURRENCY would be)."""
-    line = next(x for x in (REPO / "Procfile").read_text().splitlines() if x.startswith("web:"))
+    unless `workers` is given (as WEB_CONCURRENCY would be). `tree`: another checkout's Procfile."""
+    line = next(x for x in (tree / "Procfile").read_text().splitlines() if x.startswith("web:"))
     values = {"PORT": str(port)} | ({"WEB_CONCURRENCY": str(workers)} if workers else {})
     args = shlex.split(_VAR.sub(lambda m: _expand(m, values), line[len("web:"):]))
     if args[:2] != ["gunicorn", "app:app"]:
@@ -61,10 +61,10 @@ class Gunicorn:
     log_path: Path
 
     @classmethod
-    def start(cls, args: list[str], env: dict[str, str], port: int, log_path: Path) -> "Gunicorn":
+    def start(cls, args: list[str], env: dict[str, str], port: int, log_path: Path, tree: Path = REPO) -> "Gunicorn":
         # stderr to a file: Lantern's per-request log lines are still written, not shown.
         with open(log_path, "wb") as log:
-            process = subprocess.Popen(args, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
+            process = subprocess.Popen(args, cwd=tree, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                        stderr=log, start_new_session=True)
         return cls(process, port, log_path)
 

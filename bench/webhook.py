@@ -62,6 +62,9 @@ from config.settings import new_data_key  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 APPS = (("baseline", "bench.baseline:app"), ("Lantern", "app:app"))
+# The main of issue 18 ("today's"): Lantern's req/s must be 1.8 times its own, measured beside it.
+BEFORE = "9d8e68b"
+TARGET_SPEEDUP = 1.8
 TARGET_RATIO, TARGET_P99_MS, TARGET_STEP_US, TARGET_WITH_UNDERSTANDING_US = 0.65, 30.0, 100.0, 300.0
 _LEVEL = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b")
 
@@ -90,6 +93,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--time-limit", type=float, default=45.0,
                         help="seconds a measured phase may last (warm-up: a quarter of it)")
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs in this directory")
+    parser.add_argument("--against", default=BEFORE,
+                        help="also run this git revision's app under its own Procfile (default %(default)s; '' skips it)")
     return parser.parse_args(argv)
 
 
@@ -107,13 +112,13 @@ def app_environment(redis_url: str, target: Target) -> dict[str, str]:
 
 
 def bench_app(label: str, app_target: str, args: argparse.Namespace, redis: RedisServer, port: int,
-              logs: Path) -> AppRun:
+              logs: Path, tree: Path = REPO, extra_env: dict[str, str] | None = None) -> AppRun:
     Redis.from_url(redis.url).flushall()
     target = Target("127.0.0.1", port, f"http://127.0.0.1:{port}", "bench-auth-token-not-real",
                     "AC" + "0" * 32, "+15555550199")
-    command = procfile_web_command(app_target, port, args.workers)
-    server = Gunicorn.start(command, server_env(app_environment(redis.url, target)), port,
-                            logs / f"{label}.log")
+    command = procfile_web_command(app_target, port, args.workers, tree)
+    server = Gunicorn.start(command, server_env(app_environment(redis.url, target) | (extra_env or {})), port,
+                            logs / f"{label}.log", tree)
     try:
         server.wait_ready()
         driver = Driver(target, args.connections)
@@ -128,6 +133,29 @@ def bench_app(label: str, app_target: str, args: argparse.Namespace, redis: Redi
         server.stop()
     others = busy - server_cpu - redis_cpu - phase.driver_cpu
     return AppRun(label, command, phase, server_cpu, redis_cpu, others, *read_log(server.log_path))
+
+
+def checkout(revision: str, stack: ExitStack) -> Path | None:
+    """A throwaway worktree of `revision`, removed at the end; None (said) when git can't make one."""
+    folder = Path(tempfile.mkdtemp(prefix="lantern-bench-before-"))
+    made = subprocess.run(["git", "worktree", "add", "--detach", str(folder), revision], cwd=REPO,
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        print(f"(not measured beside {revision}: {made.stderr.strip()[:200]})")
+        return None
+    stack.callback(lambda: subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO,
+                                          capture_output=True))
+    return folder
+
+
+def as_shipped(tree: Path, stack: ExitStack) -> dict[str, str]:
+    """The environment that runs `tree` with what its requirements.txt installs: a revision that did not
+    ask for hiredis runs without it, though this venv has it (redis-py would use it by itself)."""
+    if "hiredis" in (tree / "requirements.txt").read_text():
+        return {}
+    shim = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lantern-bench-no-hiredis-")))
+    (shim / "hiredis.py").write_text('raise ImportError("not in this revision\'s requirements.txt")\n')
+    return {"PYTHONPATH": str(shim)}
 
 
 def read_log(path: Path) -> tuple[Counter, list[str]]:
@@ -215,10 +243,17 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(redis.stop)
         port = free_port()
         runs = [bench_app(label, target, args, redis, port, logs) for label, target in APPS]
+        before = checkout(args.against, stack) if args.against else None
+        if before is not None:
+            runs.append(bench_app(args.against, "app:app", args, redis, port, logs, before, as_shipped(before, stack)))
         costs = round_trips.measure(redis.url)
     engine = engine_step.measure()  # after the servers are gone, so nothing competes for the CPU
     print_apps(runs, args)
     print_targets(runs[0].phase, runs[1].phase, engine)
+    if len(runs) > 2:
+        speedup = runs[1].phase.rps / runs[2].phase.rps if runs[2].phase.rps else float("nan")
+        print(f"Lantern / {args.against} req/s     {speedup:6.2f}     target >= {TARGET_SPEEDUP}     "
+              f"{verdict(speedup >= TARGET_SPEEDUP)}  ({args.against} under its own Procfile)")
     round_trips.print_costs(costs)
     return 0
 
