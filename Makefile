@@ -23,7 +23,7 @@ simulate: $(VENV)/.installed
 	$(BIN)/flask --app app simulate
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook.py

@@ -37,6 +37,9 @@ _WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\
 _CLAUSE_ENDS = frozenset(".!?;,:\n")
 _RUN = re.compile(r"(\w)\1{2,}")
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
+# Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
+_LOADED: dict[tuple, "Understanding"] = {}
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -95,7 +98,16 @@ class Understanding:
 
     @classmethod
     def load(cls, path: Path, model: Path | None = None) -> "Understanding":
-        """The patterns in `path`, and the statistical backstop in `model` when given."""
+        """The patterns in `path`, and the statistical backstop in `model` when given; read, compiled and
+        checked (every must-catch form: about a second) once per process for the same files unchanged."""
+        key = tuple((str(p.resolve()), p.stat().st_mtime_ns) for p in (path, model) if p is not None)
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = _LOADED[key] = cls._read(path, model)
+        return loaded
+
+    @classmethod
+    def _read(cls, path: Path, model: Path | None) -> "Understanding":
         try:
             node = yaml.compose(path.read_text(encoding="utf-8"), Loader=WordsLoader)
         except yaml.YAMLError as exc:

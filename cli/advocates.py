@@ -99,12 +99,8 @@ advocates.command("available")(_toggle("available", "available"))
 @click.argument("capacity")
 def capacity(name: str, capacity: str) -> None:
     """Set the most conversations an advocate holds at once (NORMAL and HIGH pages skip them at it)."""
-    try:
-        advocate = _roster().update(name, capacity=capacity)
-    except RosterError as exc:
-        _fail(exc)
-    _audit("roster", "cli", f"{advocate.id}: capacity {advocate.capacity}")
-    click.echo(f"{advocate.name}: capacity {advocate.capacity}.")
+    advocate = _changed(name, capacity=capacity)
+    _said(advocate, f"capacity {advocate.capacity}", f"capacity {advocate.capacity}")
 
 
 @advocates.command("languages")
@@ -112,12 +108,21 @@ def capacity(name: str, capacity: str) -> None:
 @click.argument("languages")
 def languages(name: str, languages: str) -> None:
     """Set the languages an advocate speaks, like en,es (they are paged first for requests in those)."""
+    advocate = _changed(name, languages=languages)
+    spoken = ",".join(advocate.languages)
+    _said(advocate, f"languages {spoken}", f"speaks {spoken}")
+
+
+def _changed(name: str, **change):
     try:
-        advocate = _roster().update(name, languages=languages)
+        return _roster().update(name, **change)
     except RosterError as exc:
         _fail(exc)
-    _audit("roster", "cli", f"{advocate.id}: languages {','.join(advocate.languages)}")
-    click.echo(f"{advocate.name}: speaks {','.join(advocate.languages)}.")
+
+
+def _said(advocate, audited: str, shown: str) -> None:
+    _audit("roster", "cli", f"{advocate.id}: {audited}")
+    click.echo(f"{advocate.name}: {shown}.")
 
 
 @advocates.command("set-password")

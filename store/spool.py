@@ -10,6 +10,7 @@ died mid-replay is taken over by another after STALE_SECONDS.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -37,6 +38,7 @@ class Spool:
     def __init__(self, directory: Path, cipher: Cipher):
         self.directory = directory
         self.cipher = cipher
+        self._locks: dict[Path, int] = {}  # files this process took, locked until released
 
     @property
     def own_file(self) -> Path:
@@ -48,14 +50,21 @@ class Spool:
         self.append_all([Spooled(inbound, arrived_at)])
 
     def append_all(self, entries: list[Spooled]) -> None:
+        """Under the file's lock, and only into the file still named ours: another process may have taken
+        (renamed) it between our open and our write, and would never read what we wrote after it read."""
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         lines = b"".join(self._line(e) for e in entries)
-        fd = os.open(self.own_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, lines)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        while True:
+            own = self.own_file
+            fd = os.open(own, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # a replay holds it from reading the file to removing it
+                if _still_named(fd, own):
+                    os.write(fd, lines)
+                    os.fsync(fd)
+                    return
+            finally:
+                os.close(fd)  # and with it the lock
 
     def pending(self) -> bool:
         """A message waits in this directory: spooled, or in a replay under way (any process's)."""
@@ -73,6 +82,11 @@ class Spool:
                 path.rename(mine)
             except FileNotFoundError:  # another process took it first
                 continue
+            # Held until release(): a write that opened the file before the rename finishes first and is
+            # read here, or, coming later, finds the file no longer named its own and writes a new one.
+            fd = os.open(mine, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._locks[mine] = fd
             taken.append(mine)
             entries += self._read(mine)
         entries.sort(key=lambda e: e.arrived_at)
@@ -98,6 +112,9 @@ class Spool:
     def release(self, taken: list[Path]) -> None:
         for path in taken:
             path.unlink(missing_ok=True)
+            fd = self._locks.pop(path, None)
+            if fd is not None:
+                os.close(fd)
 
     def _line(self, entry: Spooled) -> bytes:
         inbound = entry.inbound
@@ -120,3 +137,11 @@ class Spool:
             entries.append(Spooled(Inbound(record["sid"], record["address"], record["body"], record["num_media"]),
                                    record["at"]))
         return entries
+
+
+def _still_named(fd: int, path: Path) -> bool:
+    """The open file is the one `path` names now (not renamed away by a replay since it was opened)."""
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
