@@ -93,6 +93,17 @@ class ThreadWorker(gthread.ThreadWorker):
     one that goes silent for READ_TIMEOUT_SECONDS is closed. Twilio's webhooks are then served on the main
     thread (INLINE_PATHS), the console, the web chat and its streams by the thread pool."""
 
+    _quitting = False
+
+    def handle_quit(self, sig, frame):
+        """Once: Ctrl-C reaches the whole group, so a worker gets SIGINT and its master's SIGQUIT together,
+        and gthread's handler, entered again inside its own pool shutdown, deadlocked on the pool's lock
+        (a worker left running with no master)."""
+        if self._quitting:
+            return
+        self._quitting = True
+        super().handle_quit(sig, frame)
+
     def accept(self, listener):
         try:
             client_sock, client_addr = listener.accept()
