@@ -1,7 +1,7 @@
 """Webhook benchmark: Lantern under gunicorn beside a bare Flask + Redis endpoint, the same load.
 
-Run from the repo root with the venv's python: `.venv/bin/python bench/webhook.py` (under a
-minute at today's speed, two at most; `--help` for the knobs). It prints requests/s, p50/p99
+Run from the repo root with the venv's python: `.venv/bin/python bench/webhook.py` (three or four
+minutes; `--help` for the knobs). It prints requests/s, p50/p99
 latency and errors for each app, the ratio Lantern/baseline, µs per engine step, and the targets.
 
 Choices, and why:
@@ -12,7 +12,11 @@ Choices, and why:
   per core is what a small deployment runs. Lantern is `app:app`, the baseline `bench.baseline:app`.
   Lantern gets what LANTERN_ENV=production requires, with secrets made up for the run.
 - The apps run one after the other, never together, on the same port: PUBLIC_BASE_URL (which the
-  signature covers) is then the same, and both get byte-identical signed requests.
+  signature covers) is then the same, and both get byte-identical signed requests. They take turns in
+  --rounds rounds (3): a VM whose speed drifts over minutes (seen here: the bare baseline between 2061
+  and 3200 req/s in runs minutes apart) then weighs on each app alike; the ratio is the rounds' median.
+- Beside them, 9d8e68b (issue 18's "today") from a throwaway git worktree, under its own Procfile and
+  without hiredis, which its requirements never installed: the speed-up is Lantern's against it.
 - Load: 16 connections, 500 texters (+1 201…205 555 0100…0199) each looping load.SCRIPT ("hi",
   "1", "1", "Long Beach", …), unique MessageSids, Twilio's real form fields. Each request opens its own
   connection, as gunicorn's sync workers close every one. The driver (load.py) is one thread on
@@ -90,6 +94,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=2000, help="warm-up requests per app")
     parser.add_argument("--requests", type=int, default=12000, help="measured requests per app")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="run the apps in turn this many times, each with its share of the requests: a "
+                             "machine whose speed drifts then weighs on every app alike (the ratio is the median)")
     parser.add_argument("--time-limit", type=float, default=45.0,
                         help="seconds a measured phase may last (warm-up: a quarter of it)")
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs in this directory")
@@ -190,8 +197,8 @@ def verdict(ok: bool) -> str:
 def print_apps(runs: list[AppRun], args) -> None:
     command = " ".join([Path(runs[0].command[0]).name, "APP", *runs[0].command[2:]])
     print(f"{revision()} | {os.cpu_count()} CPUs | {command}")
-    print(f"{args.connections} connections, {args.warmup} warm-up + {args.requests} measured requests per app, "
-          "one app at a time")
+    print(f"{args.connections} connections, {args.requests} measured requests per app in {args.rounds} rounds "
+          f"({args.warmup} warm-up at each start), one app at a time")
     print(f"{'':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}"
           f"   CPU µs/req: {'gunicorn':>8} {'redis':>6} {'driver':>6}   other processes")
     for run in runs:
@@ -208,8 +215,18 @@ def print_apps(runs: list[AppRun], args) -> None:
             print(f"{run.label} log: {counts}; e.g. " + " | ".join(run.log_samples))
 
 
-def print_targets(baseline: Phase, lantern: Phase, engine: engine_step.EngineResult) -> None:
-    ratio = lantern.rps / baseline.rps if baseline.rps else float("nan")
+def merged(runs: list[AppRun]) -> AppRun:
+    """One app's rounds as one run: every request, every second, every CPU second."""
+    first = runs[0]
+    phase = Phase([x for r in runs for x in r.phase.latencies], sum(r.phase.errors for r in runs),
+                  sum(r.phase.seconds for r in runs), sum(r.phase.driver_cpu for r in runs),
+                  sum(r.phase.planned for r in runs))
+    levels = sum((r.log_levels for r in runs), Counter())
+    return AppRun(first.label, first.command, phase, sum(r.server_cpu for r in runs), sum(r.redis_cpu for r in runs),
+                  sum(r.others_cpu for r in runs), levels, first.log_samples)
+
+
+def print_targets(ratio: float, lantern: Phase, engine: engine_step.EngineResult) -> None:
     p99 = lantern.percentile_ms(0.99)
     print(f"ratio Lantern/baseline req/s  {ratio:6.2f}     target >= {TARGET_RATIO}    "
           f"{verdict(ratio >= TARGET_RATIO)}")
@@ -242,18 +259,25 @@ def main(argv: list[str] | None = None) -> int:
         redis = RedisServer.start()
         stack.callback(redis.stop)
         port = free_port()
-        runs = [bench_app(label, target, args, redis, port, logs) for label, target in APPS]
         before = checkout(args.against, stack) if args.against else None
+        apps = [(label, target, REPO, None) for label, target in APPS]
         if before is not None:
-            runs.append(bench_app(args.against, "app:app", args, redis, port, logs, before, as_shipped(before, stack)))
+            apps.append((args.against, "app:app", before, as_shipped(before, stack)))
+        share = argparse.Namespace(**{**vars(args), "requests": max(1, args.requests // args.rounds)})
+        rounds = [[bench_app(label, target, share, redis, port, logs, tree, env) for label, target, tree, env in apps]
+                  for _ in range(args.rounds)]
         costs = round_trips.measure(redis.url)
     engine = engine_step.measure()  # after the servers are gone, so nothing competes for the CPU
+    runs = [merged([one[i] for one in rounds]) for i in range(len(apps))]
     print_apps(runs, args)
-    print_targets(runs[0].phase, runs[1].phase, engine)
+    ratios = sorted(one[1].phase.rps / one[0].phase.rps for one in rounds if one[0].phase.rps)
+    print("ratio in each round: " + ", ".join(f"{r:.2f}" for r in ratios) + "  (the median is the figure)")
+    print_targets(ratios[len(ratios) // 2] if ratios else float("nan"), runs[1].phase, engine)
     if len(runs) > 2:
-        speedup = runs[1].phase.rps / runs[2].phase.rps if runs[2].phase.rps else float("nan")
+        speedups = sorted(one[1].phase.rps / one[2].phase.rps for one in rounds if one[2].phase.rps)
+        speedup = speedups[len(speedups) // 2] if speedups else float("nan")
         print(f"Lantern / {args.against} req/s     {speedup:6.2f}     target >= {TARGET_SPEEDUP}     "
-              f"{verdict(speedup >= TARGET_SPEEDUP)}  ({args.against} under its own Procfile)")
+              f"{verdict(speedup >= TARGET_SPEEDUP)}  (median of rounds; {args.against} under its own Procfile)")
     round_trips.print_costs(costs)
     return 0
 
