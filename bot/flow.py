@@ -91,10 +91,10 @@ class Flow:
 
 
 class SharedMachine(Machine):
-    """A Machine for many short-lived models that are driven through `events[name].trigger(model)`.
+    """A Machine whose models are only driven through `events[name].trigger(model)` (the engine's carriers).
 
-    add_model normally binds a method per trigger and per state onto each model; with one model
-    per inbound message that binding costs more than the rest of the turn, so it is skipped.
+    add_model normally binds a method per trigger and per state onto each model; nothing calls them, so
+    that binding is skipped.
     """
 
     def _add_trigger_to_model(self, trigger, model):

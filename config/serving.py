@@ -1,10 +1,11 @@
 """How the web role must be served so that Twilio's webhooks are answered whatever else is open.
 
 gunicorn's sync workers give one request per process: a few half-sent requests, idle connections or
-held chat streams take them all, and Twilio gives up after 15 s. The Procfile runs threaded workers
-(gunicorn's gthread, as config/gunicorn.py's ThreadWorker): an idle connection waits on the worker's
-poller, not in a thread; one that goes silent mid-request is closed after a few seconds; and a chat
-stream holds a thread only within `max_streams`. These rules are checked before gunicorn starts (config/gunicorn.py).
+held chat streams take them all, and Twilio gives up after 15 s. The Procfile runs config/gunicorn.py's
+ThreadWorker (gunicorn's gthread, changed): every request is read whole on the worker's poller, so a slow
+or silent client holds no thread; Twilio's webhooks then run on the main thread, and the console and the
+web chat on the threads, where a chat stream holds one only within `max_streams`. Plain gthread is
+accepted too, where webhooks share the threads. These rules are checked before gunicorn starts.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from config.chat import ChatConfig
 # is enough to keep a webhook waiting.
 DEFAULT_THREADS = 64
 MIN_THREADS = 8
-# Threads of each worker that no chat stream may take: slow clients and Twilio's webhooks share them.
+# Threads of each worker that no chat stream may take: the console's requests (and, under plain gthread,
+# slow clients and Twilio's webhooks) need them.
 MIN_FREE_THREADS = 16
 # gunicorn's own, and config/gunicorn.py's, which also closes a connection that goes silent mid-request.
 THREADED_WORKERS = ("gthread", "config.gunicorn.ThreadWorker")
