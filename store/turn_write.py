@@ -69,8 +69,13 @@ def _encoded(value) -> bytes:
     raise TypeError(f"a turn's write can't send a {type(value).__name__}")
 
 
-def _packed(items) -> bytes:
-    return b"".join(b"%d:%b" % (len(item), item) for item in map(_encoded, items))
+def _pack_into(parts: list[bytes], items) -> None:
+    """Append each item length-prefixed ("<size>:<bytes>"); bytes and text, nearly all a turn sends, first."""
+    for item in items:
+        kind = type(item)
+        if kind is not bytes:
+            item = item.encode("utf-8") if kind is str else _encoded(item)
+        parts.append(b"%d:%b" % (len(item), item))
 
 
 class TurnWrite:
@@ -94,13 +99,15 @@ class TurnWrite:
         self.references.append((key, log_key, ttl))
 
     def packed(self) -> bytes:
-        head = [self.version, self.ttl, len(self.must_be_free), *self.must_be_free, len(self.references)]
+        parts: list[bytes] = []
+        _pack_into(parts, (self.version, self.ttl, len(self.must_be_free), *self.must_be_free, len(self.references)))
         for reference in self.references:
-            head.extend(reference)
-        commands = [_packed(head)]
+            _pack_into(parts, reference)
         for command, _options in self.pipe.command_stack:
-            commands.append(_packed((len(command), *command)))
-        return b"".join(commands)
+            count = b"%d" % len(command)
+            parts.append(b"%d:%b" % (len(count), count))
+            _pack_into(parts, command)
+        return b"".join(parts)
 
     @property
     def commands(self) -> int:
