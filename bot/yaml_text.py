@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import yaml
 
+# libyaml's parser where PyYAML was built with it (its wheels are): the same safe constructor and resolver,
+# about five times faster at reading the flow files each process loads at start.
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class WordsLoader(yaml.SafeLoader):
+
+class WordsLoader(_SAFE):
     """A SafeLoader where yes, no, y and n are strings (in a flow they are answers, not booleans)."""
 
 

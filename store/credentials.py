@@ -38,18 +38,24 @@ class Credentials:
         self.redis = redis
         # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory parameters.
         self.hasher = hasher or PasswordHasher()
-        # Checked when nobody has that name, so a wrong name takes as long as a wrong password.
-        self._decoy = self.hasher.hash("decoy password never set for anyone")
+        self._decoy: str | None = None  # hashed on the first sign-in: a worker never signs anyone in
+
+    def decoy(self) -> str:
+        """Checked when nobody has that name, so a wrong name takes as long as a wrong password."""
+        if self._decoy is None:
+            self._decoy = self.hasher.hash("decoy password never set for anyone")
+        return self._decoy
 
     def set_password(self, advocate_id: str, password: str, name: str = "") -> None:
         """Hash and keep a new password; every console session of the advocate ends with the old one."""
         self.redis.hset(ROSTER_PASSWORDS, advocate_id, self.hasher.hash(check_password_rules(password, name)))
 
     def verify(self, advocate_id: str | None, password: str) -> bool:
+        decoy = self.decoy()  # made before the name is looked at: the first sign-in is as slow for any name
         stored = self.redis.hget(ROSTER_PASSWORDS, advocate_id) if advocate_id else None
         candidate = unicodedata.normalize("NFKC", password)[:MAX_LENGTH + 1]
         try:
-            self.hasher.verify(stored.decode() if stored else self._decoy, candidate)
+            self.hasher.verify(stored.decode() if stored else decoy, candidate)
         except (VerificationError, InvalidHashError):
             return False
         if stored is None:
