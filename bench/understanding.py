@@ -46,9 +46,11 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto", True),
     (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules", False),
     (REPO / "bench" / "heldout_v13.yaml", "written for issue 19 before its changes; never read, never trained on", False),
+    (REPO / "bench" / "heldout_v14.yaml", "written for issue 19's second round before its tuning; never read, never trained on",
+     False),
 )
 LANGS = ("en", "es")
-TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}
+TARGETS = {"recall": 0.98, "false_alarms": 0.03, "answers": 0.95}
 DANGER = frozenset({"danger", "danger_quiet"})
 # Each question in the corpus: the state that asks it, and the triggers that carry each meaning.
 QUESTIONS = {
