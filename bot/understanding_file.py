@@ -1,20 +1,17 @@
-"""Check flows/understanding.yaml and compile it into an Understanding; every mistake names its line."""
+"""Check flows/understanding.yaml and compile it into a Lexicon (bot/lexicon.py); every mistake names its line."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from bot.intents import fold
+from bot.lexicon import LANGUAGES, Lexicon
 from bot.must_catch import MustCatch, inflect
 from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
 
-if TYPE_CHECKING:
-    from bot.understanding import Understanding
-
-LANGUAGES = ("en", "es")
 UNLESS = " unless"  # the patterns that switch a context off are named after it with this
 
 
@@ -23,9 +20,9 @@ class UnderstandingError(ValueError):
 
 
 class Compiler:
-    """Check understanding.yaml and compile it into the Understanding; every mistake names its line."""
+    """Check understanding.yaml and compile it into a Lexicon (the reader is one); every mistake names its line."""
 
-    def __init__(self, target: Understanding, path: Path):
+    def __init__(self, target: Lexicon, path: Path):
         self.u = target
         self.path = path
 
