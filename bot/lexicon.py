@@ -53,6 +53,11 @@ class Lexicon:
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
+        self._places: frozenset[str] = frozenset()  # doers that count where things happen too ("en el partido")
+        self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer
+        self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
+        self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's
         self.must_catch: tuple[MustCatch, ...] = ()
 
     def words(self, text: str) -> Words:

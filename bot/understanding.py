@@ -16,7 +16,7 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.lexicon import LANGUAGES, Lexicon
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import UNLESS, Compiler, UnderstandingError
+from bot.understanding_file import FIGURES_UNLESS, PEOPLE, UNLESS, Compiler, UnderstandingError
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -24,6 +24,7 @@ SHORT_ANSWERS = frozenset({"yes", "no"})
 POSSIBLE_DANGER = "possible_danger"  # the statistical backstop's category: no pattern named it
 _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
+DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
@@ -121,6 +122,10 @@ class Understanding(Lexicon):
                      for c in self._context[name]}
         for name in self._context:
             found.pop(name + UNLESS, None)
+        doers = [(s, e, name) for name in self._figures for s, e, _ in found.pop(name, ())]
+        if found.pop(FIGURES_UNLESS, None):
+            doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
+        figured = False
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -130,6 +135,9 @@ class Understanding(Lexicon):
                 if meaning in self.categories:
                     if meaning in cancelled or any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
+                    if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
+                        figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
+                        continue
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
                         danger[meaning] = (Signal(meaning, " ".join(words.surface[start:end])), start, pattern.sure)
@@ -147,10 +155,37 @@ class Understanding(Lexicon):
         settled = self._settled_by_reassurance(words, danger, stated)
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
-                   or bool(contexts) or len(words.surface) < MIN_WORDS)
+                   or bool(contexts) or figured or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
+
+    def _doer(self, words: Words, doers: list[tuple[int, int, str]], start: int, end: int) -> str:
+        """Who does what a danger match says: the doer nearest before it in its clause (or the match's own first
+        word: "they will not let me"), else the nearest after it ("me va a matar mi mama"); PEOPLE when none is
+        named, so the danger stands. A doer past a join ("and", "que") or after a word that says where ("en el
+        trabajo") is not this match's."""
+        low = max((b for b in words.breaks if b <= start), default=0)
+        high = min((b for b in words.breaks if b > start), default=len(words.surface))
+        before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
+                  and not self._joined(words, e, start) and not self._after_place_word(words, s)]
+        if before:
+            return max(before)[2]
+        after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
+                 and not self._joined(words, end, s) and (name in self._places or not self._after_place_word(words, s))]
+        return min(after)[1] if after else PEOPLE
+
+    def _joined(self, words: Words, i: int, j: int) -> bool:
+        return any(w in self.joins for w in words.surface[i:j])
+
+    def _after_place_word(self, words: Words, i: int) -> bool:
+        """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""
+        for word in reversed(words.surface[max(0, i - 3):i]):
+            if word in self.places_words:
+                return True
+            if word not in self.determiners:
+                return False
+        return False
 
     def _settled_by_reassurance(self, words: Words, danger: dict, reassured: list[int]) -> set[str]:
         """The danger a reassurance settles: what it read in the reassurance's own clause ("no pasa nada estoy
