@@ -168,11 +168,17 @@ class Understanding(Lexicon):
         low = max((b for b in words.breaks if b <= start), default=0)
         high = min((b for b in words.breaks if b > start), default=len(words.surface))
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
-                  and not self._joined(words, e, start) and not self._after_place_word(words, s)]
+                  and not self._joined(words, e, start)
+                  and (name + " anywhere" in self._places or not self._after_place_word(words, s))]
         if before:
             return max(before)[2]
+        # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
+        # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
-                 and not self._joined(words, end, s) and (name in self._places or not self._after_place_word(words, s))]
+                 and not self._joined(words, end, s)
+                 and (self._after_place_word(words, s) if name in self._places
+                      else end < s and all(w in self.determiners and w not in self.places_words
+                                            for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 
     def _joined(self, words: Words, i: int, j: int) -> bool:

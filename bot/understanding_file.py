@@ -121,7 +121,7 @@ class Compiler:
         compiled_sure: set[tuple[str, str, str]] = set()
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
-            elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
+            elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith(("context ", "figure ")))
             pattern = Pattern(name, lang, text, elements, self.required(elements), (name, lang, text) in sure)
             if pattern.sure:
                 if (name, lang, repr(elements)) in compiled_sure:
@@ -221,8 +221,13 @@ class Compiler:
                 self.fail(cancels or item, f"figures: 'cancels' must list danger categories (unknown: {unknown})")
             name = f"figure {n + 1}"
             self.u._figures[name] = frozenset(names)
-            if "as_place" in fields and str(fields["as_place"].value).lower() == "true":
+            if "as_place" in fields:
+                where = str(fields["as_place"].value)
+                if where not in ("after", "anywhere"):
+                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger) or 'anywhere'")
                 places.add(name)
+                if where == "anywhere":
+                    places.add(name + " anywhere")
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
         self.u._places = frozenset(places)
