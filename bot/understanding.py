@@ -16,7 +16,7 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.lexicon import LANGUAGES, Lexicon
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import FIGURES_UNLESS, PEOPLE, UNLESS, Compiler, UnderstandingError
+from bot.understanding_file import FIGURES_UNLESS, PAST, PEOPLE, UNLESS, Compiler, UnderstandingError
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -126,6 +126,7 @@ class Understanding(Lexicon):
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
         figured = False
+        past = bool(found.pop(PAST, None))
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -153,6 +154,10 @@ class Understanding(Lexicon):
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
+        if past and stated:
+            # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
+            # phrase still stands ("years ago he sold me, im ok but hes outside").
+            settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
                    or bool(contexts) or figured or len(words.surface) < MIN_WORDS)

@@ -15,6 +15,7 @@ from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, mat
 UNLESS = " unless"  # the patterns that switch a context off are named after it with this
 PEOPLE = "figure people"  # doers who may mean a threat or a blow (he, my boyfriend, el patron)
 FIGURES_UNLESS = "figure unless"  # a danger kept secret, or tied to leaving or the police: never a figure
+PAST = "past"  # "years ago", "hace mucho": with a reassurance, the danger told is over
 
 
 class UnderstandingError(ValueError):
@@ -85,6 +86,9 @@ class Compiler:
             raw_patterns += [("benign", lang, text, item) for text, item in items]
         raw_patterns += self.context(top.get("context"))
         raw_patterns += self.figures(top.get("figures"))
+        if "past" in top:
+            phrases = self.per_language(top["past"], "'past'")
+            raw_patterns += [(PAST, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
         u.must_catch = self.must_catch(top.get("must_catch"))
         sure = {(m.category, m.lang, text) for m in u.must_catch for text in m.phrases}
         raw_patterns += [(category, lang, text, None) for category, lang, text in sorted(sure)]
@@ -102,7 +106,7 @@ class Compiler:
                     self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
-        as_written = ("benign", *u._context, *(n + UNLESS for n in u._context), *u._figures, FIGURES_UNLESS)
+        as_written = ("benign", *u._context, *(n + UNLESS for n in u._context), *u._figures, FIGURES_UNLESS, PAST)
         for name, lang, text, _ in raw_patterns:
             if name in as_written:
                 continue  # typos are corrected towards what people mean, not towards idioms or doers
