@@ -7,8 +7,8 @@ only: this module imports neither of them.
 Text is read the way people type it: case, accents and repeated letters ("pleeease") are folded, texting
 forms expanded ("hes" → "he is", "xfa" → "por favor"), every word is stemmed in English and in Spanish
 (hits/hitting → hit, pegan/pegó → peg) and a one-letter typo in a longer word is corrected towards the
-words the patterns use ("scard" → "scared", "kil" → "kill"; a letter left out or two swapped, never one
-changed, which too often makes another real word).
+words the patterns use ("scard" → "scared", "kil" → "kill", "hitt" → "hit"; a letter left out, typed twice
+or two swapped, never one changed, which too often makes another real word).
 """
 from __future__ import annotations
 
@@ -100,6 +100,9 @@ class Lexicon:
             return word
         if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
             return word
+        for i in range(1, len(word)):  # a letter typed twice: "hitt", "ayudaa", "comming"
+            if word[i] == word[i - 1] and word[:i] + word[i + 1:] in self._vocab:
+                return word[:i] + word[i + 1:]
         candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
         if len(word) >= 5:  # two letters swapped: "hlep", "psasport"
             candidates.update(c for i in range(len(word) - 1) for c in self._fuzzy.get(word[:i] + word[i + 1:], ())
