@@ -194,6 +194,19 @@ def test_a_context_cancelling_an_unknown_category_stops_start_up(tmp_path):
         Understanding.load(path)
 
 
+def test_figures_settling_an_unknown_category_stop_start_up_naming_the_line(tmp_path):
+    path = broken(tmp_path, "    - cancels: [threat]\n      en: [mom,", "    - cancels: [hyperbole]\n      en: [mom,")
+    with pytest.raises(UnderstandingError,
+                       match=rf"understanding\.yaml:{line_of(path, '[hyperbole]')}: figures: 'cancels' must list danger"):
+        Understanding.load(path)
+
+
+def test_figures_without_the_people_who_may_mean_it_stop_start_up(tmp_path):
+    path = broken(tmp_path, "figures:\n  people:", "figures:\n  folks:")
+    with pytest.raises(UnderstandingError, match=r"'figures.people' is missing"):
+        Understanding.load(path)
+
+
 def test_a_nested_group_is_refused(tmp_path):
     path = broken(tmp_path, '"(gun|guns|pistol|', '"(gun|(guns|pistol)|')
     with pytest.raises(UnderstandingError, match=r"cannot hold another|must stand alone"):
