@@ -54,7 +54,7 @@ class Lexicon:
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
-        self._places: frozenset[str] = frozenset()  # doers that count where things happen too ("en el partido")
+        self._places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer
         self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
         self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's

@@ -174,7 +174,7 @@ class Understanding(Lexicon):
         high = min((b for b in words.breaks if b > start), default=len(words.surface))
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
                   and not self._joined(words, e, start)
-                  and (name + " anywhere" in self._places or not self._after_place_word(words, s))]
+                  and (self._places.get(name) == "anywhere" or not self._after_place_word(words, s))]
         if before:
             return max(before)[2]
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is

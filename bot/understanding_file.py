@@ -208,7 +208,7 @@ class Compiler:
         self.u.determiners = frozenset(fold(w) for w, _ in self.strings(spec["determiners"], "'figures.determiners'"))
         self.u.places_words = frozenset(fold(w) for w, _ in self.strings(spec["places"], "'figures.places'"))
         self.u.joins = frozenset(fold(w) for w, _ in self.strings(spec["joins"], "'figures.joins'"))
-        places = set()
+        places: dict[str, str] = {}
         phrases = self.per_language(spec["people"], "'figures.people'")
         raw = [(PEOPLE, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
         self.u._figures[PEOPLE] = frozenset()
@@ -229,12 +229,10 @@ class Compiler:
                 where = str(fields["as_place"].value)
                 if where not in ("after", "anywhere"):
                     self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger) or 'anywhere'")
-                places.add(name)
-                if where == "anywhere":
-                    places.add(name + " anywhere")
+                places[name] = where
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
-        self.u._places = frozenset(places)
+        self.u._places = places
         return raw
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
