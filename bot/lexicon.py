@@ -41,6 +41,7 @@ class Lexicon:
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
         self.conditionals: frozenset[str] = frozenset()
+        self.negation_skips: frozenset[str] = frozenset()  # "has", "ever": not counted in a negation's reach
         self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)

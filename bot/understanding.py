@@ -275,7 +275,11 @@ class Understanding(Lexicon):
         """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
         if words.surface[start] in self.boundaries:
             return None  # the match starts its own clause: "no, i am ok"
-        for i in range(start - 1, max(0, start - reach) - 1, -1):
+        i, left = start, reach
+        while i > 0 and left > 0:
+            i -= 1
+            if words.surface[i] not in self.negation_skips:
+                left -= 1  # "nobody has ever hit me": "has" and "ever" do not take the negation's reach
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
                 return None  # another clause, or another subject ("no he hits me")
             end = self._negation_end(words, i)

@@ -67,6 +67,8 @@ class Compiler:
             u.saying = frozenset(fold(w) for w, _ in self.strings(top["saying"], "'saying'"))
         if "pleas" in top:
             u.pleas = frozenset(fold(w) for w, _ in self.strings(top["pleas"], "'pleas'"))
+        if "negation_skips" in top:
+            u.negation_skips = frozenset(fold(w) for w, _ in self.strings(top["negation_skips"], "'negation_skips'"))
         if "conditionals" in top:
             u.conditionals = frozenset(fold(w) for w, _ in self.strings(top["conditionals"], "'conditionals'"))
         negators = self.per_language(top["negators"], "'negators'")
