@@ -195,7 +195,7 @@ def test_a_context_cancelling_an_unknown_category_stops_start_up(tmp_path):
 
 
 def test_figures_settling_an_unknown_category_stop_start_up_naming_the_line(tmp_path):
-    path = broken(tmp_path, "    - cancels: [threat]\n      en: [mom,", "    - cancels: [hyperbole]\n      en: [mom,")
+    path = broken(tmp_path, "    - cancels: [threat, control]\n      en: [mom,", "    - cancels: [hyperbole]\n      en: [mom,")
     with pytest.raises(UnderstandingError,
                        match=rf"understanding\.yaml:{line_of(path, '[hyperbole]')}: figures: 'cancels' must list danger"):
         Understanding.load(path)
