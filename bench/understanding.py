@@ -5,8 +5,9 @@ tests/bot/corpus.yaml; free-text answers understood at every question the bot as
 The same figures on sets of texts written apart from the rules show how far they carry beyond the corpus:
 bench/heldout.yaml, heldout_fresh, heldout_final, heldout_last and heldout_v5 to heldout_v8 were read to
 improve the rules after their first run; heldout_v9 to heldout_v11 were never read (v9's false alarms'
-categories guided one change, v11's figures chose the backstop's veto); bench/heldout_v12.yaml was never
-read while writing them. tests/bot/test_corpus.py fails when the corpus misses a target.
+categories guided one change, v11's figures chose the backstop's veto) until issue 19's second round, which
+read v9 to v13 to improve the rules and trains the model on v12 and v13 too; bench/heldout_v14.yaml was
+written before that round and never read while tuning it: the honest measure. tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations
 
@@ -44,11 +45,13 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v9.yaml", "written apart; never read, but its false alarms' categories guided a change", True),
     (REPO / "bench" / "heldout_v10.yaml", "written apart; never read", True),
     (REPO / "bench" / "heldout_v11.yaml", "written apart; never read, but it chose the backstop's veto", True),
-    (REPO / "bench" / "heldout_v12.yaml", "written apart; never read while writing the rules", False),
-    (REPO / "bench" / "heldout_v13.yaml", "written for issue 19 before its changes; never read, never trained on", False),
+    (REPO / "bench" / "heldout_v12.yaml", "written apart; first read to improve the rules in issue 19's second round", True),
+    (REPO / "bench" / "heldout_v13.yaml", "written for issue 19 before its changes; first read in its second round", True),
+    (REPO / "bench" / "heldout_v14.yaml", "written for issue 19's second round before its tuning; never read, never trained on",
+     False),
 )
 LANGS = ("en", "es")
-TARGETS = {"recall": 0.97, "false_alarms": 0.03, "answers": 0.95}
+TARGETS = {"recall": 0.98, "false_alarms": 0.03, "answers": 0.95}
 DANGER = frozenset({"danger", "danger_quiet"})
 # Each question in the corpus: the state that asks it, and the triggers that carry each meaning.
 QUESTIONS = {

@@ -1,30 +1,22 @@
 """Read a message in the person's own words: danger by category, and what it answers (flows/understanding.yaml).
 
-Text is read the way people type it: case, accents and repeated letters ("pleeease") are folded, texting
-forms expanded ("hes" → "he is", "xfa" → "por favor"), every word is stemmed in English and in Spanish
-(hits/hitting → hit, pegan/pegó → peg) and a one-letter typo in a longer word is corrected towards the
-words the patterns use ("scard" → "scared", "kil" → "kill"; a letter left out or two swapped, never one
-changed, which too often makes another real word). A match right after a negation ("not",
+The words are read as bot/lexicon.py says (folded, spelled out, stemmed, a typo corrected). A match right after a negation ("not",
 "nobody", "no", "nunca"…) within its clause does not count: "nobody is hurting me" is not danger, while
 patterns that are themselves negations ("can not leave", "no me dejan salir") stay danger.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import Stemmer
 import yaml
-from rapidfuzz.distance import OSA
 
 from bot.danger_model import MIN_WORDS, DangerModel
-from bot.intents import fold
+from bot.lexicon import LANGUAGES, Lexicon
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.must_catch import MustCatch
-from bot.understanding_file import LANGUAGES, UNLESS, Compiler, UnderstandingError
+from bot.understanding_file import FIGURES_UNLESS, PAST, PEOPLE, UNLESS, Compiler, UnderstandingError
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -32,10 +24,7 @@ SHORT_ANSWERS = frozenset({"yes", "no"})
 POSSIBLE_DANGER = "possible_danger"  # the statistical backstop's category: no pattern named it
 _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
-# Words, numbers ("8am" is two words: 8, am), emoji (each a word of its own), and what ends a clause.
-_WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
-_CLAUSE_ENDS = frozenset(".!?;,:\n")
-_RUN = re.compile(r"(\w)\1{2,}")
+DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
@@ -61,30 +50,10 @@ class Reading:
         return tuple(dict.fromkeys(s.category for s in self.danger))
 
 
-class Understanding:
+class Understanding(Lexicon):
     def __init__(self, data: dict, path: Path, model: DangerModel | None = None):
+        super().__init__()
         self.model = model
-        self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
-        self.spellings: dict[str, tuple[str, ...]] = {}
-        self.common: frozenset[str] = frozenset()
-        self.boundaries: frozenset[str] = frozenset()
-        self.categories: tuple[str, ...] = ()
-        self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
-        self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
-        self.conditionals: frozenset[str] = frozenset()
-        self.pleas: frozenset[str] = frozenset()
-        self.saying: frozenset[str] = frozenset()
-        self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
-        self.overrule_below = 0.0  # "say", "digo": the "no" after them is said, not meant  # words that, drawn out ("ayudaaa"), are an urgent plea
-        self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
-        self._fuzzy: dict[str, set[str]] = {}
-        self._vocab: set[str] = set()
-        self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-        self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
-        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
-        self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
-        self.must_catch: tuple[MustCatch, ...] = ()
         Compiler(self, path).compile(data)
         self._check_must_catch(path)
 
@@ -115,24 +84,6 @@ class Understanding:
         return cls(node, path, DangerModel.load(model) if model else None)
 
     # --- reading ---------------------------------------------------------------------------------
-    def words(self, text: str) -> Words:
-        words = Words(stems={lang: [] for lang in LANGUAGES})
-        for piece in _WORD.findall(fold(text).replace("'", "")):
-            if piece[0] in _CLAUSE_ENDS:
-                words.breaks.add(len(words.surface))
-                continue
-            for word in self._spelled(piece):
-                words.surface.append(word)
-                words.marked.append("=" + word)
-                stems = self._stem_cache.get(word)
-                if stems is None:
-                    stems = tuple(self._stemmers[lang].stemWord(word) for lang in LANGUAGES)
-                    if len(self._stem_cache) < 50_000:
-                        self._stem_cache[word] = stems
-                for lang, stem in zip(LANGUAGES, stems):
-                    words.stems[lang].append(stem)
-        return words
-
     def read(self, text: str) -> Reading:
         words, reading, decided, sure = self._read_by_patterns(text)
         if self.model is None or sure:
@@ -171,6 +122,11 @@ class Understanding:
                      for c in self._context[name]}
         for name in self._context:
             found.pop(name + UNLESS, None)
+        doers = [(s, e, name) for name in self._figures for s, e, _ in found.pop(name, ())]
+        if found.pop(FIGURES_UNLESS, None):
+            doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
+        figured = False
+        past = bool(found.pop(PAST, None))
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -180,6 +136,9 @@ class Understanding:
                 if meaning in self.categories:
                     if meaning in cancelled or any(s < end and start < e for s, e in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
+                    if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
+                        figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
+                        continue
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
                         danger[meaning] = (Signal(meaning, " ".join(words.surface[start:end])), start, pattern.sure)
@@ -195,12 +154,49 @@ class Understanding:
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
+        if past and stated:
+            # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
+            # phrase still stands ("years ago he sold me, im ok but hes outside").
+            settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
-                   or bool(contexts) or len(words.surface) < MIN_WORDS)
+                   or bool(contexts) or figured or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
+
+    def _doer(self, words: Words, doers: list[tuple[int, int, str]], start: int, end: int) -> str:
+        """Who does what a danger match says: the doer nearest before it in its clause (or the match's own first
+        word: "they will not let me"), else the nearest after it ("me va a matar mi mama"); PEOPLE when none is
+        named, so the danger stands. A doer past a join ("and", "que") or after a word that says where ("en el
+        trabajo") is not this match's."""
+        low = max((b for b in words.breaks if b <= start), default=0)
+        high = min((b for b in words.breaks if b > start), default=len(words.surface))
+        before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
+                  and not self._joined(words, e, start)
+                  and (self._places.get(name) == "anywhere" or not self._after_place_word(words, s))]
+        if before:
+            return max(before)[2]
+        # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
+        # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
+        after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
+                 and not self._joined(words, end, s)
+                 and (self._after_place_word(words, s) if name in self._places
+                      else end < s and all(w in self.determiners and w not in self.places_words
+                                            for w in words.surface[end:s]))]
+        return min(after)[1] if after else PEOPLE
+
+    def _joined(self, words: Words, i: int, j: int) -> bool:
+        return any(w in self.joins for w in words.surface[i:j])
+
+    def _after_place_word(self, words: Words, i: int) -> bool:
+        """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""
+        for word in reversed(words.surface[max(0, i - 3):i]):
+            if word in self.places_words:
+                return True
+            if word not in self.determiners:
+                return False
+        return False
 
     def _settled_by_reassurance(self, words: Words, danger: dict, reassured: list[int]) -> set[str]:
         """The danger a reassurance settles: what it read in the reassurance's own clause ("no pasa nada estoy
@@ -254,38 +250,6 @@ class Understanding:
         return words.surface[i] == "no" and bool(before) and (
             before[-1] in self.saying or (before[-1] == "que" and len(before) == 2 and before[0] in self.saying))
 
-    def _spelled(self, piece: str) -> tuple[str, ...]:
-        """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
-        cached = self._cache.get(piece)
-        if cached is not None:
-            return cached
-        word, stretched = piece, bool(_RUN.search(piece))
-        if stretched:
-            twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
-            word = twice if twice in self._vocab and once not in self._vocab else once
-        spelled = self.spellings.get(word) or (self._corrected(word),)
-        if stretched and spelled[-1] in self.pleas:
-            spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
-        if len(self._cache) < 50_000:
-            self._cache[piece] = spelled
-        return spelled
-
-    def _corrected(self, word: str) -> str:
-        """The pattern word one typo away, for words the patterns and the common words don't know."""
-        if len(word) < 3 or word in self._vocab or word in self.common or word.isdigit():
-            return word
-        if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
-            return word
-        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
-        if len(word) >= 5:  # two letters swapped: "hlep", "psasport"
-            candidates.update(c for i in range(len(word) - 1) for c in self._fuzzy.get(word[:i] + word[i + 1:], ())
-                              if len(c) == len(word) and sorted(c) == sorted(word))
-        # A changed letter is not corrected: too often it makes another real word a danger word
-        # ("cansado" is not "candado", "enterrar" is not "encerrar").
-        close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1]
-        close.sort(key=lambda c: (c[0] != word[0], len(c) != len(word) + 1, c))
-        return close[0] if close else word
-
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
         index = self._patterns[lang]
@@ -311,7 +275,11 @@ class Understanding:
         """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
         if words.surface[start] in self.boundaries:
             return None  # the match starts its own clause: "no, i am ok"
-        for i in range(start - 1, max(0, start - reach) - 1, -1):
+        i, left = start, reach
+        while i > 0 and left > 0:
+            i -= 1
+            if words.surface[i] not in self.negation_skips:
+                left -= 1  # "nobody has ever hit me": "has" and "ever" do not take the negation's reach
             if i + 1 in words.breaks or words.surface[i] in self.boundaries:
                 return None  # another clause, or another subject ("no he hits me")
             end = self._negation_end(words, i)

@@ -1,21 +1,21 @@
-"""Check flows/understanding.yaml and compile it into an Understanding; every mistake names its line."""
+"""Check flows/understanding.yaml and compile it into a Lexicon (bot/lexicon.py); every mistake names its line."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from bot.intents import fold
+from bot.lexicon import LANGUAGES, Lexicon
 from bot.must_catch import MustCatch, inflect
 from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
 
-if TYPE_CHECKING:
-    from bot.understanding import Understanding
-
-LANGUAGES = ("en", "es")
 UNLESS = " unless"  # the patterns that switch a context off are named after it with this
+PEOPLE = "figure people"  # doers who may mean a threat or a blow (he, my boyfriend, el patron)
+FIGURES_UNLESS = "figure unless"  # a danger kept secret, or tied to leaving or the police: never a figure
+PAST = "past"  # "years ago", "hace mucho": with a reassurance, the danger told is over
 
 
 class UnderstandingError(ValueError):
@@ -23,9 +23,9 @@ class UnderstandingError(ValueError):
 
 
 class Compiler:
-    """Check understanding.yaml and compile it into the Understanding; every mistake names its line."""
+    """Check understanding.yaml and compile it into a Lexicon (the reader is one); every mistake names its line."""
 
-    def __init__(self, target: Understanding, path: Path):
+    def __init__(self, target: Lexicon, path: Path):
         self.u = target
         self.path = path
 
@@ -67,6 +67,8 @@ class Compiler:
             u.saying = frozenset(fold(w) for w, _ in self.strings(top["saying"], "'saying'"))
         if "pleas" in top:
             u.pleas = frozenset(fold(w) for w, _ in self.strings(top["pleas"], "'pleas'"))
+        if "negation_skips" in top:
+            u.negation_skips = frozenset(fold(w) for w, _ in self.strings(top["negation_skips"], "'negation_skips'"))
         if "conditionals" in top:
             u.conditionals = frozenset(fold(w) for w, _ in self.strings(top["conditionals"], "'conditionals'"))
         negators = self.per_language(top["negators"], "'negators'")
@@ -85,6 +87,10 @@ class Compiler:
         for lang, items in self.per_language(top["benign"], "'benign'").items():
             raw_patterns += [("benign", lang, text, item) for text, item in items]
         raw_patterns += self.context(top.get("context"))
+        raw_patterns += self.figures(top.get("figures"))
+        if "past" in top:
+            phrases = self.per_language(top["past"], "'past'")
+            raw_patterns += [(PAST, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
         u.must_catch = self.must_catch(top.get("must_catch"))
         sure = {(m.category, m.lang, text) for m in u.must_catch for text in m.phrases}
         raw_patterns += [(category, lang, text, None) for category, lang, text in sorted(sure)]
@@ -102,14 +108,15 @@ class Compiler:
                     self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
+        as_written = ("benign", *u._context, *(n + UNLESS for n in u._context), *u._figures, FIGURES_UNLESS, PAST)
         for name, lang, text, _ in raw_patterns:
-            if name in ("benign", *u._context):
-                continue  # typos are corrected towards what people mean, not towards idioms
+            if name in as_written:
+                continue  # typos are corrected towards what people mean, not towards idioms or doers
             for word in self.plain(text):
                 u._vocab.add(word)
                 u._stems[lang].add(u._stemmers[lang].stemWord(word))  # a known word in its own language
         # The words of idioms are real words, never someone's typo ("contract" is not "contact").
-        u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in ("benign", *u._context)
+        u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in as_written
                                 for w in self.plain(text)} - u._vocab)
         for word in u._vocab:
             if len(word) >= 4 and word not in u.common and not word.isdigit():
@@ -120,7 +127,7 @@ class Compiler:
         compiled_sure: set[tuple[str, str, str]] = set()
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
-            elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith("context "))
+            elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith(("context ", "figure ")))
             pattern = Pattern(name, lang, text, elements, self.required(elements), (name, lang, text) in sure)
             if pattern.sure:
                 if (name, lang, repr(elements)) in compiled_sure:
@@ -191,8 +198,47 @@ class Compiler:
                         for lang in LANGUAGES]
         return raw
 
+    def figures(self, node) -> list[tuple[str, str, str, Any]]:
+        """`figures`: doers of whom a threat, a blow or a cage is a figure of speech ("my mom is gonna kill me",
+        "el calor nos va a matar"), the `people` who may mean it, and what is never a figure (`unless`)."""
+        if node is None:
+            return []
+        spec = self.mapping(node, "'figures'")
+        for name in ("people", "doers", "unless", "determiners", "places", "joins"):
+            if name not in spec:
+                self.fail(node, f"'figures.{name}' is missing")
+        self.u.determiners = frozenset(fold(w) for w, _ in self.strings(spec["determiners"], "'figures.determiners'"))
+        self.u.places_words = frozenset(fold(w) for w, _ in self.strings(spec["places"], "'figures.places'"))
+        self.u.joins = frozenset(fold(w) for w, _ in self.strings(spec["joins"], "'figures.joins'"))
+        places: dict[str, str] = {}
+        phrases = self.per_language(spec["people"], "'figures.people'")
+        raw = [(PEOPLE, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        self.u._figures[PEOPLE] = frozenset()
+        phrases = self.per_language(spec["unless"], "'figures.unless'")
+        raw += [(FIGURES_UNLESS, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        if not isinstance(spec["doers"], yaml.SequenceNode):
+            self.fail(spec["doers"], "'figures.doers' must be a list of {cancels: [categories], en: [...], es: [...]}")
+        for n, item in enumerate(spec["doers"].value):
+            fields = self.mapping(item, "a figure's doers")
+            cancels = fields.get("cancels")
+            names = [str(c.value) for c in cancels.value] if isinstance(cancels, yaml.SequenceNode) else []
+            unknown = [c for c in names if c not in self.u.categories]
+            if not names or unknown:
+                self.fail(cancels or item, f"figures: 'cancels' must list danger categories (unknown: {unknown})")
+            name = f"figure {n + 1}"
+            self.u._figures[name] = frozenset(names)
+            if "as_place" in fields:
+                where = str(fields["as_place"].value)
+                if where not in ("after", "anywhere"):
+                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger) or 'anywhere'")
+                places[name] = where
+            phrases = self.per_language(item, name)
+            raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        self.u._places = places
+        return raw
+
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
-        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless")}
+        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")

@@ -194,6 +194,19 @@ def test_a_context_cancelling_an_unknown_category_stops_start_up(tmp_path):
         Understanding.load(path)
 
 
+def test_figures_settling_an_unknown_category_stop_start_up_naming_the_line(tmp_path):
+    path = broken(tmp_path, "    - cancels: [threat, control]\n      en: [mom,", "    - cancels: [hyperbole]\n      en: [mom,")
+    with pytest.raises(UnderstandingError,
+                       match=rf"understanding\.yaml:{line_of(path, '[hyperbole]')}: figures: 'cancels' must list danger"):
+        Understanding.load(path)
+
+
+def test_figures_without_the_people_who_may_mean_it_stop_start_up(tmp_path):
+    path = broken(tmp_path, "figures:\n  people:", "figures:\n  folks:")
+    with pytest.raises(UnderstandingError, match=r"'figures.people' is missing"):
+        Understanding.load(path)
+
+
 def test_a_nested_group_is_refused(tmp_path):
     path = broken(tmp_path, '"(gun|guns|pistol|', '"(gun|(guns|pistol)|')
     with pytest.raises(UnderstandingError, match=r"cannot hold another|must stand alone"):
@@ -273,3 +286,30 @@ def test_the_backstop_may_name_only_known_categories(tmp_path):
     path = broken(tmp_path, "  overrules: [fear,", "  overrules: [worry, fear,")
     with pytest.raises(UnderstandingError, match=r"'backstop.overrules': unknown category 'worry'"):
         Understanding.load(path)
+
+
+@pytest.mark.parametrize("text", [
+    "my mom is gonna murder me if i miss curfew again", "my sister is gonna kill me, i spilled coffee on her dress",
+    "mi mama me va a matar, se me quemo el arroz", "el profe nos va a matar con tanta tarea",
+    "this heat is gonna kill us all", "my cat keeps me prisoner", "mis hijos me tienen secuestrada viendo pelis",
+    "the gym trainer beat me up today", "nos dieron una paliza en el futbol del sabado",
+    "in the movie the girl gets sold to a gang", "he's not going to hurt me, he's in jail",
+    "ya se fue y no va a regresar", "que tipo de ayuda tienen",
+])
+def test_figures_of_speech_and_reassurances_are_not_danger(text):
+    assert ENGINE.understanding.read(text).danger == ()
+
+
+@pytest.mark.parametrize("text, category", [
+    ("my dad said he would kill me if i told anyone", "threat"),  # secret: meant, whoever says it
+    ("mi papa me va a matar si se entera que le escribo a la policia", "threat"),
+    ("mi jefe me va a matar si me voy", "threat"),  # the boss is never a figure of speech
+    ("my mom's boyfriend is going to kill me", "threat"),  # the nearest doer decides
+    ("my dad hits me with a belt", "violence"),  # a parent's threat may be hyperbole, a blow is not
+    ("me pego otra vez y los niños lo vieron", "violence"),  # the children saw it: they did not do it
+    ("en el trabajo me encierran", "confinement"),  # work is where, not who
+    ("un chavo de un juego en linea tiene fotos mias y dice q las manda a mi escuela", "threat"),
+    ("i'm scared my dad will kill me", "fear"),
+])
+def test_danger_stands_when_the_doer_may_mean_it(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)

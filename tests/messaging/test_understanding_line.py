@@ -49,3 +49,35 @@ def test_delete_erases_what_was_kept_of_the_danger(make_texter, work, roster, la
     survivor.send("BORRAR")
     conv = lantern.store.get(lantern.store.conversation_key(SURVIVOR))
     assert conv is None or (conv.danger_signals == [] and conv.answers == {})
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "mi jefe me va a matar si me voy",  # an idiom once read "jefe ... me va a matar" as a figure of speech
+    "my dad said he would kill me if i told anyone",  # a parent's threat kept secret is meant
+    "he told me hes gonna kill me, my mom is scared too",
+])
+def test_a_threat_said_of_the_boss_or_kept_secret_pages_urgent(make_texter, work, roster, twilio_api, text):
+    survivor = make_texter(SURVIVOR)
+    survivor.send("hi")
+    [reply] = survivor.send(text)
+    assert "911" in reply
+    work()
+    assert f"URGENT request {survivor_code(survivor)}" in twilio_api.to(RILEY)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "my mom is gonna kill me i forgot the milk again",
+    "este calor nos va a matar a todos",
+    "el bebe me mordio, es normal a los 2 años?",
+    "no one is outside, i checked",
+])
+def test_a_figure_of_speech_or_a_reassurance_pages_nobody(make_texter, work, roster, twilio_api, text):
+    survivor = make_texter(SURVIVOR)
+    survivor.send("hi")
+    [reply] = survivor.send(text)
+    assert "911" not in reply
+    work()
+    assert twilio_api.sent == []

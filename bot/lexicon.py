@@ -1,0 +1,115 @@
+"""The compiled words of flows/understanding.yaml, and how a message's text becomes the words patterns match.
+
+bot/understanding_file.py fills a Lexicon from the file (and reads its own patterns with it, to check each
+can match); bot/understanding.py's reader is a Lexicon that also reads danger and meanings. One direction
+only: this module imports neither of them.
+
+Text is read the way people type it: case, accents and repeated letters ("pleeease") are folded, texting
+forms expanded ("hes" → "he is", "xfa" → "por favor"), every word is stemmed in English and in Spanish
+(hits/hitting → hit, pegan/pegó → peg) and a one-letter typo in a longer word is corrected towards the
+words the patterns use ("scard" → "scared", "kil" → "kill", "hitt" → "hit"; a letter left out, typed twice
+or two swapped, never one changed, which too often makes another real word).
+"""
+from __future__ import annotations
+
+import re
+
+import Stemmer
+from rapidfuzz.distance import OSA
+
+from bot.intents import fold
+from bot.must_catch import MustCatch
+from bot.patterns import Pattern, Words
+
+LANGUAGES = ("en", "es")
+# Words, numbers ("8am" is two words: 8, am), emoji (each a word of its own), and what ends a clause.
+_WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
+_CLAUSE_ENDS = frozenset(".!?;,:\n")
+_RUN = re.compile(r"(\w)\1{2,}")
+_CACHE_LIMIT = 50_000
+
+
+class Lexicon:
+    """What the compiler makes of the file: words, spellings, negations, patterns by language and first key."""
+
+    def __init__(self) -> None:
+        self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
+        self.spellings: dict[str, tuple[str, ...]] = {}
+        self.common: frozenset[str] = frozenset()
+        self.boundaries: frozenset[str] = frozenset()
+        self.categories: tuple[str, ...] = ()
+        self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
+        self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
+        self.conditionals: frozenset[str] = frozenset()
+        self.negation_skips: frozenset[str] = frozenset()  # "has", "ever": not counted in a negation's reach
+        self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
+        self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
+        self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
+        self.overrule_below = 0.0
+        self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
+        self._fuzzy: dict[str, set[str]] = {}
+        self._vocab: set[str] = set()
+        self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
+        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
+        self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
+        self._places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
+        self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer
+        self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
+        self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's
+        self.must_catch: tuple[MustCatch, ...] = ()
+
+    def words(self, text: str) -> Words:
+        words = Words(stems={lang: [] for lang in LANGUAGES})
+        for piece in _WORD.findall(fold(text).replace("'", "")):
+            if piece[0] in _CLAUSE_ENDS:
+                words.breaks.add(len(words.surface))
+                continue
+            for word in self._spelled(piece):
+                words.surface.append(word)
+                words.marked.append("=" + word)
+                stems = self._stem_cache.get(word)
+                if stems is None:
+                    stems = tuple(self._stemmers[lang].stemWord(word) for lang in LANGUAGES)
+                    if len(self._stem_cache) < _CACHE_LIMIT:
+                        self._stem_cache[word] = stems
+                for lang, stem in zip(LANGUAGES, stems):
+                    words.stems[lang].append(stem)
+        return words
+
+    def _spelled(self, piece: str) -> tuple[str, ...]:
+        """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
+        cached = self._cache.get(piece)
+        if cached is not None:
+            return cached
+        word, stretched = piece, bool(_RUN.search(piece))
+        if stretched:
+            twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
+            word = twice if twice in self._vocab and once not in self._vocab else once
+        spelled = self.spellings.get(word) or (self._corrected(word),)
+        if stretched and spelled[-1] in self.pleas:
+            spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
+        if len(self._cache) < _CACHE_LIMIT:
+            self._cache[piece] = spelled
+        return spelled
+
+    def _corrected(self, word: str) -> str:
+        """The pattern word one typo away, for words the patterns and the common words don't know."""
+        if len(word) < 3 or word in self._vocab or word in self.common or word.isdigit():
+            return word
+        if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
+            return word
+        for i in range(1, len(word)):  # a letter typed twice: "hitt", "ayudaa", "comming"
+            if word[i] == word[i - 1] and word[:i] + word[i + 1:] in self._vocab:
+                return word[:i] + word[i + 1:]
+        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
+        if len(word) >= 5:  # two letters swapped: "hlep", "psasport"
+            candidates.update(c for i in range(len(word) - 1) for c in self._fuzzy.get(word[:i] + word[i + 1:], ())
+                              if len(c) == len(word) and sorted(c) == sorted(word))
+        # A changed letter is not corrected: too often it makes another real word a danger word
+        # ("cansado" is not "candado", "enterrar" is not "encerrar").
+        close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1]
+        close.sort(key=lambda c: (c[0] != word[0], len(c) != len(word) + 1, c))
+        return close[0] if close else word
