@@ -23,7 +23,8 @@ from config.settings import Settings
 from messaging import runtime
 from messaging.bursts import WebChatBursts
 from messaging.intake import Intake
-from messaging.messenger import QUEUE_NAME, URGENT_QUEUE_NAME, RQMessenger
+from messaging.job_ids import QUEUE_NAME, URGENT_QUEUE_NAME
+from messaging.messenger import RQMessenger
 from messaging.outreach import OutreachMessaging
 from messaging.routing import Router
 from messaging.sender import ChannelSender, EchoSender, TwilioSender

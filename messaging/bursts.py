@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timezone
 from typing import Callable
 
-from messaging import runtime
+from messaging import job_ids, runtime
 
 log = logging.getLogger(__name__)
 WINDOW = 600
@@ -38,7 +38,7 @@ class WebChatBursts:
             return True
         if self.web_chats.hold_page(window, conv.case_code or "????") == 1:
             ends = datetime.fromtimestamp((window + 1) * WINDOW, timezone.utc)
-            self.queue.enqueue_at(ends, page_burst, window, job_id=f"lantern-burst-{window}")
+            self.queue.enqueue_at(ends, page_burst, window, job_id=job_ids.burst_page(window))
         log.info("web chat page held for the burst page conv=%s", conv.key[:12])
         return False
 

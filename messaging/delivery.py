@@ -13,7 +13,7 @@ from typing import Callable
 
 from bot.conversation import Conversation
 from bot.whatsapp import window_open
-from messaging import runtime
+from messaging import job_ids, runtime
 from messaging.twilio_errors import Action, TwilioError, twilio_error
 from store.outbox import Outbound
 
@@ -93,7 +93,7 @@ def deliver_held(conversation: str) -> str:
 def release_when_they_write(queue, windows, conv: Conversation) -> None:
     """After a WhatsApp survivor's turn: one job sends what was held, in order."""
     if conv.channel == "whatsapp" and windows.held_count(conv.key):
-        queue.enqueue(deliver_held, conv.key, job_id=f"lantern-held-{conv.key}-{int(time.time() * 1000)}",
+        queue.enqueue(deliver_held, conv.key, job_id=job_ids.deliver_held(conv.key, int(time.time() * 1000)),
                       result_ttl=600)
 
 
@@ -107,7 +107,7 @@ def record_status(lantern, twilio_sid: str, status: str, error_code: str, outbou
         return "not newer"  # a late "sent" after "delivered", or the same callback twice
     if status in FAILURE_STATUSES:
         lantern.queue.enqueue(delivery_failed, message.id, twilio_sid, error_code or "0", result_ttl=600,
-                              retry=_retry(), job_id=f"lantern-failed-{message.id}-{twilio_sid}")
+                              retry=_retry(), job_id=job_ids.delivery_failed(message.id, twilio_sid))
     elif status == "read" and message.was_held and message.kind == "relay" and message.advocate:
         conv = lantern.store.get(message.conversation)
         if conv is not None:
@@ -171,7 +171,7 @@ def _resend_later(lantern, message: Outbound, conv: Conversation | None, error: 
     if attempt > len(backoff):
         return fail(lantern, message, conv, error)
     lantern.outbox.send_again(message, "retrying", error.meaning)
-    job_id = f"lantern-send-{message.id}-r{attempt}"
+    job_id = job_ids.send_again(message.id, attempt)
     if backoff[attempt - 1]:
         lantern.queue.enqueue_in(timedelta(seconds=backoff[attempt - 1]), send_message, message.id, job_id=job_id)
     else:

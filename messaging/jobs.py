@@ -10,7 +10,7 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from bot.contact_rules import not_sent_text, why_not_send
-from messaging import delivery, runtime
+from messaging import delivery, job_ids, runtime
 from messaging.messenger import ESCALATION_STAGES, wait_label
 from messaging.twilio_errors import twilio_error
 from store.outbox import Outbound
@@ -97,7 +97,7 @@ def _held_for_window(lantern, message: Outbound, conv) -> str:
     """Not their safe time yet: the same message goes when the window next opens, re-checked then."""
     opens = lantern.settings.content.hours.next_window(conv.window, datetime.now(timezone.utc))
     lantern.outbox.mark(message, "held", "window")
-    lantern.queue.enqueue_at(opens, send_message, message.id, job_id=f"lantern-send-{message.id}-held")
+    lantern.queue.enqueue_at(opens, send_message, message.id, job_id=job_ids.send_held(message.id))
     log.info("message held until the survivor's safe time kind=%s", message.kind)
     return "held"
 

@@ -12,6 +12,7 @@ from bot.outreach import ScheduleCheckIn
 from bot.conversation import (
     AdvocateNotice, Conversation, Outcome, Priority, RelayToAdvocate, RequestAdvocate, WithdrawRequest,
 )
+from messaging import job_ids
 from messaging.delivery import release_when_they_write
 from messaging.scheduling import enqueue_at, enqueue_in, unschedule
 from store.outbox import Outbound, Outbox
@@ -20,8 +21,6 @@ from store.stats import RequestStats
 from store.turn_write import TurnWrite
 
 log = logging.getLogger(__name__)
-QUEUE_NAME = "lantern"
-URGENT_QUEUE_NAME = "lantern-urgent"  # listed first on the worker's command line: taken first
 # A finished send keeps its (id-only) job briefly: deleting it at once costs RQ more than keeping it.
 RESULT_TTL = 600
 ESCALATION_STAGES = 2  # 1: page everyone again (and one holding line); 2: page the supervisors
@@ -155,11 +154,11 @@ class RQMessenger:
 
         retry, queue = self.org.send_retry_seconds, self.urgent_queue if urgent else self.queue
         if len(messages) == 1:
-            job = Queue.prepare_data(send_message, (messages[0].id,), job_id="lantern-send-" + messages[0].id,
+            job = Queue.prepare_data(send_message, (messages[0].id,), job_id=job_ids.send(messages[0].id),
                                      result_ttl=RESULT_TTL, retry=Retry(max=len(retry), interval=list(retry)),
                                      failure_ttl=int(self.org.retention.total_seconds()))
         else:  # each message of a batch that must be tried again gets a job of its own, with these retries
-            job = Queue.prepare_data(send_batch, ([m.id for m in messages],), job_id="lantern-batch-" + messages[0].id,
+            job = Queue.prepare_data(send_batch, ([m.id for m in messages],), job_id=job_ids.batch(messages[0].id),
                                      result_ttl=RESULT_TTL, failure_ttl=int(self.org.retention.total_seconds()))
         if write is None:
             queue.enqueue_many([job])
@@ -183,7 +182,7 @@ class RQMessenger:
         from messaging.shifts import window_opened
 
         enqueue_at(self.queue, datetime.fromtimestamp(conv.window_from, timezone.utc), window_opened, conv.key,
-                   conv.session, job_id=f"lantern-window-{conv.key}-{conv.session}", write=write)
+                   conv.session, job_id=job_ids.window_reminder(conv.key, conv.session), write=write)
 
     def claimed(self, conv: Conversation, write: TurnWrite) -> None:
         """Someone took it: no more escalation; the first claim's time is kept for the night summary."""
@@ -216,7 +215,7 @@ class RQMessenger:
 
 
 def escalation_job_id(conv: Conversation, stage: int) -> str:
-    return f"lantern-escalate-{conv.key}-{conv.session}-{stage}"
+    return job_ids.escalation(conv.key, conv.session, stage)
 
 
 def one_line(text: str) -> str:

@@ -14,7 +14,7 @@ from rq.job import Job
 from bot.conversation import Conversation, Priority
 from bot.errors import ConversationBusy, ConversationChanged
 from bot.outreach import ScheduleCheckIn, checkin_refusal
-from messaging import runtime
+from messaging import job_ids, runtime
 from messaging.scheduling import enqueue_at, enqueue_in
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ class OutreachMessaging:
         met = self.messenger.texts("page_note_met", outreach=outreach.name if outreach else "on an outreach")
         self.messenger.page_these([advocate], conv, extra_note=met, write=write)
         enqueue_in(self.messenger.queue, self.org.card_first, card_first_ended, conv.key, conv.session,
-                   job_id=f"lantern-cardfirst-{conv.key}-{conv.session}", write=write)
+                   job_id=job_ids.card_first(conv.key, conv.session), write=write)
         return True
 
     def schedule_checkin(self, conv: Conversation, checkin: ScheduleCheckIn, write=None) -> None:
         enqueue_at(self.messenger.queue, datetime.fromtimestamp(checkin.due_at, timezone.utc), send_checkin,
-                   conv.key, checkin.id, job_id=f"lantern-checkin-{conv.key}-{checkin.id}", write=write)
+                   conv.key, checkin.id, job_id=job_ids.checkin(conv.key, checkin.id), write=write)
 
     def watch_unclaimed(self, conv: Conversation, write=None) -> None:
         """In 15 minutes, count the request if nobody has claimed it (for the report)."""
@@ -56,7 +56,7 @@ class OutreachMessaging:
     def claimed(self, conv: Conversation) -> None:
         """A claim ends the watches: nothing left to count, no card-first page to follow up."""
         queue = self.messenger.queue
-        for job_id in (_unclaimed_job_id(conv), f"lantern-cardfirst-{conv.key}-{conv.session}"):
+        for job_id in (_unclaimed_job_id(conv), job_ids.card_first(conv.key, conv.session)):
             try:
                 Job.fetch(job_id, connection=queue.connection, serializer=queue.serializer).delete()
             except NoSuchJobError:
@@ -64,7 +64,7 @@ class OutreachMessaging:
 
 
 def _unclaimed_job_id(conv: Conversation) -> str:
-    return f"lantern-unclaimed-{conv.key}-{conv.session}-{int(conv.requested_at or 0)}"
+    return job_ids.unclaimed(conv.key, conv.session, conv.requested_at)
 
 
 def card_first_ended(conversation: str, session: int) -> str:
@@ -104,7 +104,7 @@ def _send_checkin(lantern, conversation: str, checkin: str) -> str:
     at = datetime.fromtimestamp(now, timezone.utc)
     if not hours.in_window(conv.checkin["window"], at):
         lantern.queue.enqueue_at(hours.next_window(conv.checkin["window"], at), send_checkin, conversation,
-                                 checkin, job_id=f"lantern-checkin-{conversation}-{checkin}-held")
+                                 checkin, job_id=job_ids.checkin_held(conversation, checkin))
         return "held for their window"
     conv.checkin, conv.checkin_sent_at = None, now  # at most one per yes, whatever happens next
     write = lantern.store.begin(conv)

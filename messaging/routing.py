@@ -14,7 +14,7 @@ from rq.job import Job
 from bot.advocates import Advocate
 from bot.capacity import by_language, fewest_first, first_pages, with_room
 from bot.conversation import Conversation, Outcome, Priority, RequestAdvocate
-from messaging import runtime
+from messaging import job_ids, runtime
 from messaging.messenger import request_fields
 from messaging.scheduling import enqueue_in
 from store.offers import EVERYONE, Offers
@@ -126,7 +126,7 @@ class Router:
 
 
 def _job_id(kind: str, conv: Conversation, n: int = 0) -> str:
-    return f"lantern-{kind}-{conv.key}-{conv.session}-{int(conv.requested_at or 0)}-{n}"
+    return job_ids.routing(kind, conv.key, conv.session, conv.requested_at, n)
 
 
 def _still_waiting(conversation: str, session: int, requested_at: float | None):

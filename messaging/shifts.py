@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from messaging import runtime
+from messaging import job_ids, runtime
 
 log = logging.getLogger(__name__)
 PRIORITY_ORDER = ("URGENT", "HIGH", "NORMAL")
@@ -34,7 +34,7 @@ def schedule_shift_watch(lantern, now: float | None = None) -> None:
     at = datetime.fromtimestamp(now or time.time(), timezone.utc)
     change = lantern.settings.content.hours.next_change(at)
     if change is not None:
-        lantern.queue.enqueue_at(change, shift_changed, job_id=f"lantern-shift-{int(change.timestamp())}")
+        lantern.queue.enqueue_at(change, shift_changed, job_id=job_ids.shift_change(change.timestamp()))
 
 
 def shift_changed() -> str:

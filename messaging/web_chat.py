@@ -11,10 +11,9 @@ from typing import Callable
 from rq import Queue
 
 from chat.words import advocate_line
-from messaging import runtime
+from messaging import job_ids, runtime
 
 log = logging.getLogger(__name__)
-IDLE_JOB_PREFIX = "lantern-webidle-"
 
 
 class WebChatSender:
@@ -42,7 +41,7 @@ class WebChatSender:
 
 def schedule_idle_check(queue: Queue, conversation: str, session: int, at: float) -> None:
     queue.enqueue_at(datetime.fromtimestamp(at, timezone.utc), end_idle_chat, conversation, session,
-                     job_id=f"{IDLE_JOB_PREFIX}{conversation}-{session}-{int(at)}", result_ttl=600)
+                     job_id=job_ids.idle_check(conversation, session, at), result_ttl=600)
 
 
 def end_idle_chat(conversation: str, session: int) -> str:
