@@ -71,7 +71,7 @@ def failover(args: argparse.Namespace, config_dir: Path) -> dict:
 
 
 def outcome(line, drive: Drive) -> dict:
-    store, urgent = line.lantern.store, pages(line, urgent=True)
+    store, urgent = line.lantern.stores.store, pages(line, urgent=True)
     lost = sum(1 for n in drive.numbers if [e["text"] for e in store.transcript(store.conversation_key(n))
                                              if e["by"] == "survivor"] != drive.said(n))
     paged_wrong = 0

@@ -101,9 +101,9 @@ def start_line(scratch: Path, config_dir: Path, webs: int = 2, workers: int = 2)
         line.lantern = reader(env, scratch)
         for web in line.webs:
             web.wait_ready()
-        line.workers[0].wait_ready(line.lantern.redis, workers=workers)
+        line.workers[0].wait_ready(line.lantern.stores.redis, workers=workers)
         for name, phone in ADVOCATES.items():
-            line.lantern.roster.add(name, phone, available=phone != "+12135550103", on_call=phone == "+12135550103")
+            line.lantern.stores.roster.add(name, phone, available=phone != "+12135550103", on_call=phone == "+12135550103")
     except Exception:
         line.stop()
         raise
@@ -112,10 +112,10 @@ def start_line(scratch: Path, config_dir: Path, webs: int = 2, workers: int = 2)
 
 def reader(env: dict[str, str], scratch: Path):
     """The app's objects in this process (a spool directory of its own: it replays nothing of the web's)."""
-    from app import create_app
+    from wiring import build_lantern
 
     settings = load_settings(env | {"LANTERN_SPOOL_DIR": str(scratch / "reader-spool")}, dotenv=False)
-    return create_app(settings).extensions["lantern"]
+    return build_lantern(settings)
 
 
 class Drive:
@@ -200,7 +200,7 @@ def case_code(line: Line, number: str, timeout: float) -> str | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            conv = line.lantern.store.get(line.lantern.store.conversation_key(number))
+            conv = line.lantern.stores.store.get(line.lantern.stores.store.conversation_key(number))
             if conv is not None and conv.case_code:
                 return conv.case_code
         except Exception:  # the primary failing over: ask again
@@ -218,7 +218,7 @@ def settle(line: Line, timeout: float = 30.0) -> bool:
     while time.monotonic() < deadline:
         try:
             spooled = line.spool_dir.is_dir() and any(line.spool_dir.iterdir())
-            redis = line.lantern.redis
+            redis = line.lantern.stores.redis
             busy = any(len(Queue(name, connection=redis)) or len(StartedJobRegistry(name, connection=redis))
                        for name in ("lantern-urgent", "lantern"))
             if not spooled and not busy:

@@ -105,7 +105,7 @@ def start_rig(stack: ExitStack, workdir: Path, args: argparse.Namespace) -> Rig:
         "TWILIO_API_BASE": standin.url, "LANTERN_CONFIG_DIR": str(staffed_config(workdir / "config"))}
     lantern = in_process_lantern(env)
     for name, phone in ADVOCATES:
-        lantern.roster.add(name, phone, available=True)
+        lantern.stores.roster.add(name, phone, available=True)
     web = Gunicorn.start(procfile_web_command("app:app", port, args.workers), server_env(env), port,
                          workdir / "web.log")
     stack.callback(web.stop)
@@ -115,7 +115,7 @@ def start_rig(stack: ExitStack, workdir: Path, args: argparse.Namespace) -> Rig:
                                       workdir / f"worker-{n + 1}.log"))
         stack.callback(workers[-1].stop)
     web.wait_ready()
-    workers[0].wait_ready(lantern.redis, len(workers))
+    workers[0].wait_ready(lantern.stores.redis, len(workers))
     return Rig(target, redis, standin, lantern, web, workers)
 
 
@@ -209,7 +209,7 @@ def cpu_now(rig: Rig) -> dict[str, float]:
 def match_pages(rig: Rig, requests: list[Request]) -> tuple[list[float], list[float], list[float], list[float]]:
     """Each request's latency to its first and last page, found by the case code the app gave its
     conversation; and every page's arrival."""
-    store = rig.lantern.store
+    store = rig.lantern.stores.store
     by_code: dict[str, list[float]] = {}
     for at, code, _to in rig.standin.pages():
         by_code.setdefault(code, []).append(at)

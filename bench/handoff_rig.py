@@ -116,14 +116,14 @@ def in_process_lantern(env: dict[str, str]):
     """The app's own objects on the benchmark's Redis: to put advocates on the roster and, after the
     run, to read each survivor's case code.
 
-    app.py builds its Lantern from os.environ when imported (as in gunicorn and the worker), so this
-    process takes the servers' environment first: imported any other way it would build an embedded
-    one and say so on stderr."""
+    Built from os.environ (as in gunicorn and the worker), so this process takes the servers' environment
+    first: any other way it would build an embedded one and say so on stderr."""
     os.environ.clear()
     os.environ.update(server_env(env))
-    import app
+    from config.settings import load_settings
+    from wiring import build_lantern
 
-    return app.app.extensions["lantern"]
+    return build_lantern(load_settings())
 
 
 def signed_text(target: Target, number: str, body: str, sid: int) -> bytes:

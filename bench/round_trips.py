@@ -20,7 +20,7 @@ class TurnCost:
 
 
 def measure(redis_url: str) -> list[TurnCost]:
-    from app import create_app
+    from app import build_app
     from config.settings import load_settings
     from tests.conftest import ALEXIS, SAM, Texter, environ_for
     from tests.faults import FaultPlan, faulty_redis
@@ -29,10 +29,9 @@ def measure(redis_url: str) -> list[TurnCost]:
     plan = FaultPlan()
     environ = environ_for(redis_url, LANTERN_SPOOL_DIR=tempfile.mkdtemp(prefix="lantern-bench-spool-"))
     os.environ.pop("REDIS_URL", None)
-    app = create_app(load_settings(environ, dotenv=False), faulty_redis(redis_url, plan))
-    lantern = app.extensions["lantern"]
-    lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
-    lantern.roster.add("Sam Okafor", SAM, available=True)
+    app, lantern = build_app(load_settings(environ, dotenv=False), faulty_redis(redis_url, plan))
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS, available=True)
+    lantern.stores.roster.add("Sam Okafor", SAM, available=True)
     texter = Texter(app.test_client(), "+15555550151")
     texter.send("hello")  # first contact (and the write script loaded into Redis)
     costs = []

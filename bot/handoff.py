@@ -41,7 +41,7 @@ TRIES = 5  # a survivor's turn that writes first makes the command run again on 
 
 class AdvocateDesk:
     def __init__(self, store, roster, messenger, texts: AdvocateTexts, engine, clock: Callable[[], float] = time.time,
-                 audit: Callable[..., None] | None = None, safety_words=None):
+                 audit: Callable[..., None] | None = None, safety_words=None, outcomes: tuple[str, ...] = ()):
         self.store = store
         self.roster = roster
         self.messenger = messenger
@@ -51,7 +51,7 @@ class AdvocateDesk:
         # audit(event, advocate_id, code, detail): the app writes it to the audit stream; None in pure tests.
         self.audit = audit
         self.safety_words = safety_words  # store/safety_word.py
-        self.outcomes: tuple[str, ...] = ()  # org.yaml outcomes: the codes a close may record (bot/wrapup.py)
+        self.outcomes = outcomes  # org.yaml outcomes: the codes a close may record (bot/wrapup.py)
 
     def handle_text(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]:
         """Run one text from an advocate. The replies go back to them and are kept with the MessageSid,
@@ -170,8 +170,7 @@ class AdvocateDesk:
         event = f"closed by {advocate.first_name}" + (f" ({', '.join(outcomes)})" if outcomes else "")
         write = self._change(fresh, [WithdrawRequest()], event, replies, reply_to)
         self.store.write_hold(write, advocate.id, conv.key, held=False)
-        if getattr(self.messenger, "reports", None) is not None:
-            self.messenger.reports.count(outcome_counts(outcomes), self.clock(), pipe=write.pipe)
+        self.messenger.count(outcome_counts(outcomes), self.clock(), write)
         if closing_ok:
             self.messenger.to_survivor(fresh, self.engine.say("closing", conv.lang), "closing", write)
         self.messenger.cancel_escalation(conv, write)

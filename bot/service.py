@@ -62,7 +62,8 @@ class Messenger(Protocol):
 
 class InboundService:
     def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None, desk=None,
-                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time, extras=None):
+                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time, extras=None,
+                 holding_line: Callable[[Outcome], None] | None = None):
         self.engine = engine
         self.store = store
         self.messenger = messenger
@@ -71,7 +72,7 @@ class InboundService:
         self.clock = clock
         self.extras = extras  # store/turn_extras.py: a card code in the message, their safety word
         # messaging/routing.py: a request that finds nobody free gets the honest holding line in its reply.
-        self.holding_line: Callable[[Outcome], None] | None = None
+        self.holding_line = holding_line
 
     def handle(self, inbound: Inbound, now: float | None = None) -> list[str] | None:
         """Return the replies to one inbound message; a retried MessageSid gets the same replies. None: the

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from bot.conversation import Inbound
@@ -14,31 +14,21 @@ from chat.errors import ChatEnded, ChatRefused, TooMany
 from chat.inputs import (
     check_origin, chosen_language, client_address, json_body, message_text, page_language,
 )
-from chat.stream import StreamSlots, event_stream
+from chat.dependencies import chat_dependencies
+from chat.stream import event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
-from chat.words import advocate_line, page_words
+from config.chat_words import advocate_line, page_words
 from messaging.intake import is_outage
 from store.webchat import BadCursor, check_cursor
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/chat", static_folder="static", template_folder="templates")
 BUILT_IN_ICON = "icon.svg"
-STREAM_SLOTS = "lantern.chat_streams"
-
-
-@bp.record_once
-def _stream_slots(state) -> None:
-    chat = state.app.extensions["lantern"].settings.content.chat
-    state.app.extensions[STREAM_SLOTS] = StreamSlots(chat.max_streams)
-
-
-def lantern():
-    return current_app.extensions["lantern"]
 
 
 @bp.get("")
 def page():
-    settings, lang = lantern().settings, page_language(request)
+    settings, lang = chat_dependencies().settings, page_language(request)
     chat, org = settings.content.chat, settings.content.org
     return render_template("chat.html", lang=lang, words=page_words(lang, org), title=chat.tab_title,
                            discreet=org.discreet, exit_url=chat.exit_url, poll_ms=chat.poll_seconds * 1000)
@@ -47,14 +37,14 @@ def page():
 @bp.get("/icon")
 def icon():
     """The tab's neutral icon: the organisation's (chat.yaml) or a plain cloud."""
-    configured = lantern().settings.content.chat.icon
+    configured = chat_dependencies().settings.content.chat.icon
     return bp.send_static_file(BUILT_IN_ICON) if configured is None else send_file(configured)
 
 
 @bp.post("/session")
 def start():
     """A new chat: a fresh token, and the engine's first message (the safety check) in the page's language."""
-    line = lantern()
+    line = chat_dependencies()
     check_origin(request, line.settings.public_base_url)
     lang = chosen_language(json_body(request))
     address = visitor_address()
@@ -71,7 +61,7 @@ def start():
 
 @bp.post("/messages")
 def send():
-    line = lantern()
+    line = chat_dependencies()
     check_origin(request, line.settings.public_base_url)
     token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     text = message_text(json_body(request))
@@ -122,7 +112,7 @@ def show_turn(line, conv_key: str, text: str, replies: list[str], intent: str, l
 @bp.get("/messages")
 def receive():
     """What the tab hasn't shown yet, after `?after=` (or Last-Event-ID): SSE when asked for, else JSON."""
-    line = lantern()
+    line = chat_dependencies()
     _, conv_key = open_chat(line)
     after = request.args.get("after") or request.headers.get("Last-Event-ID") or None
     line.web_chats.touch(conv_key)
@@ -130,7 +120,7 @@ def receive():
         chat = line.settings.content.chat
         check_cursor(after)  # refused with a 400 before the stream's headers are sent
         stream = event_stream(line.web_chats, conv_key, after, chat.stream_seconds, chat.poll_seconds * 1000,
-                              current_app.extensions[STREAM_SLOTS])
+                              line.stream_slots)
         return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
     return jsonify(entries=[e.to_dict() for e in line.web_chats.since(conv_key, after)])
 
@@ -139,7 +129,7 @@ def receive():
 def leave():
     """Quick exit, or the page left any other way: the token stops working, the chat leaves the queue, an
     advocate with them is told."""
-    line = lantern()
+    line = chat_dependencies()
     check_origin(request, line.settings.public_base_url)
     token = checked_token(line.settings.secret_key, request.headers.get(HEADER))
     conv_key = line.store.conversation_key(address_of(token))
@@ -167,7 +157,7 @@ def visitor_address() -> str:
 
 @bp.errorhandler(ChatRefused)
 def refused(exc: ChatRefused):
-    response = jsonify(error=exc.message, safety=lantern().safety_message)
+    response = jsonify(error=exc.message, safety=chat_dependencies().safety_message)
     response.status_code = exc.status
     if isinstance(exc, TooMany):
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -186,5 +176,5 @@ def fail_safe(exc: Exception):
         return jsonify(error=exc.description or exc.name), exc.code
     log.error("web chat failed, static safety message shown: %s", type(exc).__name__, exc_info=True)
     if request.endpoint == "chat.page":
-        return Response(lantern().safety_message, mimetype="text/plain")
-    return degraded(lantern())
+        return Response(chat_dependencies().safety_message, mimetype="text/plain")
+    return degraded(chat_dependencies())

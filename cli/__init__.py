@@ -3,6 +3,7 @@ from flask import Flask
 
 from cli.advocates import advocates
 from cli.blocks import block
+from cli.dependencies import CliDependencies, install
 from cli.flow import flow_diagram
 from cli.hours import hours
 from cli.keys import keys
@@ -16,6 +17,7 @@ from cli.understanding import understanding
 advocates.add_command(two_factor)  # flask --app app advocates two-factor status|reset
 
 
-def register_commands(app: Flask) -> None:
+def register_commands(app: Flask, dependencies: CliDependencies) -> None:
+    install(app, dependencies)
     for command in (simulate, flow_diagram, keys, advocates, hours, outreach, report, twilio, block, understanding):
         app.cli.add_command(command)

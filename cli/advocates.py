@@ -4,24 +4,24 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from bot.advocates import Role
 from bot.capacity import DEFAULT_CAPACITY
 from store.exceptions import PasswordRejected, RosterError
 from store.roster import masked
+from cli.dependencies import cli_dependencies
 
 advocates = AppGroup("advocates", help="Add, remove and list advocates; set on-call and availability.")
 
 
 def _roster():
-    return current_app.extensions["lantern"].roster
+    return cli_dependencies().roster
 
 
 def _audit(event: str, advocate: str, detail: str) -> None:
     """Roster and password changes made here are in the audit stream too, marked as from the command line."""
-    current_app.extensions["lantern"].audit.record(event, advocate, via="cli", detail=detail)
+    cli_dependencies().audit.record(event, advocate, via="cli", detail=detail)
 
 
 def _fail(exc: RosterError | PasswordRejected) -> None:
@@ -130,9 +130,9 @@ def _said(advocate, audited: str, shown: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def set_password(name: str, password_stdin: bool) -> None:
     """Set an advocate's console password (12 characters or more); their console sessions end."""
-    lantern = current_app.extensions["lantern"]
+    deps = cli_dependencies()
     try:
-        advocate = lantern.roster.named(name)
+        advocate = deps.roster.named(name)
     except RosterError as exc:
         _fail(exc)
     if password_stdin:
@@ -140,7 +140,7 @@ def set_password(name: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("New password (12 characters or more)", hide_input=True, confirmation_prompt=True)
     try:
-        lantern.credentials.set_password(advocate.id, password, advocate.name)
+        deps.credentials.set_password(advocate.id, password, advocate.name)
     except PasswordRejected as exc:
         _fail(exc)
     _audit("password", advocate.id, "set with the command line")

@@ -4,17 +4,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from bot.blocking import BlockKind
 from store.blocks import DURATIONS
+from cli.dependencies import cli_dependencies
 
 block = AppGroup("block", help="Block a number that harasses or probes the line, by case code (K7Q2).")
 
 
 def _desk():
-    return current_app.extensions["lantern"].blocking
+    return cli_dependencies().blocking
 
 
 def _done(result) -> None:
@@ -43,11 +43,11 @@ def remove(code: str) -> None:
 @block.command("list")
 def list_blocks() -> None:
     """The blocks in force: case code, until when, who blocked."""
-    lantern = current_app.extensions["lantern"]
-    blocks = lantern.blocking.blocks.all()
+    deps = cli_dependencies()
+    blocks = deps.blocks.all()
     if not blocks:
         click.echo("No number is blocked.")
-    zone = lantern.settings.content.hours.zone
+    zone = deps.settings.content.hours.zone
     for entry in blocks:
         until = "for good" if entry.until is None else \
             "until " + datetime.fromtimestamp(entry.until, zone).strftime("%Y-%m-%d %H:%M")

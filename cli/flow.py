@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.engine import FLOWS_DIR
+from cli.dependencies import cli_dependencies
 
 
 @click.command("flow-diagram")
@@ -16,5 +16,5 @@ from bot.engine import FLOWS_DIR
 @with_appcontext
 def flow_diagram(output: Path) -> None:
     """Write the survivor flow as a Mermaid state diagram."""
-    output.write_text(current_app.extensions["lantern"].engine.flow.mermaid(), encoding="utf-8")
+    output.write_text(cli_dependencies().engine.flow.mermaid(), encoding="utf-8")
     click.echo(f"wrote {output}")

@@ -5,15 +5,15 @@ import time
 from datetime import datetime, timezone
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+from cli.dependencies import cli_dependencies
 
 
 @click.command("hours")
 @with_appcontext
 def hours() -> None:
     """Say whether advocates are on shift now, and when that next changes."""
-    line_hours = current_app.extensions["lantern"].settings.content.hours
+    line_hours = cli_dependencies().settings.content.hours
     now = datetime.fromtimestamp(time.time(), timezone.utc)
     local = now.astimezone(line_hours.zone)
     change = line_hours.next_change(now)

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from store.exceptions import OutreachError
+from cli.dependencies import cli_dependencies
 
 outreach = AppGroup("outreach", help="Outreach nights: a card code for each advocate who went.")
-
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 def _fail(exc: OutreachError) -> None:
@@ -26,12 +22,12 @@ def _fail(exc: OutreachError) -> None:
 @click.option("--advocate", "advocates", multiple=True, help="An advocate on the roster who goes (repeat for each).")
 def add(name: str, day: str, area: str, advocates: tuple[str, ...]) -> None:
     """Create an outreach and print each advocate's card code."""
-    lantern = _lantern()
+    deps = cli_dependencies()
     try:
-        created = lantern.outreaches.create(name, day, area, list(advocates))
+        created = deps.outreaches.create(name, day, area, list(advocates))
     except OutreachError as exc:
         _fail(exc)
-    lantern.audit.record("outreach", "cli", via="cli", detail=f"created {created.id} with {len(created.cards)} cards")
+    deps.audit.record("outreach", "cli", via="cli", detail=f"created {created.id} with {len(created.cards)} cards")
     click.echo(f"Outreach {created.id}: {created.name}, {created.date}, {created.area}")
     for card in created.cards:
         click.echo(f"  {card['code']}  {card['name']}")
@@ -41,7 +37,7 @@ def add(name: str, day: str, area: str, advocates: tuple[str, ...]) -> None:
 @outreach.command("list")
 def list_outreaches() -> None:
     """Every outreach, the most recent first, with its card codes."""
-    found = _lantern().outreaches.all()
+    found = cli_dependencies().outreaches.all()
     if not found:
         click.echo('No outreach yet: flask --app app outreach add --name … --date … --area … --advocate …')
     for o in found:
@@ -55,10 +51,10 @@ def list_outreaches() -> None:
 @click.argument("count", type=int)
 def handed_out(outreach_id: str, count: int) -> None:
     """Record how many cards were handed out on an outreach (for the report)."""
-    lantern = _lantern()
+    deps = cli_dependencies()
     try:
-        found = lantern.outreaches.record_handed_out(outreach_id, count)
+        found = deps.outreaches.record_handed_out(outreach_id, count)
     except OutreachError as exc:
         _fail(exc)
-    lantern.audit.record("outreach", "cli", via="cli", detail=f"{found.id}: {count} cards handed out")
+    deps.audit.record("outreach", "cli", via="cli", detail=f"{found.id}: {count} cards handed out")
     click.echo(f"{found.name}: {count} cards handed out.")

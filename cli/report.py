@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.reports import parse_range, to_csv, to_text
 from store.reports import read_report
+from cli.dependencies import cli_dependencies
 
 
 @click.command("report")
@@ -21,6 +21,6 @@ def report(start: str, end: str, as_csv: bool) -> None:
     except ValueError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1)
-    lantern = current_app.extensions["lantern"]
-    built = read_report(lantern.reports, lantern.outreaches, first, last, lantern.settings.content.handoff.outcomes)
+    deps = cli_dependencies()
+    built = read_report(deps.reports, deps.outreaches, first, last, deps.settings.content.handoff.outcomes)
     click.echo(to_csv(built) if as_csv else to_text(built), nl=False)

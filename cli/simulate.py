@@ -5,7 +5,6 @@ import uuid
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.conversation import Inbound
@@ -13,6 +12,7 @@ from config.embedded_line import DEFAULT_LINE_FILE
 from config.logs import logs_sent_to
 from embedded.demo_org import seed_roster
 from bot.message_text import clean_body
+from cli.dependencies import cli_dependencies
 
 TEST_NUMBER = "+15555550100"
 LOG_FILE = DEFAULT_LINE_FILE.parent / "simulate.log"
@@ -26,19 +26,19 @@ LOG_FILE = DEFAULT_LINE_FILE.parent / "simulate.log"
 @with_appcontext
 def simulate(address: str, log_file: Path) -> None:
     """Text the bot from the terminal; an empty line or Ctrl-D ends. Type [media] to send a picture."""
-    lantern = current_app.extensions["lantern"]
-    click.echo(f"Texting the line as {address} ({_which_line(lantern.settings)}). Empty line to end.")
+    deps = cli_dependencies()
+    click.echo(f"Texting the line as {address} ({_which_line(deps.settings)}). Empty line to end.")
     click.echo(f"Logs go to {log_file}.")
-    if lantern.settings.inline_jobs and not lantern.roster.all():
-        seed_roster(lantern.roster)
+    if deps.settings.inline_jobs and not deps.roster.all():
+        seed_roster(deps.roster)
         click.echo("Demo roster (invented): Alexis Demo on shift, Riley Demo on call. Pages show below.")
     # A log line between "you>" and "bot>" reads as part of the conversation.
     with logs_sent_to(log_file):
-        _chat(lantern, address)
-    _show_queue(lantern)
+        _chat(deps, address)
+    _show_queue(deps)
 
 
-def _chat(lantern, address: str) -> None:
+def _chat(deps, address: str) -> None:
     while True:
         try:
             line = input("you> ")
@@ -48,7 +48,7 @@ def _chat(lantern, address: str) -> None:
             return
         media = "[media]" in line
         body = clean_body(line.replace("[media]", ""))
-        replies = lantern.service.handle(Inbound("SM" + uuid.uuid4().hex, address, body, int(media)))
+        replies = deps.service.handle(Inbound("SM" + uuid.uuid4().hex, address, body, int(media)))
         for reply in replies or ["(no reply)"]:
             click.echo(click.style("bot> ", fg="green") + reply)
 
@@ -59,8 +59,8 @@ def _which_line(settings) -> str:
     return f"{'an embedded store of its own' if settings.inline_jobs else 'REDIS_URL'}"
 
 
-def _show_queue(lantern) -> None:
-    waiting = lantern.store.waiting_requests()
+def _show_queue(deps) -> None:
+    waiting = deps.store.waiting_requests()
     click.echo(f"Handoff queue: {len(waiting)} waiting")
     for conv in waiting:
         click.echo(f"  {conv.case_code} {conv.priority.value} ({conv.lang}, {conv.area or 'area not given'})")

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 import click
 import requests
-from flask import current_app
 from flask.cli import with_appcontext
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from messaging.sender import rest_client
+from cli.dependencies import cli_dependencies
 
 HELP_NOTE = ("Twilio answers HELP itself with your account's business name unless its Advanced Opt-Out HELP "
              "reply is changed (the API can't read it): see the README's 'Connecting Twilio'.")
@@ -48,7 +48,7 @@ def twilio() -> None:
 @with_appcontext
 def connect(check: bool) -> None:
     """Set the number's (or Messaging Service's) webhooks, fallback and status callback from PUBLIC_BASE_URL."""
-    settings = current_app.extensions["lantern"].settings
+    settings = cli_dependencies().settings
     _refuse_incomplete(settings)
     client = rest_client(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base)
     try:

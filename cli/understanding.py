@@ -11,8 +11,8 @@ import io
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+from cli.dependencies import cli_dependencies
 
 COLUMNS = ("id", "day", "lang", "reading", "kind", "paraphrase")
 
@@ -27,11 +27,11 @@ def understanding() -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="CSV, for bench/train_danger_model.py --with-misreads.")
 def misreads(as_csv: bool) -> None:
     """Every misread advocates marked: the right reading and their paraphrase, oldest first."""
-    lantern = current_app.extensions["lantern"]
-    taught = lantern.misreads.all()
+    deps = cli_dependencies()
+    taught = deps.misreads.all()
     rows = [{"id": m.id, "day": time.strftime("%Y-%m-%d", time.gmtime(m.at)), "lang": m.lang, "reading": m.reading,
              "kind": m.kind, "paraphrase": m.paraphrase} for m in taught]
-    lantern.audit.record("misreads exported", via="cli", detail=f"{len(rows)} misreads{' as CSV' if as_csv else ''}")
+    deps.audit.record("misreads exported", via="cli", detail=f"{len(rows)} misreads{' as CSV' if as_csv else ''}")
     if as_csv:
         out = io.StringIO()
         writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")

@@ -5,14 +5,10 @@ from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
 from console.blueprint import bp
-from console.auth import SIGN_IN_ATTEMPTS
-from console.conversation import FOREIGN_READS
+from console.dependencies import ConsoleDependencies, install
 from console.limits import limiter, storage_for
 from console.security import init_transport_security
-from console.two_factor import CODE_ATTEMPTS
 from console.sessions import COOKIE, PRODUCTION_COOKIE, RedisSessionInterface
-from store.attempts import SignInAttempts
-from store.reads import ForeignReads
 
 csrf = CSRFProtect()
 
@@ -23,15 +19,16 @@ from console import (  # noqa: E402,F401
 )
 
 
-def init_console(app: Flask, exempt: list[Blueprint]) -> None:
+def init_console(app: Flask, dependencies: ConsoleDependencies, exempt: list[Blueprint]) -> None:
     """Register the console with its sessions, CSRF checks and sign-in limits.
 
     `exempt`: blueprints that verify requests their own way (Twilio's signed webhooks): no CSRF token is
     asked of them and no rate limit ever applies, so a signed webhook never gets a 400 or a 429.
     """
-    lantern = app.extensions["lantern"]
-    production = lantern.settings.production
-    storage_uri, storage_options = storage_for(lantern.settings.redis_location.uri)
+    install(app, dependencies)
+    settings = dependencies.settings
+    production = settings.production
+    storage_uri, storage_options = storage_for(settings.redis_location.uri)
     app.config.update(
         SESSION_COOKIE_NAME=PRODUCTION_COOKIE if production else COOKIE,
         SESSION_COOKIE_SECURE=production,
@@ -45,10 +42,7 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
         RATELIMIT_STORAGE_URI=storage_uri,
         RATELIMIT_STORAGE_OPTIONS=storage_options,
     )
-    app.session_interface = RedisSessionInterface(lantern.sessions)
-    app.extensions[SIGN_IN_ATTEMPTS] = SignInAttempts(lantern.redis, lantern.settings.lookup_key)
-    app.extensions[CODE_ATTEMPTS] = SignInAttempts(lantern.redis, lantern.settings.lookup_key, scope="code")
-    app.extensions[FOREIGN_READS] = ForeignReads(lantern.redis)
+    app.session_interface = RedisSessionInterface(dependencies.sessions)
     app.register_blueprint(bp)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -56,7 +50,6 @@ def init_console(app: Flask, exempt: list[Blueprint]) -> None:
     for blueprint in exempt:
         csrf.exempt(blueprint)
         limiter.exempt(blueprint)
-    settings = lantern.settings
     init_transport_security(app, settings.content.org.trusted_proxies, production, settings.public_base_url)
     errors.register_for_unmatched_urls(app)
 

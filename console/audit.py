@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from console.auth import supervisors_only
 from console.blueprint import bp
 from store.audit import PAGE_SIZE
+from console.dependencies import console_dependencies
 
 STREAM_ID = re.compile(r"^\d+-\d+$")
 
@@ -15,12 +16,12 @@ STREAM_ID = re.compile(r"^\d+-\d+$")
 @bp.get("/audit")
 @supervisors_only
 def audit():
-    lantern = current_app.extensions["lantern"]
+    deps = console_dependencies()
     advocate = request.args.get("advocate", "").strip()[:80]
     code = request.args.get("code", "").strip().upper()[:4]
     before = request.args.get("before", "")
-    entries = lantern.audit.entries(advocate=advocate, code=code,
+    entries = deps.audit.entries(advocate=advocate, code=code,
                                     before=before if STREAM_ID.match(before) else "+")
-    names = {a.id: a.name for a in lantern.roster.all()}
+    names = {a.id: a.name for a in deps.roster.all()}
     return render_template("console/audit.html", entries=entries, names=names, advocate=advocate, code=code,
                            older=entries[-1].id if len(entries) == PAGE_SIZE else None)

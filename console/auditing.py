@@ -6,6 +6,7 @@ from typing import Callable
 from flask import g, has_request_context, request
 
 from store.audit import AuditLog
+from console.dependencies import console_dependencies
 
 
 def desk_auditor(audit: AuditLog, outside: str = "sms") -> Callable[..., None]:
@@ -23,4 +24,4 @@ def audit_event(event: str, code: str = "", detail: str = "", advocate: str | No
     from flask import current_app
 
     who = advocate if advocate is not None else (g.advocate.id if g.get("advocate") else "-")
-    current_app.extensions["lantern"].audit.record(event, who, code, via="console", detail=detail)
+    console_dependencies().audit.record(event, who, code, via="console", detail=detail)

@@ -18,8 +18,8 @@ from console.blueprint import bp
 from console.limits import limiter, page_view_bucket
 from store.attempts import FREE_PER_ACCOUNT, SignInAttempts
 from store.exceptions import PasswordRejected
+from console.dependencies import console_dependencies
 
-SIGN_IN_ATTEMPTS = "lantern.sign_in_attempts"
 
 ENDED = {
     "idle": "You were signed out after 30 minutes without activity. Sign in again to go on.",
@@ -32,9 +32,6 @@ ENDED = {
 MUST_ENROL = "The organisation asks for a second factor: set one up here before you use the console."
 WRONG = "That name and password don't match an advocate. Check both and try again."
 
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 def passive(view):
@@ -59,20 +56,20 @@ def load_advocate() -> None:
     if not advocate_key:
         g.ended = getattr(session, "ended", "")
         return
-    lantern = _lantern()
-    advocate = lantern.roster.get(advocate_key)
+    deps = console_dependencies()
+    advocate = deps.roster.get(advocate_key)
     stamp = session.get("stamp")
-    if advocate is None or stamp != lantern.credentials.stamp(advocate_key):
+    if advocate is None or stamp != deps.credentials.stamp(advocate_key):
         session.regenerate()
         g.ended = "removed" if advocate is None else "password"
         return
-    factor = lantern.two_factor.state(advocate_key)
+    factor = deps.two_factor.state(advocate_key)
     if session.get("factor") != factor.epoch:
         session.regenerate()
         g.ended = "two-factor"
         return
     g.advocate = advocate
-    g.must_enrol = lantern.settings.require_two_factor and not factor.enrolled
+    g.must_enrol = deps.settings.require_two_factor and not factor.enrolled
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "passive", False):
         session["seen"] = time.time()
@@ -126,18 +123,18 @@ def login():
     if not name or not password:
         flash("Give your name as it is on the roster, and your password.", "error")
         return render_template("console/login.html", name=name), 401
-    lantern, account, address = _lantern(), advocate_id(name)[:80], get_remote_address()
-    advocate = lantern.roster.get(account)
+    deps, account, address = console_dependencies(), advocate_id(name)[:80], get_remote_address()
+    advocate = deps.roster.get(account)
     wait = sign_in_attempts().wait(account, address)
     if wait:  # slowed, not locked: the right password works again in at most a minute, at once elsewhere
         audit_event("sign-in failed", detail=f"slowed down, from {address}", advocate=advocate.id if advocate else "-")
         flash(f"Too many wrong passwords for that name from here. Wait {math.ceil(wait)} seconds, then try "
               "again; if you forgot your password, ask a supervisor to set a new one.", "error")
         return render_template("console/login.html", name=name), 429, {"Retry-After": str(math.ceil(wait))}
-    if not lantern.credentials.verify(advocate.id if advocate else None, password):
+    if not deps.credentials.verify(advocate.id if advocate else None, password):
         return _wrong_password(advocate, account, address, name)
     sign_in_attempts().succeeded(account, address)
-    if lantern.two_factor.enrolled(advocate.id):
+    if deps.two_factor.enrolled(advocate.id):
         start_pending(advocate.id, request.args.get("next"))
         return redirect(url_for("console.sign_in_code"))
     start_session(advocate.id)
@@ -146,20 +143,20 @@ def login():
 
 
 def sign_in_attempts() -> SignInAttempts:
-    return current_app.extensions[SIGN_IN_ATTEMPTS]
+    return console_dependencies().sign_in_attempts
 
 
 def _wrong_password(advocate, account: str, address: str, name: str):
-    lantern = _lantern()
-    why = "no such name" if advocate is None else "wrong password" if lantern.credentials.has_password(
+    deps = console_dependencies()
+    why = "no such name" if advocate is None else "wrong password" if deps.credentials.has_password(
         advocate.id) else "no password set"
     audit_event("sign-in failed", detail=f"{why}, from {address}", advocate=advocate.id if advocate else "-")
     verdict = sign_in_attempts().failed(account, address)
     if verdict.newly_slowed:
         # Never the name as typed (it may be a password typed in the wrong box): a roster name or nothing.
         who = advocate.name if advocate else "a name that is not on the roster"
-        for supervisor in lantern.roster.supervisors():
-            lantern.messenger.to_advocate(supervisor.id, lantern.texts(
+        for supervisor in deps.roster.supervisors():
+            deps.postbox.to_advocate(supervisor.id, deps.texts(
                 "sign_in_slowed", count=str(FREE_PER_ACCOUNT), name=who), "notice")
     flash(WRONG, "error")
     slowed = {"Retry-After": str(math.ceil(verdict.wait))} if verdict.wait else {}
@@ -170,8 +167,8 @@ def start_session(advocate_key: str) -> None:
     """A signed-in session for this browser under a new id, stamped with the password and second factor."""
     session.regenerate()
     session["advocate"] = advocate_key
-    session["stamp"] = _lantern().credentials.stamp(advocate_key)
-    session["factor"] = _lantern().two_factor.state(advocate_key).epoch
+    session["stamp"] = console_dependencies().credentials.stamp(advocate_key)
+    session["factor"] = console_dependencies().two_factor.state(advocate_key).epoch
     session["created"] = session["seen"] = time.time()
 
 
@@ -179,8 +176,8 @@ def start_pending(advocate_key: str, next_page: str | None) -> None:
     """The right password, a second factor still to come: only the code page opens with this session."""
     session.regenerate()
     session["pending"] = advocate_key
-    session["stamp"] = _lantern().credentials.stamp(advocate_key)
-    session["factor"] = _lantern().two_factor.state(advocate_key).epoch
+    session["stamp"] = console_dependencies().credentials.stamp(advocate_key)
+    session["factor"] = console_dependencies().two_factor.state(advocate_key).epoch
     session["created"] = session["seen"] = time.time()
     if next_page:
         session["next"] = next_page[:500]
@@ -209,7 +206,7 @@ def logout():
 def password():
     if request.method == "GET":
         return render_template("console/password.html")
-    me, credentials = g.advocate, _lantern().credentials
+    me, credentials = g.advocate, console_dependencies().credentials
     new = request.form.get("new", "")
     if not credentials.verify(me.id, request.form.get("current", "")):
         flash("Your current password is not that one.", "error")

@@ -1,17 +1,18 @@
 """Blocking numbers from the console (supervisors): the same desk as `flask --app app block …`."""
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.blocking import BlockKind
 from console.auth import supervisors_only
 from console.blueprint import bp
 from console.queue import checked_code
 from store.blocks import DURATIONS
+from console.dependencies import console_dependencies
 
 
 def _desk():
-    return current_app.extensions["lantern"].blocking
+    return console_dependencies().blocking
 
 
 @bp.get("/blocks")

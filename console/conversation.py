@@ -6,6 +6,7 @@ same RQ job and the same safety re-check just before sending.
 from __future__ import annotations
 
 import time
+from typing import Iterable
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
@@ -20,21 +21,19 @@ from console.blueprint import bp
 from console.delivery import delivery_states, window_view
 from console.display import LANGUAGE_NAMES, masked_address, state_text
 from console.queue import checked_code
+from console.dependencies import console_dependencies
+from store.misreads import Misreads
 
 MAX_REPLY = 1600  # Twilio's limit for one message body
 MAX_NOTE = 2000
 SPEAKERS = ("survivor", "bot", "advocate", "event")
-FOREIGN_READS = "lantern.foreign_reads"
 FOREIGN_CODES_PER_HOUR = 20  # for an advocate; a supervisor, who reviews others' work, has five times this
 
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 def find(code: str) -> Conversation:
     code = checked_code(code)
-    store = _lantern().store
+    store = console_dependencies().store
     conv_key = store.conversation_for_code(code)
     conv = store.get(conv_key) if conv_key else None
     limit_foreign_reads(code, conv)
@@ -49,7 +48,7 @@ def limit_foreign_reads(code: str, conv: Conversation | None) -> None:
     me = g.advocate
     if conv is not None and (conv.advocate == me.id or conv.has_open_request):
         return
-    opened = current_app.extensions[FOREIGN_READS].opened(me.id, code)
+    opened = console_dependencies().foreign_reads.opened(me.id, code)
     allowed = FOREIGN_CODES_PER_HOUR * (5 if me.role is Role.SUPERVISOR else 1)
     if opened > allowed:
         audit_event("view", code, f"refused: more than {allowed} codes not theirs in an hour")
@@ -71,7 +70,8 @@ def entry_view(entry: dict, deliveries: dict[str, str] | None = None) -> dict:
 
 
 def transcript_view(conv: Conversation, entries: list[dict], speakers=SPEAKERS) -> list[dict]:
-    deliveries = delivery_states(_lantern(), conv, [e["out"] for e in entries if e.get("out")])
+    deps = console_dependencies()
+    deliveries = delivery_states(deps.deliveries, deps.outbox, conv, [e["out"] for e in entries if e.get("out")])
     return [entry_view(e, deliveries) for e in entries if e["by"] in speakers]
 
 
@@ -82,10 +82,10 @@ def danger_view(conv: Conversation) -> list[dict]:
             for s in reversed(conv.danger_signals)]
 
 
-def misread_view(lantern, conv: Conversation) -> dict:
+def misread_view(categories: Iterable[str], misreads: Misreads, conv: Conversation) -> dict:
     """For "the bot misread this": the readings to choose from, and the messages already marked."""
-    readings = [(NOT_DANGER, "not danger")] + [(c, c.replace("_", " ")) for c in lantern.engine.understanding.categories]
-    return {"readings": readings, "marked": lantern.misreads.for_conversation(conv.key), "max": MAX_PARAPHRASE}
+    readings = [(NOT_DANGER, "not danger")] + [(c, c.replace("_", " ")) for c in categories]
+    return {"readings": readings, "marked": misreads.for_conversation(conv.key), "max": MAX_PARAPHRASE}
 
 
 def status(conv: Conversation) -> dict:
@@ -97,24 +97,24 @@ def status(conv: Conversation) -> dict:
 @bp.get("/c/<code>")
 @signed_in
 def conversation(code: str):
-    conv, me, lantern = find(code), g.advocate, _lantern()
+    conv, me, deps = find(code), g.advocate, console_dependencies()
     mine = conv.advocate == me.id
-    entries = lantern.store.transcript(conv.key)
+    entries = deps.store.transcript(conv.key)
     # Every opening of a transcript is audited; someone else's is read-only and says so in the audit.
     audit_event("view", conv.case_code, "their own" if mine else
                 f"read-only, held by {conv.advocate}" if conv.advocate else "read-only, not held")
-    others = [a for a in lantern.roster.all() if a.id != me.id]
+    others = [a for a in deps.roster.all() if a.id != me.id]
     return render_template(
         "console/conversation.html", conv=conv, mine=mine, status=status(conv), number=masked_address(conv.address),
         language=LANGUAGE_NAMES.get(conv.lang, conv.lang), others=others, count=len(entries),
         transcript=transcript_view(conv, entries),
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
-        canned=lantern.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
-        danger=danger_view(conv), safety_word=safety_word_details(lantern.desk, conv),
-        window=window_view(lantern, conv, current_app.jinja_env.filters["clock"]),
-        blocked=lantern.blocking.blocks.get(conv.key), emergency=lantern.settings.content.org.emergency_number,
-        outcomes=lantern.desk.outcomes,
-        misread=misread_view(lantern, conv),
+        canned=deps.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
+        danger=danger_view(conv), safety_word=safety_word_details(deps.desk, conv),
+        window=window_view(deps.whatsapp, conv, current_app.jinja_env.filters["clock"]),
+        blocked=deps.blocks.get(conv.key), emergency=deps.settings.content.org.emergency_number,
+        outcomes=deps.desk.outcomes,
+        misread=misread_view(deps.engine.understanding.categories, deps.misreads, conv),
     )
 
 
@@ -124,7 +124,7 @@ def conversation(code: str):
 def updates(code: str):
     """What is new since the page counted `after` entries: messages, notes and the conversation's state."""
     code = checked_code(code)
-    store = _lantern().store
+    store = console_dependencies().store
     conv_key = store.conversation_for_code(code)
     conv = store.get(conv_key) if conv_key else None
     limit_foreign_reads(code, conv)
@@ -153,7 +153,7 @@ def reply(code: str):
         flash(f"A message can have at most {MAX_REPLY} characters; that one has {len(text)}. Nothing was sent.",
               "error")
     else:
-        result = _lantern().desk.run(me, Command("say", conv.case_code, text))
+        result = console_dependencies().desk.run(me, Command("say", conv.case_code, text))
         if not result.done:
             flash(result.replies[0], "error")
         else:
@@ -163,7 +163,7 @@ def reply(code: str):
 
 def held_notice(conv: Conversation) -> None:
     """Their WhatsApp window is closed: say at once that the message waits for them (the job holds it)."""
-    window = window_view(_lantern(), conv, current_app.jinja_env.filters["clock"])
+    window = window_view(console_dependencies().whatsapp, conv, current_app.jinja_env.filters["clock"])
     if window is not None and not window["open"]:
         flash(f"Held, not sent yet: WhatsApp's 24-hour window with {conv.case_code} is closed. It goes the moment "
               "they write; you'll get a text saying whether they were sent a note that a message waits.", "notice")
@@ -180,7 +180,7 @@ def note(code: str):
         flash(f"A note needs between 1 and {MAX_NOTE} characters. Nothing was saved.", "error")
     else:
         # In the transcript's own list: kept and erased with it (retention, DELETE), never texted to anyone.
-        _lantern().store.append_log(conv.key, time.time(), "note", text, name=me.first_name)
+        console_dependencies().store.append_log(conv.key, time.time(), "note", text, name=me.first_name)
         audit_event("note", conv.case_code)
     return redirect(url_for("console.conversation", code=conv.case_code) + "#notes")
 
@@ -189,14 +189,14 @@ def note(code: str):
 @signed_in
 def release(code: str):
     conv = find(code)
-    return _after(_lantern().desk.run(g.advocate, Command("release", conv.case_code)), conv.case_code)
+    return _after(console_dependencies().desk.run(g.advocate, Command("release", conv.case_code)), conv.case_code)
 
 
 @bp.post("/c/<code>/close")
 @signed_in
 def close(code: str):
     """Close, with the wrap-up's outcome codes ticked (only known codes are taken: never words)."""
-    conv, desk = find(code), _lantern().desk
+    conv, desk = find(code), console_dependencies().desk
     outcomes = " ".join(o for o in desk.outcomes if o in request.form.getlist("outcome"))
     return _after(desk.run(g.advocate, Command("close", conv.case_code, outcomes)), conv.case_code)
 
@@ -204,12 +204,12 @@ def close(code: str):
 @bp.post("/c/<code>/transfer")
 @signed_in
 def transfer(code: str):
-    conv, lantern = find(code), _lantern()
-    target = lantern.roster.get(request.form.get("to", ""))
+    conv, deps = find(code), console_dependencies()
+    target = deps.roster.get(request.form.get("to", ""))
     if target is None:
         flash("Choose an advocate on the roster to hand this conversation to.", "error")
         return redirect(url_for("console.conversation", code=conv.case_code))
-    return _after(lantern.desk.transfer(g.advocate, conv.case_code, target), conv.case_code)
+    return _after(deps.desk.transfer(g.advocate, conv.case_code, target), conv.case_code)
 
 
 def _after(result: DeskResult, code: str):

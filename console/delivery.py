@@ -6,6 +6,9 @@ import time
 from bot.conversation import Conversation
 from bot.whatsapp import window_closes_at
 from messaging.twilio_errors import twilio_error
+from store.delivery import DeliveryStates
+from store.outbox import Outbox
+from store.whatsapp_window import WhatsAppWindows
 
 TWILIO_STATES = {"queued": "sending", "sending": "sending", "accepted": "sending", "scheduled": "sending",
                  "sent": "sent", "delivered": "delivered", "read": "read"}
@@ -13,14 +16,15 @@ OWN_STATES = {"new": "sending", "queued": "sending", "held": "held: goes when th
               "opted_out": "not sent: they texted STOP"}
 
 
-def delivery_states(lantern, conv: Conversation, out_ids: list[str]) -> dict[str, str]:
+def delivery_states(deliveries: DeliveryStates, outbox: Outbox, conv: Conversation,
+                    out_ids: list[str]) -> dict[str, str]:
     """Outbound id → what became of it, in words: Twilio's latest status when it has one, else ours."""
     if not out_ids:
         return {}
-    reported = lantern.deliveries.statuses(conv.key)
+    reported = deliveries.statuses(conv.key)
     states = {}
     for out_id in out_ids:
-        message = lantern.outbox.get(out_id)
+        message = outbox.get(out_id)
         if message is not None:
             states[out_id] = _state(message, reported.get(message.twilio_sid))
     return states
@@ -41,13 +45,13 @@ def _state(message, reported: tuple[str, str] | None) -> str:
     return OWN_STATES.get(message.status, message.status)
 
 
-def window_view(lantern, conv: Conversation, clock, now: float | None = None) -> dict | None:
+def window_view(windows: WhatsAppWindows, conv: Conversation, clock, now: float | None = None) -> dict | None:
     """For WhatsApp: open until when, or closed since when, and how many messages wait for them."""
     if conv.channel != "whatsapp":
         return None
     now = time.time() if now is None else now
-    closes = window_closes_at(conv, lantern.whatsapp.closed_at(conv.key))
-    held = lantern.whatsapp.held_count(conv.key)
+    closes = window_closes_at(conv, windows.closed_at(conv.key))
+    held = windows.held_count(conv.key)
     if closes is not None and now < closes:
         return {"open": True, "text": f"open until {clock(closes)}", "held": held}
     since = f" since {clock(closes)}" if closes else ""

@@ -5,12 +5,13 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import g
 
 from bot.conversation import Conversation, channel_of
 from bot.whatsapp import business_scoped_address
 from console.blueprint import bp
 from store.roster import masked
+from console.dependencies import console_dependencies
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 MISSED_CALL = "missed call, do not text first"
@@ -23,7 +24,7 @@ def store_memory() -> dict:
     """A signed-in advocate sees when Redis is past 80% of its memory, while there is time to act."""
     if not g.get("advocate"):
         return {}
-    reading = current_app.extensions["lantern"].memory.reading()
+    reading = console_dependencies().memory.reading()
     return {"store_memory": reading} if reading is not None and reading.high else {}
 
 
@@ -32,7 +33,7 @@ def clock(at: float | None) -> str:
     """14:05 today, Mar 14 14:05 before, in the line's time zone."""
     if not at:
         return "-"
-    zone = ZoneInfo(current_app.extensions["lantern"].settings.timezone)
+    zone = ZoneInfo(console_dependencies().settings.timezone)
     moment, today = datetime.fromtimestamp(at, zone), datetime.now(zone).date()
     return moment.strftime("%H:%M" if moment.date() == today else "%b %d %H:%M")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.errors import ConversationBusy
 from console.blueprint import bp
+from console.dependencies import console_dependencies
 
 log = logging.getLogger(__name__)
 TITLES = {400: "That didn't work", 403: "Not for this account", 404: "Not found", 405: "Not like that",
@@ -32,7 +33,7 @@ def csrf_refused(exc: CSRFError):
 def too_many_sign_ins(exc: RateLimitExceeded):
     # No name here: the page views limited carry none, and one typed could be a password. Once a minute at
     # most, from whatever address: the audit stream is never trimmed, and a flood of views must not grow it.
-    current_app.extensions["lantern"].audit.record_at_most_every(
+    console_dependencies().audit.record_at_most_every(
         60, "sign-in-page-views", "sign-in failed", detail=f"sign-in page views limited, from {get_remote_address()}"
         " (more this minute are not recorded)")
     return error_page(429, "The sign-in page was opened too often from here. Wait a minute, then try again.")

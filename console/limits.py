@@ -1,12 +1,12 @@
 """Rate limits for signing in (Flask-Limiter on Redis, so every web process counts together)."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from store.crypto import keyed_hash
 from store.keys import LIMITS
+from console.dependencies import console_dependencies
 
 # Page views are counted in this many buckets, an address's bucket chosen by a keyed hash: however many
 # addresses open the sign-in page (an IPv6 network has billions), the counters stay a few hundred
@@ -27,5 +27,5 @@ def storage_for(redis_url: str | None) -> tuple[str, dict]:
 
 def page_view_bucket() -> str:
     """The counter a sign-in page view from this address counts in (one of PAGE_VIEW_BUCKETS)."""
-    lookup_key = current_app.extensions["lantern"].settings.lookup_key
+    lookup_key = console_dependencies().settings.lookup_key
     return f"views-{int(keyed_hash(lookup_key, 'page:' + get_remote_address()), 16) % PAGE_VIEW_BUCKETS}"

@@ -1,24 +1,22 @@
 """Outreach for supervisors: create a night and its card codes, record cards handed out, print the cards."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from console.auditing import audit_event
 from console.auth import supervisors_only
 from console.blueprint import bp
 from store.exceptions import OutreachError
+from console.dependencies import console_dependencies
 
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 @bp.get("/outreach")
 @supervisors_only
 def outreach():
-    lantern = _lantern()
-    return render_template("console/outreach.html", outreaches=lantern.outreaches.all(),
-                           advocates=lantern.roster.all())
+    deps = console_dependencies()
+    return render_template("console/outreach.html", outreaches=deps.outreaches.all(),
+                           advocates=deps.roster.all())
 
 
 @bp.post("/outreach/add")
@@ -26,7 +24,7 @@ def outreach():
 def add_outreach():
     form = request.form
     try:
-        created = _lantern().outreaches.create(form.get("name", ""), form.get("date", ""), form.get("area", ""),
+        created = console_dependencies().outreaches.create(form.get("name", ""), form.get("date", ""), form.get("area", ""),
                                                form.getlist("advocate"))
     except OutreachError as exc:
         flash(f"Not created: {exc}", "error")
@@ -42,7 +40,7 @@ def add_outreach():
 def handed_out(outreach_id: str):
     raw = request.form.get("count", "").strip()
     try:
-        found = _lantern().outreaches.record_handed_out(outreach_id, int(raw) if raw.isdigit() else -1)
+        found = console_dependencies().outreaches.record_handed_out(outreach_id, int(raw) if raw.isdigit() else -1)
     except OutreachError as exc:
         flash(f"Not saved: {exc}", "error")
         return redirect(url_for("console.outreach"))
@@ -55,12 +53,12 @@ def handed_out(outreach_id: str):
 @supervisors_only
 def cards(outreach_id: str):
     """One card per code, made to print: the hotline number and 'text LUMA7', in English and Spanish."""
-    lantern = _lantern()
-    found = lantern.outreaches.get(outreach_id)
+    deps = console_dependencies()
+    found = deps.outreaches.get(outreach_id)
     if found is None:
         abort(404, "No such outreach: it may have been mistyped.")
-    org = lantern.settings.content.org
-    return render_template("console/cards.html", outreach=found, number=pretty_number(lantern.settings.twilio_number),
+    org = deps.settings.content.org
+    return render_template("console/cards.html", outreach=found, number=pretty_number(deps.settings.twilio_number),
                            org_name=None if org.discreet else org.name)
 
 

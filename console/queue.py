@@ -10,14 +10,12 @@ from bot.advocates import Command
 from console.auth import passive, signed_in
 from console.blueprint import bp
 from console.display import offered_text, request_row, state_text
+from console.dependencies import console_dependencies
 
 CODE = re.compile(r"^[A-Z0-9]{4}$")
 # How often the pages ask for changes: short polling holds no web thread between two asks.
 POLL_SECONDS = 3
 
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 def checked_code(code: str) -> str:
@@ -29,16 +27,16 @@ def checked_code(code: str) -> str:
 
 def waiting_rows() -> list[dict]:
     """The queue, each row saying who it was offered to (first names only)."""
-    lantern, now = _lantern(), time.time()
-    waiting = lantern.store.waiting_requests()
-    offers = lantern.messenger.router.offers.of_many([c.key for c in waiting])
-    names = {a.id: a.first_name for a in lantern.roster.all()} if any(offers.values()) else {}
+    deps, now = console_dependencies(), time.time()
+    waiting = deps.store.waiting_requests()
+    offers = deps.offers.of_many([c.key for c in waiting])
+    names = {a.id: a.first_name for a in deps.roster.all()} if any(offers.values()) else {}
     return [dict(request_row(conv, now), offered=offered_text(offers.get(conv.key, []), names)) for conv in waiting]
 
 
 def my_rows() -> list[dict]:
     """The conversations the signed-in advocate holds, oldest claim first, with who spoke last."""
-    store, now, rows = _lantern().store, time.time(), []
+    store, now, rows = console_dependencies().store, time.time(), []
     for conv in store.holds(g.advocate.id):
         entries = [e for e in store.transcript(conv.key) if e["by"] in ("survivor", "advocate", "bot")]
         last = entries[-1] if entries else None
@@ -59,7 +57,7 @@ def queue():
 @signed_in
 @passive
 def queue_json():
-    return jsonify(waiting=waiting_rows(), mine=len(_lantern().store.holds(g.advocate.id)))
+    return jsonify(waiting=waiting_rows(), mine=len(console_dependencies().store.holds(g.advocate.id)))
 
 
 @bp.get("/mine")
@@ -81,8 +79,8 @@ def mine_json():
 @bp.post("/claim/<code>")
 @signed_in
 def claim(code: str):
-    code, me, lantern = checked_code(code), g.advocate, _lantern()
-    result = lantern.desk.run(me, Command("claim", code))
+    code, me, deps = checked_code(code), g.advocate, console_dependencies()
+    result = deps.desk.run(me, Command("claim", code))
     if not result.done and result.kind != "already_yours":
         flash(result.replies[0], "error")  # with someone else, no longer waiting, or no such code
         return redirect(url_for("console.queue"))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, current_app, flash, render_template, request
+from flask import Response, flash, render_template, request
 
 from bot.reports import parse_range, reply_rows, to_csv
 from console.auth import supervisors_only
 from console.blueprint import bp
 from console.charts import horizontal_bars, stacked_bars
 from store.reports import read_report
+from console.dependencies import console_dependencies
 
 DEFAULT_DAYS = 30
 
@@ -26,8 +27,8 @@ def _range() -> tuple[date, date, str | None]:
 
 
 def _report(first: date, last: date):
-    lantern = current_app.extensions["lantern"]
-    return read_report(lantern.reports, lantern.outreaches, first, last, lantern.settings.content.handoff.outcomes)
+    deps = console_dependencies()
+    return read_report(deps.reports, deps.outreaches, first, last, deps.settings.content.handoff.outcomes)
 
 
 @bp.get("/reports")

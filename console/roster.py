@@ -1,7 +1,7 @@
 """Roster and on-call for supervisors: the same operations as `flask --app app advocates …`."""
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.advocates import Role
 from console.auditing import audit_event
@@ -9,22 +9,20 @@ from console.auth import supervisors_only
 from console.blueprint import bp
 from store.exceptions import RosterError
 from store.roster import masked
+from console.dependencies import console_dependencies
 
 TOGGLES = {"available": "available", "on_call": "on call"}
 
-
-def _lantern():
-    return current_app.extensions["lantern"]
 
 
 @bp.get("/roster")
 @supervisors_only
 def roster():
-    lantern = _lantern()
-    advocates = lantern.roster.all()
-    loads = lantern.roster.loads(advocates)
-    with_factor = lantern.two_factor.enrolled_ids()
-    people = [{"advocate": a, "phone": masked(a.phone), "password": lantern.credentials.has_password(a.id),
+    deps = console_dependencies()
+    advocates = deps.roster.all()
+    loads = deps.roster.loads(advocates)
+    with_factor = deps.two_factor.enrolled_ids()
+    people = [{"advocate": a, "phone": masked(a.phone), "password": deps.credentials.has_password(a.id),
                "load": loads.get(a.id, 0), "two_factor": a.id in with_factor} for a in advocates]
     return render_template("console/roster.html", people=people, roles=[r.value for r in Role])
 
@@ -40,7 +38,7 @@ def add_advocate():
     try:
         if role is None:
             raise RosterError("Choose a role: advocate or supervisor.")
-        advocate = _lantern().roster.add(form.get("name", ""), form.get("phone", ""), role,
+        advocate = console_dependencies().roster.add(form.get("name", ""), form.get("phone", ""), role,
                                          on_call="on_call" in form, available="available" in form,
                                          capacity=form.get("capacity", "3"), languages=form.get("languages", "en"))
     except RosterError as exc:
@@ -60,7 +58,7 @@ def toggle(advocate_key: str):
         flash("Only available and on call can be switched here.", "error")
         return redirect(url_for("console.roster"))
     try:
-        advocate = _lantern().roster.update(advocate_key, **{field: value})
+        advocate = console_dependencies().roster.update(advocate_key, **{field: value})
     except RosterError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.roster"))
@@ -74,7 +72,7 @@ def toggle(advocate_key: str):
 def set_capacity(advocate_key: str):
     """Capacity (the most conversations held at once) and languages, as `advocates capacity` sets them."""
     try:
-        advocate = _lantern().roster.update(advocate_key, capacity=request.form.get("capacity", ""),
+        advocate = console_dependencies().roster.update(advocate_key, capacity=request.form.get("capacity", ""),
                                             languages=request.form.get("languages", ""))
     except RosterError as exc:
         flash(f"Not changed: {exc}", "error")
@@ -91,7 +89,7 @@ def remove(advocate_key: str):
         flash("You can't remove yourself here: ask another supervisor (or use the command line).", "error")
         return redirect(url_for("console.roster"))
     try:
-        advocate = _lantern().roster.remove(advocate_key)
+        advocate = console_dependencies().roster.remove(advocate_key)
     except RosterError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.roster"))
@@ -109,11 +107,11 @@ def reset_two_factor(advocate_key: str):
         flash("You can't reset your own second factor here: ask another supervisor (or use the command line).",
               "error")
         return redirect(url_for("console.roster"))
-    advocate = _lantern().roster.get(advocate_key)
+    advocate = console_dependencies().roster.get(advocate_key)
     if advocate is None:
         flash("Nobody on the roster has that name.", "error")
         return redirect(url_for("console.roster"))
-    had = _lantern().two_factor.reset(advocate.id)
+    had = console_dependencies().two_factor.reset(advocate.id)
     audit_event("two-factor", detail=f"reset for {advocate.id}{'' if had else ' (had none)'}; their sessions ended")
     flash(f"Reset {advocate.name}'s second factor. Anywhere they were signed in, they are signed out; they set up "
           "a new one after signing in with their password.", "notice")

@@ -5,7 +5,7 @@ import math
 import time
 
 import segno
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 
 from console.auditing import audit_event
@@ -13,30 +13,27 @@ from console.auth import enrolment, safe_next, signed_in, start_session
 from console.blueprint import bp
 from store.attempts import FREE_PER_ACCOUNT, SignInAttempts
 from store.two_factor import CodeCheck, grouped, provisioning_uri
+from console.dependencies import console_dependencies
 
-CODE_ATTEMPTS = "lantern.code_attempts"
 PENDING_SECONDS = 5 * 60  # from the right password to the code
 WRONG_CODE = "That code is not right. Check the time on your phone, wait for the next code and try again."
 REUSED_CODE = "That code was already used. Wait for the next one in your app (a new one every 30 seconds)."
 
 
-def _lantern():
-    return current_app.extensions["lantern"]
-
 
 def code_attempts() -> SignInAttempts:
-    return current_app.extensions[CODE_ATTEMPTS]
+    return console_dependencies().code_attempts
 
 
 def _pending_advocate():
     """Whose sign-in waits for a code in this session; None when there is none or it went stale."""
-    lantern, key = _lantern(), session.get("pending")
+    deps, key = console_dependencies(), session.get("pending")
     if not key:
         return None
-    advocate = lantern.roster.get(key)
+    advocate = deps.roster.get(key)
     fresh = time.time() - session.get("created", 0) <= PENDING_SECONDS
-    if (advocate is None or not fresh or session.get("stamp") != lantern.credentials.stamp(key)
-            or session.get("factor") != lantern.two_factor.state(key).epoch):
+    if (advocate is None or not fresh or session.get("stamp") != deps.credentials.stamp(key)
+            or session.get("factor") != deps.two_factor.state(key).epoch):
         session.regenerate()
         return None
     return advocate
@@ -59,9 +56,9 @@ def sign_in_code():
     code = request.form.get("code", "")[:64]
     digits = "".join(code.split())
     if len(digits) == 6 and digits.isdigit():  # from the app; anything else may be a recovery code
-        checked, left = _lantern().two_factor.check_code(advocate.id, code), None
+        checked, left = console_dependencies().two_factor.check_code(advocate.id, code), None
     else:
-        left = _lantern().two_factor.use_recovery(advocate.id, code)
+        left = console_dependencies().two_factor.use_recovery(advocate.id, code)
         checked = CodeCheck.WRONG if left is None else CodeCheck.OK
     if checked is not CodeCheck.OK:
         return _wrong_code(advocate, address, checked)
@@ -83,9 +80,9 @@ def _wrong_code(advocate, address: str, checked: CodeCheck):
     audit_event("sign-in failed", detail=f"{why}, from {address}", advocate=advocate.id)
     verdict = code_attempts().failed(advocate.id, address)
     if verdict.newly_slowed:
-        lantern = _lantern()
-        for supervisor in lantern.roster.supervisors():
-            lantern.messenger.to_advocate(supervisor.id, lantern.texts(
+        deps = console_dependencies()
+        for supervisor in deps.roster.supervisors():
+            deps.postbox.to_advocate(supervisor.id, deps.texts(
                 "two_factor_slowed", count=str(FREE_PER_ACCOUNT), name=advocate.name), "notice")
     flash(REUSED_CODE if checked is CodeCheck.REUSED else WRONG_CODE, "error")
     slowed = {"Retry-After": str(math.ceil(verdict.wait))} if verdict.wait else {}
@@ -96,7 +93,7 @@ def _wrong_code(advocate, address: str, checked: CodeCheck):
 @signed_in
 @enrolment
 def two_factor():
-    me, factors = g.advocate, _lantern().two_factor
+    me, factors = g.advocate, console_dependencies().two_factor
     enrolled = factors.enrolled(me.id)
     return render_template("console/two_factor.html", enrolled=enrolled,
                            left=factors.recovery_left(me.id) if enrolled else 0)
@@ -106,7 +103,7 @@ def two_factor():
 @signed_in
 @enrolment
 def two_factor_start():
-    me, factors = g.advocate, _lantern().two_factor
+    me, factors = g.advocate, console_dependencies().two_factor
     if factors.enrolled(me.id):
         flash("You already have a second factor. To set up another phone, ask a supervisor to reset it.", "notice")
         return redirect(url_for("console.two_factor"))
@@ -117,7 +114,7 @@ def two_factor_start():
 @signed_in
 @enrolment
 def two_factor_confirm():
-    me, factors = g.advocate, _lantern().two_factor
+    me, factors = g.advocate, console_dependencies().two_factor
     secret = factors.pending(me.id)
     if secret is None or factors.enrolled(me.id):
         flash("That set-up is over (it waits 15 minutes). Start again.", "notice")
@@ -133,7 +130,7 @@ def two_factor_confirm():
 
 
 def _enrol_page(secret: str, status: int = 200):
-    uri = provisioning_uri(secret, g.advocate.name, _lantern().settings.content.org.name)
+    uri = provisioning_uri(secret, g.advocate.name, console_dependencies().settings.content.org.name)
     qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff", title="QR code to scan with "
                                                 "your authenticator app", svgclass="qr")
     spaced = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from twilio.request_validator import RequestValidator
+from demo.dependencies import demo_dependencies
 
 
 bp = Blueprint("demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static")
@@ -16,13 +17,10 @@ DEMO_HOTLINE = "+15555550199"
 MAX_LENGTH = 1600  # as a text
 
 
-def _lantern():
-    return current_app.extensions["lantern"]
-
 
 def _advocate():
     """The advocate whose phone the demo shows: the first one on shift (Alexis Demo under `make run`)."""
-    return next((a for a in _lantern().roster.all() if a.available), None)
+    return next((a for a in demo_dependencies().roster.all() if a.available), None)
 
 
 def _phones() -> dict[str, str]:
@@ -38,7 +36,7 @@ def page():
 
 @bp.get("/phones")
 def phones():
-    demo_phones = _lantern().demo_phones
+    demo_phones = demo_dependencies().demo_phones
     return jsonify({name: demo_phones.screen(number) for name, number in _phones().items()})
 
 
@@ -48,9 +46,9 @@ def text():
     number, body = _phones().get(str(data.get("phone"))), str(data.get("body", "")).strip()
     if number is None or not body or len(body) > MAX_LENGTH:
         return jsonify(error="Say which phone (survivor or advocate) and a text of 1 to 1600 characters."), 400
-    if not _lantern().settings.twilio_auth_token:
+    if not demo_dependencies().settings.twilio_auth_token:
         return jsonify(error="The demo signs its texts with the line's token: start it with make run."), 409
-    demo_phones = _lantern().demo_phones
+    demo_phones = demo_dependencies().demo_phones
     demo_phones.record(number, "me", body)
     for reply in text_the_hotline(number, body):
         demo_phones.record(number, "line", reply)
@@ -59,7 +57,7 @@ def text():
 
 def text_the_hotline(number: str, body: str) -> list[str]:
     """Post the text to /webhooks/sms as Twilio would, signed; return the replies its TwiML carries."""
-    settings = _lantern().settings
+    settings = demo_dependencies().settings
     params = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": settings.twilio_account_sid or DEMO_ACCOUNT_SID,
               "From": number, "To": settings.twilio_number or DEMO_HOTLINE, "Body": body, "NumMedia": "0"}
     signature = RequestValidator(settings.twilio_auth_token).compute_signature(

@@ -131,11 +131,13 @@ def run(port: int, line_file: Path) -> int:
 
 
 def seed() -> DemoSignIn:
-    """Seed the demo organisation through the same app the roles run (importing it joins the line)."""
-    import app
+    """Seed the demo organisation on the line the roles run (the settings find it through the line file)."""
+    from config.settings import load_settings
     from embedded.demo_org import seed_demo_org
+    from wiring import build_lantern
 
-    return seed_demo_org(app.app.extensions["lantern"])
+    stores = build_lantern(load_settings()).stores
+    return seed_demo_org(stores.roster, stores.credentials)
 
 
 def main() -> int:

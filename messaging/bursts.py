@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from messaging import runtime
+from rq import Queue
+
+from bot.advocates import AdvocateTexts
+from bot.conversation import Conversation
+from config.chat import ChatLimits
+from messaging import job_ids
+from messaging.postbox import Postbox
+from store.redis_store import RedisStore
+from store.roster import Roster
+from store.webchat import WebChats
 
 log = logging.getLogger(__name__)
 WINDOW = 600
@@ -21,13 +31,13 @@ SHOWN_CODES = 10
 
 
 class WebChatBursts:
-    def __init__(self, web_chats, queue, limits, clock: Callable[[], float] = time.time):
+    def __init__(self, web_chats: WebChats, queue: Queue, limits: ChatLimits, clock: Callable[[], float] = time.time):
         self.web_chats = web_chats
         self.queue = queue
         self.limits = limits
         self.clock = clock
 
-    def admit(self, conv) -> bool:
+    def admit(self, conv: Conversation) -> bool:
         """True when this request may page now; False when it joins its window's one page."""
         if conv.channel != "web":
             return True
@@ -38,25 +48,35 @@ class WebChatBursts:
             return True
         if self.web_chats.hold_page(window, conv.case_code or "????") == 1:
             ends = datetime.fromtimestamp((window + 1) * WINDOW, timezone.utc)
-            self.queue.enqueue_at(ends, page_burst, window, job_id=f"lantern-burst-{window}")
+            self.queue.enqueue_at(ends, page_burst, window, job_id=job_ids.burst_page(window))
         log.info("web chat page held for the burst page conv=%s", conv.key[:12])
         return False
 
 
-def page_burst(window: int) -> str:
+@dataclass(frozen=True)
+class BurstJobs:
+    """What the burst page job runs with, built once per process (wiring.py)."""
+
+    web_chats: WebChats
+    store: RedisStore
+    roster: Roster
+    postbox: Postbox
+    texts: AdvocateTexts
+
+
+def page_burst(jobs: BurstJobs, window: int) -> str:
     """RQ job at a window's end: one page for the web chats held back in it that still wait."""
-    lantern = runtime.current()
     waiting = []
-    for code in lantern.web_chats.held_pages(window):
-        conv_key = lantern.store.conversation_for_code(code)
-        conv = lantern.store.get(conv_key) if conv_key else None
+    for code in jobs.web_chats.held_pages(window):
+        conv_key = jobs.store.conversation_for_code(code)
+        conv = jobs.store.get(conv_key) if conv_key else None
         if conv is not None and conv.has_open_request:
             waiting.append(code)
     if not waiting:
         return "nobody left waiting"
     codes = ", ".join(waiting[:SHOWN_CODES]) + (" …" if len(waiting) > SHOWN_CODES else "")
-    text = lantern.texts("web_chat_burst", count=str(len(waiting)), wait=f"{WINDOW // 60} min", codes=codes)
-    advocates = lantern.roster.to_page(urgent=True)
+    text = jobs.texts("web_chat_burst", count=str(len(waiting)), wait=f"{WINDOW // 60} min", codes=codes)
+    advocates = jobs.roster.to_page(urgent=True)
     for advocate in advocates:
-        lantern.messenger.to_advocate(advocate.id, text, "page")
+        jobs.postbox.to_advocate(advocate.id, text, "page")
     return f"paged {len(advocates)} for {len(waiting)}"

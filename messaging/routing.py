@@ -6,6 +6,7 @@ write and schedules what follows: the language wait, the next offer. Jobs take i
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from rq.exceptions import NoSuchJobError
@@ -14,21 +15,29 @@ from rq.job import Job
 from bot.advocates import Advocate
 from bot.capacity import by_language, fewest_first, first_pages, with_room
 from bot.conversation import Conversation, Outcome, Priority, RequestAdvocate
-from messaging import runtime
-from messaging.messenger import request_fields
+from bot.engine import Engine
+from config.handoff import HandoffConfig
+from messaging import job_ids
+from messaging.page_fields import request_fields
+from messaging.postbox import Postbox
 from messaging.scheduling import enqueue_in
 from store.offers import EVERYONE, Offers
+from store.redis_store import RedisStore
+from store.roster import Roster
+from store.turn_write import TurnWrite
 
 log = logging.getLogger(__name__)
 
 
 class Router:
-    def __init__(self, messenger, offers: Offers, handoff, store):
-        self.messenger = messenger
-        self.roster = messenger.roster
+    def __init__(self, postbox: Postbox, roster: Roster, offers: Offers, handoff: HandoffConfig, store: RedisStore,
+                 engine: Engine):
+        self.messenger = postbox
+        self.roster = roster
         self.offers = offers
-        self.handoff = handoff  # config/handoff.py's HandoffConfig
+        self.handoff = handoff
         self.store = store
+        self.engine = engine
 
     def pageable(self, conv: Conversation, urgent: bool) -> list[Advocate]:
         """Available advocates (and on-call ones when `urgent`), less those at capacity unless it is URGENT."""
@@ -37,7 +46,14 @@ class Router:
             return advocates
         return with_room(advocates, self.roster.loads(advocates), conv.priority)
 
-    def first_pages(self, conv: Conversation, on_call: bool, write=None) -> int:
+    def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "",
+             write: TurnWrite | None = None) -> int:
+        """Page every available advocate (and on-call ones for URGENT): code, priority, language, area only."""
+        advocates = self.pageable(conv, urgent)
+        self.messenger.page_these(advocates, conv, "", write, key, wait)
+        return len(advocates)
+
+    def first_pages(self, conv: Conversation, on_call: bool, write: TurnWrite | None = None) -> int:
         """A new request's pages: URGENT to everyone; else its language first, or one offer at a time."""
         advocates = self.roster.to_page(on_call)
         loads = self.roster.loads(advocates)
@@ -65,14 +81,14 @@ class Router:
             return False
         return not self.pageable(conv, on_call)
 
-    def holding_line(self, outcome: Outcome, engine) -> None:
+    def holding_line(self, outcome: Outcome) -> None:
         """Before the turn is written: a request that finds nobody free tells them so, honestly, no time given."""
         conv = outcome.conversation
         request = next((e for e in outcome.effects if isinstance(e, RequestAdvocate)), None)
         if request is None or not conv.contact_ok or conv.state == "quiet":  # can't talk: nothing more said
             return
         if self.nobody_free(conv, request):
-            outcome.replies.append(engine.say("none_free", conv.lang, channel=conv.channel))
+            outcome.replies.append(self.engine.say("none_free", conv.lang, channel=conv.channel))
 
     def none_free(self, conv: Conversation, write=None) -> int:
         """Page the supervisors and the on-call advocates: how many wait, and that nobody is free."""
@@ -104,7 +120,7 @@ class Router:
             self._offer(conv, left[0], len(offered), None)
             return f"offered to the next ({len(offered) + 1})"
         self.offers.add(conv.key, EVERYONE)
-        return f"paged {self.messenger.page(conv, urgent=conv.after_hours and conv.priority is Priority.HIGH)}"
+        return f"paged {self.page(conv, urgent=conv.after_hours and conv.priority is Priority.HIGH)}"
 
     def claimed(self, conv: Conversation) -> None:
         """Someone took it: the language wait and any offer's timer have nothing left to do."""
@@ -126,23 +142,30 @@ class Router:
 
 
 def _job_id(kind: str, conv: Conversation, n: int = 0) -> str:
-    return f"lantern-{kind}-{conv.key}-{conv.session}-{int(conv.requested_at or 0)}-{n}"
+    return job_ids.routing(kind, conv.key, conv.session, conv.requested_at, n)
 
 
-def _still_waiting(conversation: str, session: int, requested_at: float | None):
+@dataclass(frozen=True)
+class RoutingJobs:
+    """What the routing jobs (an offer's time up, the language wait over) run with, built once per process."""
+
+    store: RedisStore
+    router: Router
+
+
+def _still_waiting(store: RedisStore, conversation: str, session: int, requested_at: float | None):
     """The request a job was scheduled for, if it is still waiting and not URGENT (which paged everyone)."""
-    lantern = runtime.current()
-    conv = lantern.store.get(conversation)
+    conv = store.get(conversation)
     if conv is None or conv.session != session or not conv.has_open_request or conv.requested_at != requested_at:
-        return lantern, None
-    return lantern, None if conv.priority is Priority.URGENT else conv
+        return None
+    return None if conv.priority is Priority.URGENT else conv
 
 
-def offer_ended(conversation: str, session: int, requested_at: float | None) -> str:
-    lantern, conv = _still_waiting(conversation, session, requested_at)
-    return "no longer waiting" if conv is None else lantern.messenger.router.next_offer(conv)
+def offer_ended(jobs: RoutingJobs, conversation: str, session: int, requested_at: float | None) -> str:
+    conv = _still_waiting(jobs.store, conversation, session, requested_at)
+    return "no longer waiting" if conv is None else jobs.router.next_offer(conv)
 
 
-def language_wait_ended(conversation: str, session: int, requested_at: float | None) -> str:
-    lantern, conv = _still_waiting(conversation, session, requested_at)
-    return "no longer waiting" if conv is None else lantern.messenger.router.others_after_wait(conv)
+def language_wait_ended(jobs: RoutingJobs, conversation: str, session: int, requested_at: float | None) -> str:
+    conv = _still_waiting(jobs.store, conversation, session, requested_at)
+    return "no longer waiting" if conv is None else jobs.router.others_after_wait(conv)

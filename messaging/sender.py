@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from typing import Protocol
 
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -12,6 +13,18 @@ from config.settings import TWILIO_DEFAULT_API_BASE
 
 # Twilio answers in well under a second; a hung connection must not hold a worker for long.
 TWILIO_TIMEOUT_SECONDS = 10
+
+
+class Sender(Protocol):
+    """Sends one message and returns its SID (Twilio's, or one made up for a message that never leaves)."""
+
+    def send(self, to: str, body: str, label: str, template: str = "", ref: str = "") -> str: ...
+
+
+class WebSender(Protocol):
+    """A web chat's sender (messaging/web_chat.py): its tab has no templates."""
+
+    def send(self, to: str, body: str, label: str) -> str: ...
 
 
 def rest_client(account_sid: str, auth_token: str, api_base: str) -> Client:
@@ -63,7 +76,7 @@ class EchoSender:
 class ChannelSender:
     """Messages to a web chat ("web:<token>") go to its tab, never to Twilio; everything else to `wrapped`."""
 
-    def __init__(self, wrapped: TwilioSender | EchoSender, web):
+    def __init__(self, wrapped: TwilioSender | EchoSender, web: WebSender):
         self.wrapped = wrapped
         self.web = web
 

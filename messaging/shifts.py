@@ -4,81 +4,103 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from messaging import runtime
+from rq import Queue
+
+from bot.advocates import AdvocateTexts
+from bot.conversation import Conversation
+from config.hours import Hours
+from messaging import job_ids
+from messaging.postbox import Postbox
+from store.redis_store import RedisStore
+from store.roster import Roster
+from store.stats import RequestStats
 
 log = logging.getLogger(__name__)
 PRIORITY_ORDER = ("URGENT", "HIGH", "NORMAL")
 
 
-def window_opened(conversation: str, session: int) -> str:
+@dataclass(frozen=True)
+class ShiftJobs:
+    """What the clock's jobs run with, built once per process (wiring.py)."""
+
+    store: RedisStore
+    roster: Roster
+    postbox: Postbox
+    texts: AdvocateTexts
+    hours: Hours
+    stats: RequestStats
+    queue: Queue
+
+
+def window_opened(jobs: ShiftJobs, conversation: str, session: int) -> str:
     """A booked request's safe time has come: remind whoever holds it, or page the advocates on shift."""
-    lantern = runtime.current()
-    conv = lantern.store.get(conversation)
+    conv = jobs.store.get(conversation)
     if conv is None or conv.session != session or conv.priority is None:
         return "no longer waiting"
     if conv.advocate:
-        text = lantern.texts("window_open_yours", code=conv.case_code, window=conv.window)
-        lantern.messenger.to_advocate(conv.advocate, text, "notice", conv)
+        text = jobs.texts("window_open_yours", code=conv.case_code, window=conv.window)
+        jobs.postbox.to_advocate(conv.advocate, text, "notice", conv)
         return "reminded"
-    text = lantern.texts("window_open_page", code=conv.case_code, window=conv.window)
-    advocates = lantern.roster.to_page(urgent=False)
+    text = jobs.texts("window_open_page", code=conv.case_code, window=conv.window)
+    advocates = jobs.roster.to_page(urgent=False)
     for advocate in advocates:
-        lantern.messenger.to_advocate(advocate.id, text, "page", conv)
+        jobs.postbox.to_advocate(advocate.id, text, "page", conv)
     return f"paged {len(advocates)}"
 
 
-def schedule_shift_watch(lantern, now: float | None = None) -> None:
+def schedule_shift_watch(queue: Queue, hours: Hours, now: float | None = None) -> None:
     """Put the next shift change on the scheduler (one job per change: scheduling twice is harmless)."""
     at = datetime.fromtimestamp(now or time.time(), timezone.utc)
-    change = lantern.settings.content.hours.next_change(at)
+    change = hours.next_change(at)
     if change is not None:
-        lantern.queue.enqueue_at(change, shift_changed, job_id=f"lantern-shift-{int(change.timestamp())}")
+        queue.enqueue_at(change, shift_changed, job_id=job_ids.shift_change(change.timestamp()))
 
 
-def shift_changed() -> str:
+def shift_changed(jobs: ShiftJobs) -> str:
     """At a shift's start: page those on shift with the queue, and tell supervisors about the night."""
-    lantern = runtime.current()
     now = time.time()
     try:
-        if not lantern.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc)):
+        if not jobs.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc)):
             return "shift ended"
-        return shift_started(lantern, now)
+        return shift_started(jobs, now)
     finally:
-        schedule_shift_watch(lantern, now + 1)
+        schedule_shift_watch(jobs.queue, jobs.hours, now + 1)
 
 
-def shift_started(lantern, now: float) -> str:
-    waiting = lantern.store.waiting_requests()
-    text = lantern.texts("shift_start", items=queue_counts(waiting)) if waiting else lantern.texts("shift_start_empty")
-    advocates = lantern.roster.to_page(urgent=False)
+def shift_started(jobs: ShiftJobs, now: float) -> str:
+    waiting = jobs.store.waiting_requests()
+    text = jobs.texts("shift_start", items=queue_counts(waiting)) if waiting else jobs.texts("shift_start_empty")
+    advocates = jobs.roster.to_page(urgent=False)
     for advocate in advocates:
-        lantern.messenger.to_advocate(advocate.id, text, "page")
+        jobs.postbox.to_advocate(advocate.id, text, "page")
     at = datetime.fromtimestamp(now, timezone.utc)
-    night_began = lantern.settings.content.hours.last_shift_end(at) or at - timedelta(days=1)
+    night_began = jobs.hours.last_shift_end(at) or at - timedelta(days=1)
     since = night_began.timestamp()
-    summary = night_summary(lantern, since, now)
-    for supervisor in lantern.roster.supervisors():
-        lantern.messenger.to_advocate(supervisor.id, summary, "notice")
+    summary = night_summary(jobs.stats, jobs.texts, since, now)
+    for supervisor in jobs.roster.supervisors():
+        jobs.postbox.to_advocate(supervisor.id, summary, "notice")
     log.info("shift started waiting=%s paged=%s", len(waiting), len(advocates))
     return f"paged {len(advocates)}"
 
 
-def queue_counts(waiting) -> str:
+def queue_counts(waiting: list[Conversation]) -> str:
     """'1 URGENT (K7Q2); 2 NORMAL (M3P8, A4B5)': counts and codes only, never a number or words."""
     by_priority: dict[str, list[str]] = {}
     for conv in waiting:
-        by_priority.setdefault(conv.priority.value, []).append(conv.case_code)
+        if conv.priority is not None:
+            by_priority.setdefault(conv.priority.value, []).append(conv.case_code or "????")
     return "; ".join(f"{len(codes)} {p} ({', '.join(codes)})" for p in PRIORITY_ORDER
                      if (codes := by_priority.get(p)))
 
 
-def night_summary(lantern, since: float, until: float) -> str:
-    records = [r for r in lantern.stats.between(since, until) if r.after_hours]
+def night_summary(stats: RequestStats, texts: AdvocateTexts, since: float, until: float) -> str:
+    records = [r for r in stats.between(since, until) if r.after_hours]
     kinds = Counter(r.priority for r in records)
     breakdown = ", ".join(f"{kinds[p]} {p}" for p in PRIORITY_ORDER if kinds[p]) or "none"
     claims = [f"{r.code} {round((r.claimed_at - r.requested_at) / 60)} min" if r.claimed_at else f"{r.code} unclaimed"
               for r in records if r.priority == "URGENT"]
-    return lantern.texts("night_summary", count=len(records), breakdown=breakdown,
+    return texts("night_summary", count=len(records), breakdown=breakdown,
                          paged=sum(1 for r in records if r.paged), claims="; ".join(claims) or "none")

@@ -5,6 +5,9 @@ maintenance), and a job that was running when the primary died is only found aga
 timeout has passed: minutes in which an URGENT page would not go out. Here the worker waits for Redis
 (the new primary, through Sentinel) and puts the interrupted job back at the front of its queue. Running a
 job twice is safe: every send re-checks its outbox record (`done`) first, as RQ's own retries rely on.
+
+It is also where a worker process gets its dependencies: built once, when RQ starts it, by the composition
+root (wiring.py) from the environment; its job class hands each job its module's dependency object.
 """
 from __future__ import annotations
 
@@ -12,13 +15,28 @@ import time
 
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
 from rq import SimpleWorker
+from rq.job import Job
 from rq.registry import StartedJobRegistry
+
+from config.logs import configure_logging
+from config.settings import load_settings
+from wiring import build_lantern
 
 OUTAGE = (RedisConnectionError, RedisTimeout)
 LONGEST_PAUSE = 5.0
 
 
+def worker_job_class() -> type[Job]:
+    """This worker process's Lantern, built once from the environment: the job class that runs its jobs."""
+    configure_logging()
+    return build_lantern(load_settings()).job_class
+
+
 class FailoverWorker(SimpleWorker):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["job_class"] = worker_job_class()
+        super().__init__(*args, **kwargs)
+
     def execute_job(self, job, queue) -> None:
         try:
             super().execute_job(job, queue)

@@ -22,6 +22,7 @@ from bot.transcript import transcript_text
 from store.crypto import Cipher, keyed_hash
 from store.exceptions import CaseCodeTaken
 from store.keys import HANDOFF_QUEUE, ROSTER_PHONES, case_code_key, holds_key, key_for, message_sid_key
+from store.replication import ReplicaWait
 from store.turn_write import APPLIED, CODE_TAKEN, REFERENCE, TurnWrite, TurnWriter
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,13 @@ return found
 class RedisStore:
     """The one store; the embedded default runs it on an in-process fakeredis server."""
 
-    def __init__(self, redis: Redis, cipher: Cipher, lookup_key: bytes, retention: timedelta):
+    def __init__(self, redis: Redis, cipher: Cipher, lookup_key: bytes, retention: timedelta,
+                 replicas: ReplicaWait | None = None):
         self.redis = redis
         self.cipher = cipher
         self._lookup_key = lookup_key
         self.retention = int(retention.total_seconds())
-        self.writer = TurnWriter(redis, self.retention)
+        self.writer = TurnWriter(redis, self.retention, replicas)
         self._open = redis.register_script(_OPEN)
 
     def conversation_key(self, address: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from redis import Redis
 
 from store.keys import key_for
+from store.replication import ReplicaWait
 
 APPLIED, CHANGED, CODE_TAKEN = 1, 0, -1
 REFERENCE = b"@"  # a MessageSid claim that names its turn's transcript item: "@<index>"
@@ -117,11 +118,11 @@ class TurnWrite:
 class TurnWriter:
     """Applies TurnWrites: one EVALSHA each (the script is loaded once per Redis, by redis-py)."""
 
-    def __init__(self, redis: Redis, ttl: int):
+    def __init__(self, redis: Redis, ttl: int, replicas: ReplicaWait | None = None):
         self.redis = redis
         self.ttl = ttl
         self._script = redis.register_script(_APPLY)
-        self.replicas = None  # a store.replication.ReplicaWait when this Redis has replicas
+        self.replicas = replicas  # when this Redis has replicas
 
     def begin(self, conversation: str, version: int) -> TurnWrite:
         return TurnWrite(self.redis, conversation, version, self.ttl)

@@ -19,7 +19,7 @@ import redis as redis_lib
 # open the deployment's. Read REDIS_URL once, then hide it.
 _REDIS_URL_FROM_ENV = os.environ.pop("REDIS_URL", None)
 
-from app import create_app  # noqa: E402
+from tests.apps import create_app, lantern_of, latest_lantern  # noqa: E402
 from config.hours import DAYS  # noqa: E402
 from config.settings import Settings, load_settings  # noqa: E402
 from tests.redis_server import RedisServer, with_test_db  # noqa: E402
@@ -128,21 +128,21 @@ def app(settings):
     if settings.redis_url:  # flushed before the app starts: it schedules its first shift change
         redis_lib.Redis.from_url(settings.redis_url).flushdb()
     app = create_app(settings)
-    lantern = app.extensions["lantern"]
+    lantern = lantern_of(app)
     if not settings.redis_url:
-        lantern.redis.flushdb()
+        lantern.stores.redis.flushdb()
     yield app
-    lantern.redis.flushdb()
+    lantern.stores.redis.flushdb()
 
 
 @pytest.fixture
 def lantern(app):
-    return app.extensions["lantern"]
+    return lantern_of(app)
 
 
 @pytest.fixture
 def raw_redis(lantern) -> redis_lib.Redis:
-    return lantern.redis
+    return lantern.stores.redis
 
 
 _sids = itertools.count(1)
@@ -209,11 +209,11 @@ def roster(lantern):
     """Invented advocates: two on shift, one on call, one supervisor."""
     from bot.advocates import Role
 
-    lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
-    lantern.roster.add("Sam Okafor", SAM, available=True)
-    lantern.roster.add("Riley Chen", RILEY, on_call=True)
-    lantern.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
-    return lantern.roster
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS, available=True)
+    lantern.stores.roster.add("Sam Okafor", SAM, available=True)
+    lantern.stores.roster.add("Riley Chen", RILEY, on_call=True)
+    lantern.stores.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
+    return lantern.stores.roster
 
 
 @pytest.fixture
@@ -224,7 +224,8 @@ def work(lantern):
 
     def run(with_scheduler: bool = False) -> None:
         queues = [lantern.messenger.urgent_queue, lantern.queue]  # as the Procfile's worker line lists them
-        worker = SimpleWorker(queues, connection=lantern.redis, serializer=JSONSerializer)
+        worker = SimpleWorker(queues, connection=lantern.stores.redis, serializer=JSONSerializer,
+                              job_class=latest_lantern().job_class)
         worker.work(burst=True, with_scheduler=with_scheduler)
     return run
 

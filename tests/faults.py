@@ -99,7 +99,7 @@ def plan() -> FaultPlan:
 def faulty_app(settings, plan):
     """The app as create_app builds it, on a client that obeys `plan`. A test module that imports it as
     `app` makes every fixture beside it (client, lantern, roster, work) use this app."""
-    from app import create_app
+    from tests.apps import create_app, lantern_of
 
     if not settings.redis_url:
         pytest.skip("fault injection needs a Redis server")
@@ -108,4 +108,4 @@ def faulty_app(settings, plan):
     yield app
     plan.arm()
     plan.release.set()  # a turn left stalled by a failed test goes on
-    app.extensions["lantern"].redis.flushdb()
+    lantern_of(app).stores.redis.flushdb()

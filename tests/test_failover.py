@@ -35,7 +35,7 @@ def test_a_primary_killed_mid_way_loses_nothing_and_duplicates_nothing(line):
     slow = [(a.text, a.status, round(a.seconds, 2)) for a in drive.answers if a.status != 200 or a.seconds >= 3]
     assert not slow, slow  # every webhook answered within 3 s, safety reply or real
     assert any(not a.real for a in drive.answers) and drive.failover_gap() is not None  # an outage it rode out
-    store = line.lantern.store
+    store = line.lantern.stores.store
     for number in drive.numbers:
         said = [e["text"] for e in store.transcript(store.conversation_key(number)) if e["by"] == "survivor"]
         assert said == drive.said(number), (drive.numbers[number], said)
@@ -47,7 +47,7 @@ def test_a_primary_killed_mid_way_loses_nothing_and_duplicates_nothing(line):
 
 
 def _assert_each_urgent_request_paged_each_advocate_once(line, drive):
-    store, urgent = line.lantern.store, pages(line, urgent=True)
+    store, urgent = line.lantern.stores.store, pages(line, urgent=True)
     for number in drive.survivors("danger") + drive.survivors("claim"):
         conv = store.get(store.conversation_key(number))
         assert conv.case_code in urgent, (number, conv.state)
@@ -55,9 +55,9 @@ def _assert_each_urgent_request_paged_each_advocate_once(line, drive):
 
 
 def _assert_no_request_missing(line, drive):
-    store = line.lantern.store
+    store = line.lantern.stores.store
     waiting = {c.key for c in store.waiting_requests()}
-    claimer = line.lantern.roster.by_phone(CLAIMER)
+    claimer = line.lantern.stores.roster.by_phone(CLAIMER)
     held = {c.key for c in store.holds(claimer.id)}
     for number in drive.survivors("danger") + drive.survivors("talk"):
         assert store.conversation_key(number) in waiting, drive.numbers[number]

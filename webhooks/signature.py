@@ -5,18 +5,20 @@ import functools
 import logging
 from urllib.parse import urlparse
 
-from flask import abort, current_app, request
+from flask import abort, request
 from twilio.request_validator import (
     _HASH_FUNCTIONS, SIGNATURE_SETTINGS_HEADER, RequestValidator, add_port, compare, get_signature_algorithm,
     remove_port,
 )
+
+from webhooks.dependencies import webhook_dependencies
 
 log = logging.getLogger(__name__)
 
 
 def signed_url() -> str:
     """The URL Twilio signed: the public base (not the Host header a proxy may rewrite) + path + query."""
-    base = current_app.extensions["lantern"].settings.public_base_url
+    base = webhook_dependencies().settings.public_base_url
     query = request.query_string.decode("latin-1")
     return base + request.path + ("?" + query if query else "")
 
@@ -44,7 +46,7 @@ def twilio_signed(view):
 
     @functools.wraps(view)
     def checked(*args, **kwargs):
-        token = current_app.extensions["lantern"].settings.twilio_auth_token
+        token = webhook_dependencies().settings.twilio_auth_token
         signature = request.headers.get("X-Twilio-Signature", "")
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
         if not signature_matches(token, signed_url(), request.form, signature, algorithm):

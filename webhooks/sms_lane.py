@@ -10,10 +10,13 @@ field, and whatever breaks, the survivor gets the static safety message with HTT
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, get_signature_algorithm
 
+from config.settings import Settings
+from messaging.intake import Intake
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import signature_matches
 from webhooks.twiml import twiml
@@ -33,12 +36,21 @@ class Refused(Exception):
         self.status, self.reason = status, reason
 
 
+@dataclass(frozen=True)
+class SmsLaneDependencies:
+    """What the hot path uses, resolved once when the app is built."""
+
+    settings: Settings
+    intake: Intake
+    safety_message: str
+
+
 class SmsLane:
     """WSGI middleware: POST /webhooks/sms here, everything else to `app` (Flask's wsgi_app)."""
 
-    def __init__(self, app, lantern, max_body: int):
+    def __init__(self, app, dependencies: SmsLaneDependencies, max_body: int):
         self.app = app
-        self.lantern = lantern
+        self.deps = dependencies
         self.max_body = max_body
 
     def __call__(self, environ, start_response):
@@ -52,13 +64,13 @@ class SmsLane:
         except Exception as exc:  # a bug, Redis in a state the intake did not expect: 911 and the hotline
             log.error("webhook failed, static safety reply sent: %s", type(exc).__name__, exc_info=True)
             status, headers, body = "200 OK", [("Content-Type", "text/xml; charset=utf-8")], \
-                twiml(self.lantern.safety_message)
+                twiml(self.deps.safety_message)
         start_response(status, headers + [("Content-Length", str(len(body)))])
         return [body]
 
     def answer(self, environ) -> bytes:
         form = self.form(environ)
-        settings = self.lantern.settings
+        settings = self.deps.settings
         query = environ.get("QUERY_STRING", "")
         url = settings.public_base_url + PATH + ("?" + query if query else "")
         algorithm = get_signature_algorithm(environ.get(_SETTINGS_HEADER))
@@ -70,9 +82,9 @@ class SmsLane:
             inbound = parse_inbound(form)
         except BadInbound as exc:
             raise Refused("400 BAD REQUEST", str(exc)) from None
-        replies = self.lantern.intake.receive(inbound)
+        replies = self.deps.intake.receive(inbound)
         if replies is None:  # blocked; or Redis unreachable: kept in the spool, replayed when it is back
-            return twiml(self.lantern.safety_message)
+            return twiml(self.deps.safety_message)
         return twiml("\n".join(replies)) if replies else twiml()
 
     def form(self, environ) -> Fields:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from messaging.delivery import record_status
 from webhooks.signature import twilio_signed
 from webhooks.twiml import twiml
+from webhooks.dependencies import webhook_dependencies
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -17,7 +18,7 @@ health_bp = Blueprint("health", __name__)
 
 def safety_reply() -> Response:
     """The static safety message (911 and the hotline) that needs nothing but config."""
-    return Response(twiml(current_app.extensions["lantern"].safety_message), status=200, mimetype="text/xml")
+    return Response(twiml(webhook_dependencies().safety_message), status=200, mimetype="text/xml")
 
 
 # POST /sms, the inbound message itself, is answered beneath Flask by webhooks/sms_lane.py.
@@ -32,7 +33,7 @@ def delivery_status():
         return Response(status=204)  # a call to the number: `twilio connect` sets its status callback here too
     if not sid or not status:
         return Response("MessageSid and MessageStatus are required.\n", status=400, mimetype="text/plain")
-    record_status(current_app.extensions["lantern"], sid, status.lower(), request.form.get("ErrorCode", ""),
+    record_status(webhook_dependencies().delivery, sid, status.lower(), request.form.get("ErrorCode", ""),
                   request.args.get("o", ""))
     return Response(status=204)
 
@@ -56,14 +57,14 @@ def fail_safe(exc: Exception):
 
 @health_bp.get("/healthz")
 def healthz():
-    lantern = current_app.extensions["lantern"]
+    deps = webhook_dependencies()
     try:
-        lantern.redis.ping()
+        deps.redis.ping()
     except Exception as exc:  # reported, not raised: this page is for the platform's health check
-        return jsonify(status="unhealthy", redis=type(exc).__name__, store=lantern.store_kind), 503
-    memory = lantern.memory.reading()
+        return jsonify(status="unhealthy", redis=type(exc).__name__, store=deps.store_kind), 503
+    memory = deps.memory.reading()
     extra = {} if memory is None else {"memory": memory.to_dict()}
     if memory is not None and memory.high:
         extra["warning"] = f"Redis memory is at {memory.to_dict()['percent']}% of maxmemory"
-    return jsonify(status="ok", redis="ok", store=lantern.store_kind, **extra)
+    return jsonify(status="ok", redis="ok", store=deps.store_kind, **extra)
 

@@ -12,14 +12,15 @@ import time
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from bot.calls import LANGUAGES, RING_SECONDS, VoiceLines, to_ring, was_missed
 from bot.engine import FLOWS_DIR
-from messaging.calls import record_missed_call
+from messaging.calls import MissedCalls
 from webhooks.signature import twilio_signed
+from webhooks.dependencies import webhook_dependencies
 
 log = logging.getLogger(__name__)
 # Its own blueprint for its own fail-safe: a call gets spoken TwiML, never a message.
@@ -33,7 +34,7 @@ def _lines(emergency: str) -> VoiceLines:
 
 
 def lines() -> VoiceLines:
-    return _lines(current_app.extensions["lantern"].settings.content.org.emergency_number)
+    return _lines(webhook_dependencies().settings.content.org.emergency_number)
 
 
 def twiml(response: VoiceResponse) -> Response:
@@ -46,27 +47,27 @@ def say_both(response: VoiceResponse, per_lang: dict[str, str]) -> None:
 
 
 def base_url() -> str:
-    return current_app.extensions["lantern"].settings.public_base_url + "/webhooks/voice"
+    return webhook_dependencies().settings.public_base_url + "/webhooks/voice"
 
 
 @voice_bp.post("")
 @twilio_signed
 def inbound_call():
     """A call to the hotline: the safety lines, then ring whoever is on (on call after hours) for 30 s."""
-    lantern, now = current_app.extensions["lantern"], time.time()
-    staffed = lantern.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc))
-    advocates = lantern.roster.all()
-    people = to_ring(advocates, lantern.roster.loads(advocates), staffed)
+    deps, now = webhook_dependencies(), time.time()
+    staffed = deps.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc))
+    advocates = deps.roster.all()
+    people = to_ring(advocates, deps.roster.loads(advocates), staffed)
     response = VoiceResponse()
     say_both(response, lines().safety)
     if not people:
         log.info("call with nobody to ring staffed=%s", staffed)
-        _missed(lantern, now, staffed)
+        _missed(deps.missed_calls, now, staffed)
         say_both(response, lines().text_us)
         response.hangup()
         return twiml(response)
     say_both(response, lines().connecting)
-    dial = response.dial(caller_id=lantern.settings.twilio_number, timeout=RING_SECONDS, action=base_url() + "/done",
+    dial = response.dial(caller_id=deps.settings.twilio_number, timeout=RING_SECONDS, action=base_url() + "/done",
                          method="POST", record="do-not-record")
     for advocate in people:
         dial.number(advocate.phone, url=base_url() + "/whisper", method="POST")
@@ -102,21 +103,21 @@ def dial_done():
     response = VoiceResponse()
     status = request.form.get("DialCallStatus", "")
     if was_missed(status):
-        lantern, now = current_app.extensions["lantern"], time.time()
-        staffed = lantern.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc))
+        deps, now = webhook_dependencies(), time.time()
+        staffed = deps.settings.content.hours.is_staffed(datetime.fromtimestamp(now, timezone.utc))
         log.info("call not taken status=%s", status)
-        _missed(lantern, now, staffed)
+        _missed(deps.missed_calls, now, staffed)
         say_both(response, lines().text_us)
     response.hangup()
     return twiml(response)
 
 
-def _missed(lantern, now: float, staffed: bool) -> None:
+def _missed(missed_calls: MissedCalls, now: float, staffed: bool) -> None:
     caller = request.form.get("From", "")
     if not caller.startswith("+") or not caller[1:].isdigit():  # withheld or anonymous: no one to queue
         return
     try:
-        record_missed_call(lantern, caller, now, staffed)
+        missed_calls.record(caller, now, staffed)
     except Exception:  # the caller still hears the lines; the error names no one
         log.error("missed call not queued", exc_info=True)
 
@@ -139,7 +140,7 @@ def fail_safe(exc: Exception):
         return Response((exc.description or exc.name) + "\n", status=exc.code, mimetype="text/plain")
     log.error("voice webhook failed, safety lines sent: %s", type(exc).__name__, exc_info=True)
     response = VoiceResponse()
-    emergency = current_app.extensions["lantern"].settings.content.org.emergency_number
+    emergency = webhook_dependencies().settings.content.org.emergency_number
     say_both(response, _lines(emergency).safety)
     response.hangup()
     return twiml(response)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 import yaml
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import PUBLIC_BASE_URL, environ_for
 
@@ -23,11 +23,11 @@ class Visitor:
 
     @property
     def lantern(self):
-        return self.client.application.extensions["lantern"]
+        return lantern_of(self.client.application)
 
     @property
     def conv_key(self) -> str:
-        return self.lantern.store.conversation_key("web:" + self.token)
+        return self.lantern.stores.store.conversation_key("web:" + self.token)
 
     def headers(self, **extra: str) -> dict[str, str]:
         headers = {"Origin": ORIGIN, "X-Chat-Token": self.token or ""}
@@ -98,4 +98,4 @@ def make_app(tmp_path, redis_url, twilio_api, config_dir):
 
     yield make
     for app in made:
-        app.extensions["lantern"].redis.flushdb()
+        lantern_of(app).stores.redis.flushdb()

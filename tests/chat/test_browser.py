@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from tests.conftest import ALEXIS
 from tests.redis_server import free_port
+from tests.apps import lantern_of
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -148,8 +149,8 @@ def test_an_advocate_claims_by_sms_and_their_messages_appear_live(live_chat, bro
     alexis = make_texter(ALEXIS)
     token = page.evaluate("sessionStorage.getItem('t')")
     with alexis.client.application.app_context():
-        lantern = alexis.client.application.extensions["lantern"]
-        code = lantern.store.get(lantern.store.conversation_key("web:" + token)).case_code
+        lantern = lantern_of(alexis.client.application)
+        code = lantern.stores.store.get(lantern.stores.store.conversation_key("web:" + token)).case_code
     assert alexis.send(f"CLAIM {code}")[0].startswith(f"{code} is yours")
     work()
     from_advocate = page.locator(".msg.advocate")
@@ -223,8 +224,8 @@ def test_a_chat_left_any_other_way_is_gone_from_back_and_from_a_reopened_tab(liv
     token = page.evaluate("sessionStorage.getItem('t')")
     work()
     alexis = make_texter(ALEXIS)
-    lantern = alexis.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key("web:" + token)).case_code
+    lantern = lantern_of(alexis.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key("web:" + token)).case_code
     alexis.send(f"CLAIM {code}")
     page.goto(neutral_site.url + "/before.html")  # not quick exit: a link, a typed address
     page.go_back()

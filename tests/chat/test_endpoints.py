@@ -47,7 +47,7 @@ def test_oversized_message(visitor, raw_redis):
                                content_type="application/json", headers=visitor.headers())
     refusal(huge, 413, "larger than")
     assert raw_redis.xlen(f"lantern:{{{visitor.conv_key}}}:inbox") == before
-    assert len(visitor.lantern.store.transcript(visitor.conv_key)) == 2  # the opening only
+    assert len(visitor.lantern.stores.store.transcript(visitor.conv_key)) == 2  # the opening only
     assert visitor.post("x" * 1600).status_code == 200  # as long as a text may be
 
 
@@ -61,10 +61,10 @@ def test_oversized_message(visitor, raw_redis):
 ])
 def test_malformed_messages(visitor, body, content_type, status, words):
     visitor.start()
-    before = visitor.lantern.store.transcript(visitor.conv_key)
+    before = visitor.lantern.stores.store.transcript(visitor.conv_key)
     response = visitor.client.post("/chat/messages", data=body, content_type=content_type, headers=visitor.headers())
     refusal(response, status, words)
-    assert visitor.lantern.store.transcript(visitor.conv_key) == before
+    assert visitor.lantern.stores.store.transcript(visitor.conv_key) == before
 
 
 @pytest.mark.parametrize("origin", [None, "https://evil.test", "http://lantern.test", "https://lantern.test.evil.test"])
@@ -75,9 +75,9 @@ def test_posts_from_another_origin_are_refused(client, nothing_stored, origin):
 
 def test_a_message_from_another_origin_is_refused_with_a_good_token(visitor):
     visitor.start()
-    before = visitor.lantern.store.transcript(visitor.conv_key)
+    before = visitor.lantern.stores.store.transcript(visitor.conv_key)
     refusal(visitor.post("2", Origin="https://evil.test"), 403, "Origin must be")
-    assert visitor.lantern.store.transcript(visitor.conv_key) == before
+    assert visitor.lantern.stores.store.transcript(visitor.conv_key) == before
 
 
 def test_session_needs_json_and_a_known_language(client, nothing_stored):

@@ -18,7 +18,7 @@ def names_911_and_the_hotline(text: str) -> bool:
 
 
 def case_code(visitor) -> str:
-    return visitor.lantern.store.get(visitor.conv_key).case_code
+    return visitor.lantern.stores.store.get(visitor.conv_key).case_code
 
 
 @pytest.mark.parametrize("lang, question", [("en", "Are you safe to talk?"), ("es", "¿Puedes hablar con seguridad?")])
@@ -92,7 +92,7 @@ def test_delete_empties_the_tab_with_the_transcript(visitor):
     assert response.get_json()["cleared"] is True
     assert [e["text"] for e in visitor.new()] == [e["text"] for e in response.get_json()["entries"]]
     assert "1" not in [e["text"] for e in visitor.seen]
-    assert visitor.lantern.store.transcript(visitor.conv_key) == []
+    assert visitor.lantern.stores.store.transcript(visitor.conv_key) == []
 
 
 def test_quick_exit_ends_the_chat_withdraws_the_request_and_tells_the_advocate(visitor, make_texter, roster, work,
@@ -111,7 +111,7 @@ def test_quick_exit_ends_the_chat_withdraws_the_request_and_tells_the_advocate(v
     assert twilio_api.to(ALEXIS)[-1] == (f"{code} left the web chat with quick exit: it has ended and nothing "
                                          "more can reach them.")
     assert alexis.send("Still with me?")[0].startswith("You have no conversation open")
-    assert visitor.lantern.store.waiting_requests() == []
+    assert visitor.lantern.stores.store.waiting_requests() == []
 
 
 def test_quick_exit_while_waiting_takes_the_request_out_of_the_queue(visitor, make_texter, roster, work):
@@ -148,5 +148,5 @@ def test_stop_is_answered_in_the_tab_and_start_lifts_it(visitor, make_texter, ro
     visitor.say("talk to a person")
     assert visitor.say("STOP") == [
         "Stopped: nothing more will be sent to you here. Send START to chat again. In danger? Call 911."]
-    assert visitor.lantern.store.is_opted_out(visitor.conv_key)
+    assert visitor.lantern.stores.store.is_opted_out(visitor.conv_key)
     assert "Are you safe to talk?" in visitor.say("START")[0]

@@ -78,7 +78,7 @@ def test_the_event_stream_brings_a_message_that_arrives_while_it_waits(make_app)
     visitor.start()
     cursor = visitor.new()[-1]["id"]
     lantern = visitor.lantern
-    later = threading.Timer(0.6, lambda: lantern.web_chats.deliver(visitor.conv_key, [("advocate", "I'm here.", "Sam")]))
+    later = threading.Timer(0.6, lambda: lantern.stores.web_chats.deliver(visitor.conv_key, [("advocate", "I'm here.", "Sam")]))
     later.start()
     started = time.monotonic()
     response = client.get(f"/chat/messages?after={cursor}",
@@ -103,7 +103,7 @@ def claimed_chat(make_app, make_texter, work, minutes: int = 1) -> tuple[Visitor
     visitor.start()
     visitor.say("talk to a person")
     work()
-    code = visitor.lantern.store.get(visitor.conv_key).case_code
+    code = visitor.lantern.stores.store.get(visitor.conv_key).case_code
     make_texter(ALEXIS).send(f"CLAIM {code}")
     work()  # the intro reaches the tab, and the idle check is scheduled
     return visitor, code
@@ -127,5 +127,5 @@ def test_a_tab_still_open_keeps_the_chat(make_app, make_texter, roster, work, tw
         with time_machine.travel(time.time() + 45, tick=True):
             work(with_scheduler=True)
             work()
-    assert visitor.lantern.store.get(visitor.conv_key).advocate is not None
+    assert visitor.lantern.stores.store.get(visitor.conv_key).advocate is not None
     assert not any("nobody has been at" in m for m in twilio_api.to(ALEXIS))

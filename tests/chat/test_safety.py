@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from app import create_app
+from tests.apps import create_app
 from config.settings import load_settings
 from store.keys import key_for
 from tests.chat.conftest import ORIGIN, Visitor
@@ -49,7 +49,7 @@ def test_a_whole_chat_and_a_failure_leave_no_token_or_words_in_logs(visitor, mak
     for words in ("2", "yes", "Pinewood Heights", "he is coming with a knife"):
         visitor.say(words)
     work()
-    make_texter(ALEXIS).send(f"CLAIM {visitor.lantern.store.get(visitor.conv_key).case_code}")
+    make_texter(ALEXIS).send(f"CLAIM {visitor.lantern.stores.store.get(visitor.conv_key).case_code}")
     make_texter(ALEXIS).send("Stay on the line with me")
     work()
     visitor.new()
@@ -154,12 +154,12 @@ def test_a_blocked_web_chat_is_shown_the_safety_message_and_pages_nobody(visitor
     visitor.say("2")
     work()
     lantern = visitor.lantern
-    code = lantern.store.get(visitor.conv_key).case_code
+    code = lantern.stores.store.get(visitor.conv_key).case_code
     assert lantern.blocking.block(code, "24h", by="morgan diaz").kind.value == "blocked"
     twilio_api.reset()
     assert visitor.say("help") == [lantern.safety_message]
     work()
-    assert twilio_api.sent == [] and lantern.store.waiting_requests() == []
+    assert twilio_api.sent == [] and lantern.stores.store.waiting_requests() == []
 
 
 def test_a_burst_of_urgent_chats_from_one_network_pages_once_then_once_more_with_a_count(client, roster, work,
@@ -173,11 +173,11 @@ def test_a_burst_of_urgent_chats_from_one_network_pages_once_then_once_more_with
         assert "Call 911" in visitor.say("2")[0]  # every one of them is answered, at once
     work()
     assert len(twilio_api.to(ALEXIS)) == 1 and len(twilio_api.to(RILEY)) == 1  # one page, not four
-    codes = sorted(lantern.store.get(v.conv_key).case_code for v in visitors)
-    assert sorted(c.case_code for c in lantern.store.waiting_requests()) == codes  # all four wait in the queue
+    codes = sorted(lantern.stores.store.get(v.conv_key).case_code for v in visitors)
+    assert sorted(c.case_code for c in lantern.stores.store.waiting_requests()) == codes  # all four wait in the queue
     window = int(time.time() // WINDOW)
     assert f"lantern-burst-{window}" in lantern.queue.scheduled_job_registry.get_job_ids()
-    assert page_burst(window).startswith("paged")
+    assert page_burst(lantern.jobs[page_burst.__module__], window).startswith("paged")
     work()
     burst = twilio_api.to(ALEXIS)[-1]
     assert burst.startswith("Lantern: 3 more web chats asked for help within 10 min")

@@ -18,14 +18,14 @@ def cli(app):
 def test_add_list_toggle_remove(cli, lantern):
     result = cli("add", "--name", "Alexis Rivera", "--phone", "(213) 555-0101", "--on-call")
     assert result.exit_code == 0 and "••• 0101" in result.output
-    assert lantern.roster.by_phone(ALEXIS).name == "Alexis Rivera"  # normalised to E.164
+    assert lantern.stores.roster.by_phone(ALEXIS).name == "Alexis Rivera"  # normalised to E.164
     assert cli("available", "alexis rivera", "--on").exit_code == 0
     listing = cli("list").output
     assert "Alexis Rivera" in listing and "available, on-call" in listing and "2135550101" not in listing
     assert cli("on-call", "Alexis Rivera", "--off").exit_code == 0
-    assert not lantern.roster.named("Alexis Rivera").on_call
+    assert not lantern.stores.roster.named("Alexis Rivera").on_call
     assert cli("remove", "Alexis Rivera").exit_code == 0
-    assert lantern.roster.by_phone(ALEXIS) is None
+    assert lantern.stores.roster.by_phone(ALEXIS) is None
 
 
 @pytest.mark.parametrize("args, message", [
@@ -52,5 +52,5 @@ def test_an_advocate_texting_the_hotline_is_never_a_survivor(cli, make_texter, l
     cli("add", "--name", "Alexis Rivera", "--phone", ALEXIS)
     assert make_texter(ALEXIS).send("hello") == [
         "You have no conversation open. LIST shows the waiting requests."]
-    assert lantern.store.get(lantern.store.conversation_key(ALEXIS)) is None
-    assert lantern.store.waiting_requests() == []
+    assert lantern.stores.store.get(lantern.stores.store.conversation_key(ALEXIS)) is None
+    assert lantern.stores.store.waiting_requests() == []

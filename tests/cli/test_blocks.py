@@ -22,21 +22,21 @@ def test_a_blocked_number_gets_only_the_safety_message_and_never_pages(block, ma
     twilio_api.reset()
     result = block("add", code.lower(), "--for", "30d")
     assert result.exit_code == 0 and f"Blocked {code} for 30 days" in result.output
-    assert code not in [c.case_code for c in lantern.store.waiting_requests()]  # out of the queue at once
+    assert code not in [c.case_code for c in lantern.stores.store.waiting_requests()]  # out of the queue at once
     for text in ("he has a gun", "talk to a person", "2"):
         assert texter.send(text) == [lantern.safety_message]
     work()
     assert twilio_api.to(ALEXIS) == [] and twilio_api.to(SAM) == []  # not one page
-    assert lantern.store.waiting_requests() == []
-    words = [e["text"] for e in lantern.store.transcript(texter_key(lantern))]
+    assert lantern.stores.store.waiting_requests() == []
+    words = [e["text"] for e in lantern.stores.store.transcript(texter_key(lantern))]
     assert "he has a gun" in words  # kept, marked, for a supervisor who blocked by mistake
     keys = b" ".join(raw_redis.keys("*"))
-    assert b"5555550150" not in keys and lantern.store.conversation_key(HARASSER).encode() in keys
-    assert [e.event for e in lantern.audit.entries(code=code)][0] == "block"
+    assert b"5555550150" not in keys and lantern.stores.store.conversation_key(HARASSER).encode() in keys
+    assert [e.event for e in lantern.stores.audit.entries(code=code)][0] == "block"
 
 
 def texter_key(lantern) -> str:
-    return lantern.store.conversation_key(HARASSER)
+    return lantern.stores.store.conversation_key(HARASSER)
 
 
 def test_list_shows_codes_never_numbers_and_remove_lets_them_through_again(block, make_texter, roster, work, lantern):
@@ -47,14 +47,14 @@ def test_list_shows_codes_never_numbers_and_remove_lets_them_through_again(block
     assert block("remove", code).exit_code == 0
     assert block("list").output.strip() == "No number is blocked."
     assert texter.send("hello") != [lantern.safety_message]
-    assert [e.event for e in lantern.audit.entries(code=code)][:2] == ["unblock", "block"]
+    assert [e.event for e in lantern.stores.audit.entries(code=code)][:2] == ["unblock", "block"]
 
 
 def test_stop_from_a_blocked_number_is_still_honoured(block, make_texter, roster, work, lantern):
     texter, code = waiting_request(make_texter, work, HARASSER)
     block("add", code, "--for", "24h")
     texter.send("STOP")
-    assert lantern.store.is_opted_out(texter_key(lantern))
+    assert lantern.stores.store.is_opted_out(texter_key(lantern))
 
 
 @pytest.mark.parametrize("args, message", [

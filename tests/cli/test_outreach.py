@@ -36,7 +36,7 @@ def test_report_refuses_a_backwards_range_and_prints_exact_counts(app, lantern):
     assert backwards.exit_code == 1 and "--to comes before --from" in backwards.output
     from datetime import datetime
     from zoneinfo import ZoneInfo
-    lantern.reports.count(["danger"] * 3, datetime(2026, 12, 12, 22, tzinfo=ZoneInfo("America/Los_Angeles")).timestamp())
+    lantern.stores.reports.count(["danger"] * 3, datetime(2026, 12, 12, 22, tzinfo=ZoneInfo("America/Los_Angeles")).timestamp())
     text = runner.invoke(args=["report", "--from", "2026-12-01", "--to", "2026-12-31"]).output
     assert [line.split()[-1] for line in text.splitlines() if line.startswith("Danger")] == ["3"]
     public = runner.invoke(args=["report", "--from", "2026-12-01", "--to", "2026-12-31", "--csv"]).output

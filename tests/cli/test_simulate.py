@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from app import create_app
+from tests.apps import create_app
 from config.settings import load_settings
 from tests.conftest import environ_for
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.apps import create_app
 from config.settings import load_settings
 from tests.conftest import HOTLINE_NUMBER, environ_for
 

@@ -92,7 +92,7 @@ def test_errors_name_the_line(tmp_path, staffed, line, problem):
 
 
 def test_flask_hours_says_staffed_or_not_and_the_next_change(tmp_path):
-    from app import create_app
+    from tests.apps import create_app
     from config.settings import load_settings
     from tests.conftest import environ_for, write_test_config
 

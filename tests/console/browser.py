@@ -57,4 +57,4 @@ def run_worker(lantern) -> None:
     from rq.serializers import JSONSerializer
 
     queues = [lantern.messenger.urgent_queue, lantern.queue]
-    SimpleWorker(queues, connection=lantern.redis, serializer=JSONSerializer).work(burst=True)
+    SimpleWorker(queues, connection=lantern.stores.redis, serializer=JSONSerializer, job_class=lantern.job_class).work(burst=True)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.conftest import Texter
+from tests.apps import lantern_of
 
 # Invented passphrases for the invented advocates of tests/conftest.py's roster.
 PASSWORDS = {"Alexis Rivera": "lantern test passphrase one", "Sam Okafor": "lantern test passphrase two",
@@ -18,7 +19,7 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def advocates(roster, lantern):
     """The shared roster, with console passwords for Alexis, Sam and Morgan (the supervisor)."""
     for name, password in PASSWORDS.items():
-        lantern.credentials.set_password(roster.named(name).id, password)
+        lantern.stores.credentials.set_password(roster.named(name).id, password)
     return roster
 
 
@@ -60,5 +61,5 @@ def waiting_request(make_texter, work, number: str = SURVIVOR, danger: bool = Tr
     survivor.send("hello")
     survivor.send("2" if danger else "talk to a person")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    return survivor, lantern.store.get(lantern.store.conversation_key(number)).case_code
+    lantern = lantern_of(survivor.client.application)
+    return survivor, lantern.stores.store.get(lantern.stores.store.conversation_key(number)).case_code

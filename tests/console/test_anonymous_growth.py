@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console.limits import PAGE_VIEW_BUCKETS
+from tests.apps import lantern_of
 
 PATHS = ("/console/login", "/chat", "/healthz")
 
@@ -31,7 +32,7 @@ def test_one_address_flooding_the_pages_adds_one_counter_and_one_audit_entry(app
     assert answers.count(429) == 400 - 60  # the sign-in page, past its 60 a minute
     keys = {k.decode() for k in raw_redis.keys("*")}
     assert [k for k in keys if k.startswith("lantern:limits")] and len(keys) <= 3  # counter, audit, its marker
-    [entry] = [e for e in app.extensions["lantern"].audit.entries() if e.event == "sign-in failed"]
+    [entry] = [e for e in lantern_of(app).stores.audit.entries() if e.event == "sign-in failed"]
     assert "page views limited" in entry.detail
     assert not any("198.51.100.7" in k for k in keys)  # counters are named by a keyed hash, not the address
 

@@ -27,9 +27,9 @@ def test_roster_changes_on_the_console_are_audited(signed_in, lantern):
                                          "available": "on"}, "/console/roster")
     post(morgan, "/console/roster/jordan vale/toggle", {"field": "on_call", "value": "on"}, "/console/roster")
     post(morgan, "/console/roster/jordan vale/remove", {}, "/console/roster")
-    details = [e.detail for e in lantern.audit.entries(advocate="morgan diaz") if e.event == "roster"]
+    details = [e.detail for e in lantern.stores.audit.entries(advocate="morgan diaz") if e.event == "roster"]
     assert details == ["removed jordan vale", "jordan vale: on call on", "added jordan vale (advocate)"]
-    assert lantern.roster.get("jordan vale") is None
+    assert lantern.stores.roster.get("jordan vale") is None
 
 
 @pytest.mark.parametrize("path, form, reason", [
@@ -46,5 +46,5 @@ def test_bad_roster_input_gets_the_reason_not_an_error_page(signed_in, lantern, 
     morgan = signed_in("Morgan Diaz")
     assert post(morgan, path, form, "/console/roster").status_code == 302
     page = morgan.get("/console/roster").get_data(as_text=True)
-    assert reason in page and len(lantern.roster.all()) == 4
+    assert reason in page and len(lantern.stores.roster.all()) == 4
     assert "2135550101" not in page and "••• 0101" in page

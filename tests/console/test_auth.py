@@ -12,7 +12,7 @@ COOKIE = "lantern-session"
 
 
 def audit_events(lantern, event: str) -> list:
-    return [e for e in lantern.audit.entries() if e.event == event]
+    return [e for e in lantern.stores.audit.entries() if e.event == event]
 
 
 def test_sign_in_opens_the_queue_and_is_audited(app, advocates, lantern):
@@ -54,7 +54,7 @@ def test_the_session_cookie_is_http_only_lax_and_holds_only_a_random_id(app, adv
 
 
 def test_production_cookie_is_secure_with_the_host_prefix(redis_url, twilio_api):
-    from app import create_app
+    from tests.apps import create_app
     from config.settings import load_settings
     from tests.conftest import environ_for
 
@@ -98,7 +98,7 @@ def test_post_without_csrf_token_is_refused_and_does_nothing(app, signed_in, mak
     response = client.post(f"/console/claim/{code}")
     assert response.status_code == 400 and "nothing was done" in response.get_data(as_text=True)
     assert client.post(f"/console/claim/{code}", data={"csrf_token": "forged"}).status_code == 400
-    assert lantern.store.get(lantern.store.conversation_for_code(code)).advocate is None
+    assert lantern.stores.store.get(lantern.stores.store.conversation_for_code(code)).advocate is None
     other_session_token = csrf_token(signed_in("Sam Okafor"), "/console/")
     assert client.post(f"/console/claim/{code}", data={"csrf_token": other_session_token}).status_code == 400
 
@@ -146,10 +146,10 @@ def test_a_session_ends_after_12_hours_however_active(app, signed_in):
 
 def test_removal_from_the_roster_ends_sessions_at_once(app, signed_in, lantern):
     client = signed_in("Sam Okafor")
-    lantern.roster.remove("Sam Okafor")
+    lantern.stores.roster.remove("Sam Okafor")
     response = client.get("/console/", follow_redirects=True)
     assert "no longer on the roster" in response.get_data(as_text=True)
-    lantern.roster.add("Sam Okafor", "+12135550102")
+    lantern.stores.roster.add("Sam Okafor", "+12135550102")
     assert sign_in(app.test_client(), "Sam Okafor").status_code == 401  # the old password went with them
 
 

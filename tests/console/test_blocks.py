@@ -21,7 +21,7 @@ def test_a_supervisor_blocks_from_the_conversation_and_unblocks_from_the_blocks_
     assert code in listing and "0170" not in listing
     post(morgan, f"/console/c/{code}/unblock", {"back": "blocks"}, token_from="/console/blocks")
     assert "No number is blocked." in morgan.get("/console/blocks").get_data(as_text=True)
-    events = [(e.event, e.via, e.advocate) for e in lantern.audit.entries(code=code) if e.event != "view"][:2]
+    events = [(e.event, e.via, e.advocate) for e in lantern.stores.audit.entries(code=code) if e.event != "view"][:2]
     assert events == [("unblock", "console", "morgan diaz"), ("block", "console", "morgan diaz")]
 
 

@@ -26,7 +26,7 @@ TIMEOUT_MS = 10_000  # the pages poll every 3 s
 @pytest.fixture
 def live(redis_url, twilio_api, config_dir):
     """Lantern served over real HTTP, PUBLIC_BASE_URL being that server (so webhook signatures match)."""
-    from app import create_app
+    from tests.apps import create_app, lantern_of
     from bot.advocates import Role
     from config.settings import load_settings
 
@@ -35,16 +35,16 @@ def live(redis_url, twilio_api, config_dir):
     settings = load_settings(environ_for(redis_url, TWILIO_API_BASE=twilio_api.url, PUBLIC_BASE_URL=base_url,
                                          LANTERN_CONFIG_DIR=str(config_dir)), dotenv=False)
     app = create_app(settings)
-    lantern = app.extensions["lantern"]
-    lantern.redis.flushdb()
+    lantern = lantern_of(app)
+    lantern.stores.redis.flushdb()
     for name, phone, role in (("Alexis Rivera", "+12135550101", Role.ADVOCATE),
                               ("Sam Okafor", "+12135550102", Role.ADVOCATE),
                               ("Morgan Diaz", "+12135550104", Role.SUPERVISOR)):
-        advocate = lantern.roster.add(name, phone, role, available=role is Role.ADVOCATE)
-        lantern.credentials.set_password(advocate.id, PASSWORD)
+        advocate = lantern.stores.roster.add(name, phone, role, available=role is Role.ADVOCATE)
+        lantern.stores.credentials.set_password(advocate.id, PASSWORD)
     with LiveServer(app, port):
         yield base_url, lantern
-    lantern.redis.flushdb()
+    lantern.stores.redis.flushdb()
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def sign_in(page, base_url: str, name: str, password: str = PASSWORD) -> None:
 
 
 def case_code(lantern, number: str) -> str:
-    return lantern.store.get(lantern.store.conversation_key(number)).case_code
+    return lantern.stores.store.get(lantern.stores.store.conversation_key(number)).case_code
 
 
 def screenshot(page, name: str, tmp_path: Path) -> Path:
@@ -137,7 +137,7 @@ def test_sign_in_queue_claim_reply_live_answer_close(live, page, twilio_api):
     expect(page.get_by_text("You hold no conversation.")).to_be_visible()
     run_worker(lantern)
     assert twilio_api.to(SURVIVOR)[-1].startswith("This conversation is closed.")
-    events = [(e.event, e.code) for e in lantern.audit.entries(advocate="alexis rivera")]
+    events = [(e.event, e.code) for e in lantern.stores.audit.entries(advocate="alexis rivera")]
     assert ("claim", code) in events and ("reply", code) in events and ("close", code) in events
 
 
@@ -149,7 +149,7 @@ def test_a_wrong_password_is_refused_and_audited(live, page):
     expect(page.get_by_role("alert")).to_have_text(
         "That name and password don't match an advocate. Check both and try again.")
     expect(page.get_by_label("Password")).to_have_value("")
-    [failure] = [e for e in lantern.audit.entries() if e.event == "sign-in failed"]
+    [failure] = [e for e in lantern.stores.audit.entries() if e.event == "sign-in failed"]
     assert failure.advocate == "alexis rivera" and failure.detail.startswith("wrong password")
 
 
@@ -161,7 +161,7 @@ def test_a_post_without_the_csrf_token_is_refused(live, page):
     code = case_code(lantern, SURVIVOR)
     response = page.request.post(f"{base_url}/console/claim/{code}", form={"nothing": "here"})  # the session's cookie
     assert response.status == 400 and "nothing was done" in response.text()
-    assert lantern.store.get(lantern.store.conversation_key(SURVIVOR)).advocate is None
+    assert lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).advocate is None
 
 
 def test_a_signed_out_session_cookie_no_longer_works(live, page):
@@ -241,5 +241,5 @@ def test_set_up_a_second_factor_from_its_qr_code_sign_out_and_sign_in_with_a_cod
     page.get_by_label("Code from your app, or a recovery code").fill(totp.now())
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Waiting for an advocate")).to_be_visible()
-    newest = next(e for e in lantern.audit.entries() if e.event == "sign-in")
+    newest = next(e for e in lantern.stores.audit.entries() if e.event == "sign-in")
     assert newest.detail.endswith("with an authenticator code")

@@ -16,7 +16,7 @@ def claimed(signed_in, make_texter, work):
 
 def test_a_live_update_that_returns_transcript_text_is_audited(signed_in, make_texter, work, lantern):
     survivor, code, client = claimed(signed_in, make_texter, work)
-    views = lambda: [e for e in lantern.audit.entries(code=code) if e.event == "view"]  # noqa: E731
+    views = lambda: [e for e in lantern.stores.audit.entries(code=code) if e.event == "view"]  # noqa: E731
     count = client.get(f"/console/c/{code}/updates.json?after=0").get_json()["count"]
     assert views()[0].detail.startswith("live update") and len(views()) == 1
     client.get(f"/console/c/{code}/updates.json?after={count}")  # nothing new: nothing read
@@ -36,7 +36,7 @@ def test_opening_codes_that_are_not_yours_is_bounded_per_hour(signed_in, make_te
     assert refused.status_code == 429 and "not yours this hour" in refused.get_data(as_text=True)
     assert sam.get(f"/console/c/{code}/updates.json?after=0").status_code == 429
     assert alexis.get(f"/console/c/{code}").status_code == 200  # her own conversation is never limited
-    assert any(e.detail.startswith("refused") for e in lantern.audit.entries(code=code))
+    assert any(e.detail.startswith("refused") for e in lantern.stores.audit.entries(code=code))
 
 
 def test_the_queues_waiting_requests_stay_open_past_the_bound(signed_in, make_texter, work):

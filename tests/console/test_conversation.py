@@ -5,6 +5,7 @@ import re
 
 from tests.conftest import ALEXIS, SAM
 from tests.console.conftest import SURVIVOR, post, waiting_request
+from tests.apps import lantern_of
 
 
 def page_of(client, code: str) -> str:
@@ -28,7 +29,7 @@ def test_claim_introduces_the_advocate_and_shows_the_conversation(signed_in, mak
     assert f"{code} is yours. They see you as Alexis" in page
     assert "Them</span>" in page and "<p>2</p>" in page and "claimed by Alexis" in page
     assert "••• 0170" in page and "5555550170" not in page  # the number, masked, and never more of it
-    [claim] = [e for e in lantern.audit.entries(code=code) if e.event == "claim"]
+    [claim] = [e for e in lantern.stores.audit.entries(code=code) if e.event == "claim"]
     assert (claim.advocate, claim.via) == ("alexis rivera", "console")
 
 
@@ -47,7 +48,7 @@ def test_a_reply_goes_out_through_the_relay_job_and_the_answer_comes_back_live(s
     assert [(e["who"], e["text"]) for e in update["entries"]] == [
         ("Alexis", "Are you somewhere safe right now?"), ("Them", "yes, at a friend's place")]
     assert update["status"]["mine"] and "5555550170" not in str(update)
-    assert any(e.event == "reply" and e.via == "console" for e in lantern.audit.entries(code=code))
+    assert any(e.event == "reply" and e.via == "console" for e in lantern.stores.audit.entries(code=code))
 
 
 def test_a_reply_queued_before_the_survivor_asked_for_quiet_is_never_sent(signed_in, make_texter, work,
@@ -89,7 +90,7 @@ def test_close_sends_the_closing_line_and_the_next_text_starts_fresh(signed_in, 
     assert twilio_api.to(SURVIVOR)[-1].startswith("This conversation is closed.")
     assert client.get("/console/mine.json").get_json()["mine"] == []
     assert "Are you safe to talk" in survivor.send("hi again")[0]
-    assert [e.event for e in lantern.audit.entries(code=code)][:1] == ["close"]
+    assert [e.event for e in lantern.stores.audit.entries(code=code)][:1] == ["close"]
 
 
 def test_transfer_hands_it_to_a_named_advocate_warmly(signed_in, make_texter, work, twilio_api, lantern):
@@ -103,7 +104,7 @@ def test_transfer_hands_it_to_a_named_advocate_warmly(signed_in, make_texter, wo
     assert "5555550170" not in to_sam
     sam = signed_in("Sam Okafor")
     assert [r["code"] for r in sam.get("/console/mine.json").get_json()["mine"]] == [code]
-    [transfer] = [e for e in lantern.audit.entries(code=code) if e.event == "transfer"]
+    [transfer] = [e for e in lantern.stores.audit.entries(code=code) if e.event == "transfer"]
     assert (transfer.advocate, transfer.detail) == ("alexis rivera", "to sam okafor")
 
 
@@ -111,7 +112,7 @@ def test_transfer_to_someone_not_on_the_roster_is_refused(signed_in, make_texter
     _, code, client = claimed(signed_in, make_texter, work)
     post(client, f"/console/c/{code}/transfer", {"to": "nobody"}, f"/console/c/{code}")
     assert "Choose an advocate on the roster" in page_of(client, code)
-    assert lantern.store.get(lantern.store.conversation_for_code(code)).advocate == "alexis rivera"
+    assert lantern.stores.store.get(lantern.stores.store.conversation_for_code(code)).advocate == "alexis rivera"
 
 
 def test_notes_stay_internal_and_go_with_the_transcript(signed_in, make_texter, work, twilio_api, lantern):
@@ -131,8 +132,8 @@ def test_canned_replies_come_in_the_conversations_language(signed_in, make_texte
     survivor.send("hola")
     survivor.send("me pega")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    lantern = lantern_of(survivor.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     client = signed_in("Alexis Rivera")
     post(client, f"/console/claim/{code}")
     page = page_of(client, code)
@@ -153,7 +154,7 @@ def test_sms_side_commands_are_audited_as_sms(make_texter, work, roster, lantern
     alexis.send(f"CLAIM {code}")
     alexis.send("hello there")
     alexis.send(f"RELEASE {code}")
-    entries = [(e.event, e.advocate, e.code, e.via) for e in lantern.audit.entries()]
+    entries = [(e.event, e.advocate, e.code, e.via) for e in lantern.stores.audit.entries()]
     assert entries == [("release", "alexis rivera", code, "sms"), ("reply", "alexis rivera", code, "sms"),
                        ("claim", "alexis rivera", code, "sms")]
 

@@ -5,7 +5,7 @@ from tests.console.conftest import SURVIVOR
 
 
 def code_of(lantern) -> str:
-    return lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    return lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
 
 
 def danger_section(page: str) -> str:

@@ -16,31 +16,31 @@ def test_the_roster_shows_load_and_languages_and_a_supervisor_sets_capacity(make
     supervisor = signed_in("Morgan Diaz")
     page = supervisor.get("/console/roster").get_data(as_text=True)
     assert 'data-load="alexis rivera">1 / 3<' in page and "en" in page
-    alexis = lantern.roster.named("Alexis Rivera")
+    alexis = lantern.stores.roster.named("Alexis Rivera")
     response = post(supervisor, f"/console/roster/{alexis.id}/capacity", {"capacity": "5", "languages": "en, es"},
                     token_from="/console/roster")
     assert response.status_code == 302
-    changed = lantern.roster.named("Alexis Rivera")
+    changed = lantern.stores.roster.named("Alexis Rivera")
     assert (changed.capacity, changed.languages) == (5, ["en", "es"])
     assert 'data-load="alexis rivera">1 / 5<' in supervisor.get("/console/roster").get_data(as_text=True)
     refused = post(supervisor, f"/console/roster/{alexis.id}/capacity", {"capacity": "0", "languages": "en"},
                    token_from="/console/roster")
-    assert refused.status_code == 302 and lantern.roster.named("Alexis Rivera").capacity == 5
+    assert refused.status_code == 302 and lantern.stores.roster.named("Alexis Rivera").capacity == 5
 
 
 def test_an_advocate_cannot_set_capacity(make_texter, signed_in, lantern):
     alexis = signed_in("Alexis Rivera")
     response = post(alexis, "/console/roster/alexis rivera/capacity", {"capacity": "9", "languages": "en"})
     assert response.status_code in (302, 403)
-    assert lantern.roster.named("Alexis Rivera").capacity == 3
+    assert lantern.stores.roster.named("Alexis Rivera").capacity == 3
 
 
 def test_the_queue_marks_a_missed_call_and_says_who_was_offered(make_texter, work, signed_in, lantern):
     from tests.webhooks.test_voice import call
 
     call(signed_in("Alexis Rivera").application.test_client(), "/webhooks/voice/done", DialCallStatus="no-answer")
-    [conv] = lantern.store.waiting_requests()
-    lantern.messenger.router.offers.add(conv.key, "sam okafor")
+    [conv] = lantern.stores.store.waiting_requests()
+    lantern.stores.offers.add(conv.key, "sam okafor")
     page = signed_in("Alexis Rivera").get("/console/").get_data(as_text=True)
     assert "missed call, do not text first" in page and "offered to Sam" in page
     rows = signed_in("Alexis Rivera").get("/console/queue.json").get_json()["waiting"]

@@ -33,7 +33,7 @@ def test_the_roster_shows_each_advocates_load_and_a_supervisor_sets_capacity(liv
     alexis = page.get_by_role("row", name="Alexis Rivera")
     expect(alexis.locator('[data-label="Holding"]')).to_have_text("1 / 4")
     expect(alexis.locator('[data-label="Languages"]')).to_have_text("en, es")
-    assert lantern.roster.named("Alexis Rivera").capacity == 4
+    assert lantern.stores.roster.named("Alexis Rivera").capacity == 4
 
 
 def test_the_live_queue_says_who_a_request_was_offered_to(live, page):  # noqa: F811
@@ -45,6 +45,6 @@ def test_the_live_queue_says_who_a_request_was_offered_to(live, page):  # noqa: 
     survivor = LiveTexter(base_url, SURVIVOR)
     survivor.send("hello"), survivor.send("can I talk to someone")
     code = case_code(lantern, SURVIVOR)
-    lantern.messenger.router.offers.add(lantern.store.conversation_key(SURVIVOR), "alexis rivera")
+    lantern.stores.offers.add(lantern.stores.store.conversation_key(SURVIVOR), "alexis rivera")
     row = page.get_by_role("row", name=code)
     expect(row.locator('[data-label="Offered"]')).to_have_text("offered to Alexis")  # by the live update

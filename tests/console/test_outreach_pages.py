@@ -10,11 +10,11 @@ def test_a_supervisor_creates_an_outreach_and_sees_its_codes(signed_in, lantern)
                                                       "area": "South LA", "advocate": ["Alexis Rivera", "Sam Okafor"]},
                     token_from="/console/outreach")
     assert response.status_code == 302
-    (outreach,) = lantern.outreaches.all()
+    (outreach,) = lantern.stores.outreaches.all()
     page = morgan.get("/console/outreach").get_data(as_text=True)
     assert all(card["code"] in page for card in outreach.cards)
     post(morgan, f"/console/outreach/{outreach.id}/handed-out", {"count": "40"}, token_from="/console/outreach")
-    assert lantern.outreaches.get(outreach.id).handed_out == 40
+    assert lantern.stores.outreaches.get(outreach.id).handed_out == 40
 
 
 def test_a_bad_outreach_gets_a_clear_line_not_an_error(signed_in, lantern):

@@ -51,7 +51,7 @@ def test_set_password_from_stdin_for_scripts(cli, app, roster, lantern):
     result = cli("set-password", "Riley Chen", "--password-stdin", input="piped in passphrase\n")
     assert result.exit_code == 0
     assert sign_in(app.test_client(), "Riley Chen", "piped in passphrase").status_code == 302
-    [entry] = [e for e in lantern.audit.entries() if e.event == "password"]
+    [entry] = [e for e in lantern.stores.audit.entries() if e.event == "password"]
     assert (entry.advocate, entry.via) == ("riley chen", "cli")
 
 
@@ -69,5 +69,5 @@ def test_cli_roster_changes_are_audited(cli, lantern):
     cli("add", "--name", "Jordan Vale", "--phone", "+12135550105")
     cli("available", "Jordan Vale", "--on")
     cli("remove", "Jordan Vale")
-    details = [e.detail for e in lantern.audit.entries() if e.event == "roster"]
+    details = [e.detail for e in lantern.stores.audit.entries() if e.event == "roster"]
     assert details == ["removed jordan vale", "jordan vale: available on", "added jordan vale (advocate)"]

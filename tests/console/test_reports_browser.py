@@ -20,13 +20,13 @@ def seed(lantern) -> None:
         counts = ["contacts.new"] * (6 + day % 5) + ["contacts.returning"] * (2 + day % 3) + ["danger"] * (day % 4)
         counts += ["place.offered"] * 5 + ["place.accepted"] * (day % 3) + ["lang.en"] * 7 + ["lang.es"] * 3
         counts += ["channel.sms"] * 9 + ["channel.whatsapp"] + ["safety_word.used"] * (day % 7 == 3)
-        lantern.reports.count(counts, at)
+        lantern.stores.reports.count(counts, at)
         for minute in (2, 4, 9):
-            lantern.reports.first_reply(f"seed-{day}-{minute}", "NORMAL", False, minute * 60, at)
-        lantern.reports.first_reply(f"seed-{day}-u", "URGENT", day % 2 == 0, 60 + day * 10, at)
-    outreach = lantern.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA", ["Alexis Rivera"])
-    lantern.outreaches.record_handed_out(outreach.id, 40)
-    lantern.reports.count([f"outreach.{outreach.id}.first"] * 6 + [f"outreach.{outreach.id}.later"] * 2,
+            lantern.stores.reports.first_reply(f"seed-{day}-{minute}", "NORMAL", False, minute * 60, at)
+        lantern.stores.reports.first_reply(f"seed-{day}-u", "URGENT", day % 2 == 0, 60 + day * 10, at)
+    outreach = lantern.stores.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA", ["Alexis Rivera"])
+    lantern.stores.outreaches.record_handed_out(outreach.id, 40)
+    lantern.stores.reports.count([f"outreach.{outreach.id}.first"] * 6 + [f"outreach.{outreach.id}.later"] * 2,
                           (start + timedelta(days=12)).timestamp())
 
 
@@ -44,7 +44,7 @@ def test_the_reports_page_draws_its_charts_without_any_script_or_other_origin(li
 
 def test_printable_cards_hold_the_code_and_the_number_and_no_name_in_discreet_mode(live, page):
     base_url, lantern = live
-    outreach = lantern.outreaches.create("Night", "2026-12-12", "South LA", ["Alexis Rivera", "Sam Okafor"])
+    outreach = lantern.stores.outreaches.create("Night", "2026-12-12", "South LA", ["Alexis Rivera", "Sam Okafor"])
     sign_in(page, base_url, "Morgan Diaz")
     page.goto(base_url + f"/console/outreach/{outreach.id}/cards")
     cards = page.locator("section.card")

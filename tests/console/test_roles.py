@@ -20,8 +20,8 @@ def test_advocates_are_refused_supervisor_actions(signed_in, lantern, method, pa
     client = signed_in("Alexis Rivera")
     response = client.get(path) if method == "get" else post(client, path, form)
     assert response.status_code == 403 and "Only supervisors" in response.get_data(as_text=True)
-    assert len(lantern.roster.all()) == 4 and lantern.roster.named("Sam Okafor").on_call is False
-    assert not lantern.shelters.available_tonight()
+    assert len(lantern.stores.roster.all()) == 4 and lantern.stores.roster.named("Sam Okafor").on_call is False
+    assert not lantern.stores.shelters.available_tonight()
 
 
 @pytest.mark.parametrize("method, path, form", SUPERVISOR_ACTIONS)
@@ -44,7 +44,7 @@ def test_anothers_conversation_is_read_only_and_the_view_is_audited(signed_in, m
     page = sam.get(f"/console/c/{code}").get_data(as_text=True)
     assert "read-only" in page and "it is with Alexis" in page
     assert 'id="reply"' not in page and "Release to the queue" not in page and "Add a note" not in page
-    [view] = [e for e in lantern.audit.entries(code=code) if e.event == "view"]
+    [view] = [e for e in lantern.stores.audit.entries(code=code) if e.event == "view"]
     assert (view.advocate, view.detail) == ("sam okafor", "read-only, held by alexis rivera")
 
     work()
@@ -58,6 +58,6 @@ def test_anothers_conversation_is_read_only_and_the_view_is_audited(signed_in, m
     assert post(sam, f"/console/c/{code}/note", {"text": "mine now"}, token_page).status_code == 403
     work()
     assert len(twilio_api.sent) == sent_before  # nothing to the survivor, no handover summary to Sam
-    conv = lantern.store.get(lantern.store.conversation_key(SURVIVOR))
+    conv = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR))
     assert conv.advocate == "alexis rivera" and conv.state == "with_advocate"
-    assert not [e for e in lantern.store.transcript(conv.key) if e["by"] in ("advocate", "note")]
+    assert not [e for e in lantern.stores.store.transcript(conv.key) if e["by"] in ("advocate", "note")]

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import environ_for
 from tests.console.conftest import PASSWORDS, sign_in
@@ -44,14 +44,14 @@ def test_healthz_shows_redis_memory_and_warns_past_80_percent(app, advocates, ra
     raw_redis.config_set("maxmemory", int(memory["used_bytes"] / 0.82))
     try:
         # A fresh app for a fresh reading: the gauge reads at most every 10 s per process.
-        fresh = create_app(app.extensions["lantern"].settings)
+        fresh = create_app(lantern_of(app).settings)
         with caplog.at_level(logging.WARNING, logger="store.memory"):
             health = fresh.test_client().get("/healthz").get_json()
         assert health["status"] == "ok" and "maxmemory" in health["warning"]
         assert health["memory"]["percent"] >= 80
         assert any("redis memory at" in r.getMessage() for r in caplog.records)
-        fresh.extensions["lantern"].credentials.set_password(
-            fresh.extensions["lantern"].roster.named("Sam Okafor").id, PASSWORDS["Sam Okafor"])
+        lantern_of(fresh).stores.credentials.set_password(
+            lantern_of(fresh).stores.roster.named("Sam Okafor").id, PASSWORDS["Sam Okafor"])
         client = fresh.test_client()
         sign_in(client, "Sam Okafor")
         assert "The store is" in client.get("/console/").get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import environ_for
 
@@ -15,7 +15,7 @@ def production(redis_url, twilio_api):
                              dotenv=False)
     app = create_app(settings)
     yield app.test_client()
-    app.extensions["lantern"].redis.flushdb()
+    lantern_of(app).stores.redis.flushdb()
 
 
 @pytest.mark.parametrize("path", ["/console/login?next=/console/mine", "/chat"])

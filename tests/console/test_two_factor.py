@@ -16,7 +16,7 @@ T0 = 1_900_000_005  # five seconds into a 30-second step
 
 
 def events(lantern, event: str) -> list:
-    return [e for e in lantern.audit.entries() if e.event == event]
+    return [e for e in lantern.stores.audit.entries() if e.event == event]
 
 
 def test_setting_up_shows_a_qr_code_and_the_secret_once_then_ten_recovery_codes(app, signed_in, lantern):
@@ -30,7 +30,7 @@ def test_setting_up_shows_a_qr_code_and_the_secret_once_then_ten_recovery_codes(
     assert again.status_code == 302  # no second set-up over the first
     [entry] = events(lantern, "two-factor")
     assert entry.advocate == "alexis rivera" and entry.detail.startswith("set up")
-    assert lantern.two_factor.enrolled("alexis rivera")
+    assert lantern.stores.two_factor.enrolled("alexis rivera")
 
 
 def test_a_wrong_confirmation_code_sets_nothing_up_and_shows_the_same_qr_again(app, signed_in, lantern):
@@ -39,7 +39,7 @@ def test_a_wrong_confirmation_code_sets_nothing_up_and_shows_the_same_qr_again(a
     wrong = post(client, "/console/two-factor/confirm", {"code": "000000"}, token_from="/console/two-factor")
     assert wrong.status_code == 400 and "not the one your app shows" in wrong.get_data(as_text=True)
     assert _secret_in(first) == _secret_in(wrong.get_data(as_text=True))
-    assert not lantern.two_factor.enrolled("alexis rivera")
+    assert not lantern.stores.two_factor.enrolled("alexis rivera")
 
 
 def test_with_a_second_factor_the_password_only_opens_the_code_page(app, signed_in):
@@ -113,7 +113,7 @@ def test_a_recovery_code_works_once_and_ends_the_other_sessions(app, signed_in, 
         assert "recovery codes was used" in office.get("/console/", follow_redirects=True).get_data(as_text=True)
         again = sign_in_with_code(app.test_client(), "Alexis Rivera", codes[3])
         assert again.status_code == 401
-    assert lantern.two_factor.recovery_left("alexis rivera") == 9
+    assert lantern.stores.two_factor.recovery_left("alexis rivera") == 9
     [entry] = [e for e in events(lantern, "two-factor") if "recovery" in e.detail]
     assert entry.detail == "recovery code used (9 left); other sessions ended"
 

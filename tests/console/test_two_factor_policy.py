@@ -10,7 +10,7 @@ import pytest
 import redis as redis_lib
 import time_machine
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import environ_for
 from tests.console.conftest import PASSWORDS, post, sign_in
@@ -20,7 +20,7 @@ T0 = 1_900_000_005
 
 
 def events(lantern, event: str) -> list:
-    return [e for e in lantern.audit.entries() if e.event == event]
+    return [e for e in lantern.stores.audit.entries() if e.event == event]
 
 
 def _config_with(config_dir, tmp_path, lines: str):
@@ -42,12 +42,12 @@ def required_app(redis_url, twilio_api, config_dir, tmp_path):
     if settings.redis_url:
         redis_lib.Redis.from_url(settings.redis_url).flushdb()
     app = create_app(settings)
-    lantern = app.extensions["lantern"]
+    lantern = lantern_of(app)
     for name, phone, role in (("Alexis Rivera", "+12135550101", Role.ADVOCATE), ("Sam Okafor", "+12135550102",
                               Role.ADVOCATE), ("Morgan Diaz", "+12135550104", Role.SUPERVISOR)):
-        lantern.credentials.set_password(lantern.roster.add(name, phone, role).id, PASSWORDS[name])
+        lantern.stores.credentials.set_password(lantern.stores.roster.add(name, phone, role).id, PASSWORDS[name])
     yield app
-    lantern.redis.flushdb()
+    lantern.stores.redis.flushdb()
 
 
 def test_required_by_default_in_production_only_unless_org_yaml_says(redis_url, twilio_api, config_dir, tmp_path):
@@ -108,7 +108,7 @@ def test_a_supervisor_resets_a_second_factor_on_the_roster_page_which_ends_their
         assert sign_in(app.test_client(), "Alexis Rivera").headers["Location"] == "/console/"  # password, set up anew
     [entry] = [e for e in events(lantern, "two-factor") if "reset" in e.detail]
     assert entry.advocate == "morgan diaz" and entry.detail == "reset for alexis rivera; their sessions ended"
-    assert not lantern.two_factor.enrolled("alexis rivera")
+    assert not lantern.stores.two_factor.enrolled("alexis rivera")
 
 
 def test_the_command_line_lists_who_has_one_by_name_and_resets_one(app, signed_in, lantern):
@@ -127,7 +127,7 @@ def test_the_command_line_lists_who_has_one_by_name_and_resets_one(app, signed_i
     assert sam.get("/console/").status_code == 302  # their sessions ended all the same
     reset = runner.invoke(args=["advocates", "two-factor", "reset", "alexis rivera"])
     assert reset.exit_code == 0 and "set up a new one" in reset.output
-    assert not lantern.two_factor.enrolled("alexis rivera")
+    assert not lantern.stores.two_factor.enrolled("alexis rivera")
     assert runner.invoke(args=["advocates", "two-factor", "reset", "Nobody Here"]).exit_code == 1
     cli = [e for e in events(lantern, "two-factor") if e.via == "cli"]
     assert [e.advocate for e in cli] == ["alexis rivera", "sam okafor"]  # newest first
@@ -135,9 +135,9 @@ def test_the_command_line_lists_who_has_one_by_name_and_resets_one(app, signed_i
 
 def test_leaving_the_roster_takes_the_second_factor_with_it(app, signed_in, lantern):
     enrol(signed_in("Sam Okafor"))
-    lantern.roster.remove("Sam Okafor")
-    lantern.roster.add("Sam Okafor", "+12135550102")
-    assert not lantern.two_factor.enrolled("sam okafor") and lantern.two_factor.recovery_left("sam okafor") == 0
+    lantern.stores.roster.remove("Sam Okafor")
+    lantern.stores.roster.add("Sam Okafor", "+12135550102")
+    assert not lantern.stores.two_factor.enrolled("sam okafor") and lantern.stores.two_factor.recovery_left("sam okafor") == 0
 
 
 def test_no_secret_or_code_in_the_logs_or_in_redis_in_clear(app, signed_in, lantern, captured_logs, raw_redis):
@@ -151,13 +151,13 @@ def test_no_secret_or_code_in_the_logs_or_in_redis_in_clear(app, signed_in, lant
         half = app.test_client()
         sign_in(half, "Alexis Rivera")  # a half-finished sign-in stays in Redis
         post(signed_in("Sam Okafor"), "/console/two-factor/start", token_from="/console/two-factor")  # offered only
-    pending = lantern.two_factor.pending("sam okafor")
+    pending = lantern.stores.two_factor.pending("sam okafor")
     stored = _everything_in(raw_redis)
     for clear in (secret, secret.lower(), pending, *recovery, *[c.replace("-", "") for c in recovery]):
         assert clear.encode() not in stored
         assert clear not in captured_logs.getvalue()
     readable = b" ".join(raw_redis.get(k) for k in raw_redis.keys("lantern:session:*"))
-    readable += " ".join(e.detail for e in lantern.audit.entries()).encode()
+    readable += " ".join(e.detail for e in lantern.stores.audit.entries()).encode()
     for code in used:
         assert code.encode() not in readable and code not in captured_logs.getvalue()
 

@@ -29,7 +29,7 @@ def demo_line(line_store, tmp_path):
     """(app, base URL) of a line joined the way `make run`'s roles join it, with its demo organisation."""
     import redis
 
-    from app import create_app
+    from tests.apps import create_app, lantern_of
     from config.settings import load_settings
 
     port = free_port()
@@ -40,6 +40,6 @@ def demo_line(line_store, tmp_path):
                              dotenv=False)
     assert settings.shared_line
     app = create_app(settings)
-    seed_demo_org(app.extensions["lantern"])
+    seed_demo_org(lantern_of(app).stores.roster, lantern_of(app).stores.credentials)
     yield app, f"http://127.0.0.1:{port}"
-    app.extensions["lantern"].redis.flushdb()
+    lantern_of(app).stores.redis.flushdb()

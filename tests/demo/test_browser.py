@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.console.browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, run_worker
+from tests.apps import lantern_of
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=(
     "no browser at /usr/bin/chromium: apt-get install chromium chromium-driver (.ci/run does) to run the "
@@ -29,7 +30,7 @@ def test_two_phones_text_the_line_and_an_advocate_claims_from_hers(demo_line, tm
     from playwright.sync_api import expect, sync_playwright
 
     app, base = demo_line
-    lantern = app.extensions["lantern"]
+    lantern = lantern_of(app)
     port = int(base.rsplit(":", 1)[1])
     with LiveServer(app, port), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import environ_for
 from tests.console.browser import run_worker
@@ -29,7 +29,7 @@ class DemoPage:
 
 def test_the_survivor_phone_gets_the_bot_and_the_advocate_phone_the_page_then_the_claim(demo_line):
     app, _ = demo_line
-    lantern, demo = app.extensions["lantern"], DemoPage(app)
+    lantern, demo = lantern_of(app), DemoPage(app)
     assert demo.text("survivor", "hi").status_code == 200
     assert demo.screen("survivor")[0] == ("me", "hi") and "911" in demo.screen("survivor")[1][1]
     demo.text("survivor", "he hits me")
@@ -46,9 +46,9 @@ def test_the_survivor_phone_gets_the_bot_and_the_advocate_phone_the_page_then_th
 
 def test_texts_go_through_the_signed_webhook(demo_line):
     app, _ = demo_line
-    lantern, demo = app.extensions["lantern"], DemoPage(app)
+    lantern, demo = lantern_of(app), DemoPage(app)
     demo.text("survivor", "hello")
-    conversation = lantern.store.get(lantern.store.conversation_key("+15555550110"))
+    conversation = lantern.stores.store.get(lantern.stores.store.conversation_key("+15555550110"))
     assert conversation is not None and conversation.state != "new"  # the webhook ran the bot and stored it
 
 
@@ -80,4 +80,4 @@ def test_demo_is_never_served_on_a_real_line(redis_url, overrides):
     assert client.get("/demo", **https).status_code == 404
     assert client.post("/demo/text", json={"phone": "survivor", "body": "hi"}, **https).status_code == 404
     assert client.get("/demo/phones", **https).status_code == 404
-    app.extensions["lantern"].redis.flushdb()
+    lantern_of(app).stores.redis.flushdb()

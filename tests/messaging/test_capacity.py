@@ -130,8 +130,8 @@ def test_nobody_free_gives_an_honest_holding_line_and_pages_supervisors_and_on_c
 def test_nobody_on_the_roster_available_counts_as_nobody_free(make_texter, work, lantern, twilio_api):
     from bot.advocates import Role
 
-    lantern.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
-    lantern.roster.add("Alexis Rivera", ALEXIS)  # on the roster, not on shift
+    lantern.stores.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS)  # on the roster, not on shift
     ask_for_a_person(make_texter, FIRST)
     _, code, replies = ask_for_a_person(make_texter, SECOND)
     work()
@@ -145,18 +145,18 @@ def test_capacity_and_languages_from_the_command_line(app, lantern):
     added = runner.invoke(args=["advocates", "add", "--name", "Jordan Reyes", "--phone", "+12135550105",
                                 "--capacity", "4", "--languages", "en,es"])
     assert added.exit_code == 0, added.output
-    jordan = lantern.roster.named("Jordan Reyes")
+    jordan = lantern.stores.roster.named("Jordan Reyes")
     assert (jordan.capacity, jordan.languages) == (4, ["en", "es"])
     changed = runner.invoke(args=["advocates", "capacity", "Jordan Reyes", "2"])
     assert changed.exit_code == 0 and "capacity 2" in changed.output
-    assert lantern.roster.named("jordan reyes").capacity == 2
+    assert lantern.stores.roster.named("jordan reyes").capacity == 2
     listed = runner.invoke(args=["advocates", "list"])
     assert "holding 0/2" in listed.output and "en,es" in listed.output
     for args in (["capacity", "Jordan Reyes", "0"], ["capacity", "Jordan Reyes", "many"],
                  ["add", "--name", "Kai Lee", "--phone", "+12135550106", "--languages", "english!"]):
         refused = runner.invoke(args=["advocates", *args])
         assert refused.exit_code == 1 and "Traceback" not in refused.output
-    assert lantern.roster.named("Jordan Reyes").capacity == 2
+    assert lantern.stores.roster.named("Jordan Reyes").capacity == 2
 
 
 def test_an_advocate_kept_before_capacity_existed_reads_with_the_defaults():

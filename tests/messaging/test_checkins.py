@@ -44,7 +44,7 @@ def test_a_week_in_the_evening_sends_one_line_in_the_window_and_only_once(make_t
     assert twilio_api.to(SURVIVOR) == [CHECKIN]
     run_at(work, MONDAY_10AM + timedelta(days=40))
     assert twilio_api.to(SURVIVOR) == [CHECKIN]  # at most one per yes
-    assert lantern.store.get(lantern.store.conversation_key(SURVIVOR)).checkin is None
+    assert lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).checkin is None
 
 
 def test_a_month_outlives_the_retention_of_an_idle_conversation(make_texter, work, roster, twilio_api, lantern,
@@ -52,7 +52,7 @@ def test_a_month_outlives_the_retention_of_an_idle_conversation(make_texter, wor
     agree(make_texter, "2", "2")
     work()
     from store.keys import key_for
-    ttl = raw_redis.ttl(key_for(lantern.store.conversation_key(SURVIVOR), "state"))
+    ttl = raw_redis.ttl(key_for(lantern.stores.store.conversation_key(SURVIVOR), "state"))
     assert ttl > 30 * 86400
     run_at(work, MONDAY_10AM + timedelta(days=30, hours=4))  # 14:00, the afternoon
     assert twilio_api.to(SURVIVOR) == [CHECKIN]
@@ -77,7 +77,7 @@ def test_a_reply_to_a_check_in_is_a_normal_conversation_and_is_counted(
     assert twilio_api.to(SURVIVOR) == [CHECKIN]
     with time_machine.travel(MONDAY_10AM + timedelta(days=7, hours=1), tick=True):
         assert "911" in survivor.send("hi")[0]  # the safety check, as any first message
-    counts, _ = lantern.reports.between((MONDAY_10AM + timedelta(days=7)).date(),
+    counts, _ = lantern.stores.reports.between((MONDAY_10AM + timedelta(days=7)).date(),
                                         (MONDAY_10AM + timedelta(days=7)).date())
     day = counts[(MONDAY_10AM + timedelta(days=7)).date()]
     assert day["checkin.sent"] == 1 and day["checkin.answered"] == 1
@@ -89,6 +89,6 @@ def test_the_check_in_passes_the_send_time_safety_check(make_texter, work, roste
     agree(make_texter, "1", "1")
     work()
     # STOP recorded outside the turn (a carrier's opt-out): the job's own re-check must still drop it.
-    raw_redis.set(key_for(lantern.store.conversation_key(SURVIVOR), "optout"), b"1")
+    raw_redis.set(key_for(lantern.stores.store.conversation_key(SURVIVOR), "optout"), b"1")
     run_at(work, MONDAY_10AM + timedelta(days=7, hours=1))
     assert twilio_api.to(SURVIVOR) == []

@@ -43,7 +43,7 @@ def test_a_code_that_is_not_theirs_changes_nothing(make_texter, work, roster, la
     sam = make_texter(SAM)
     assert sam.send(f"RELEASE {code}") == [f"{code} isn't yours. LIST shows yours."]
     assert sam.send(f"#{code} hello") == [f"{code} isn't yours. LIST shows yours."]
-    conv = lantern.store.get(lantern.store.conversation_for_code(code))
+    conv = lantern.stores.store.get(lantern.stores.store.conversation_for_code(code))
     assert conv.advocate_name == "Alexis" and conv.state == "with_advocate"
 
 
@@ -63,7 +63,7 @@ def test_someone_not_on_the_roster_texting_claim_is_a_survivor(make_texter, work
     _, code = request_for_a_person(make_texter, work)
     [reply] = make_texter("+15555550172").send(f"CLAIM {code}")
     assert "911" in reply and "Are you safe to talk" in reply
-    assert lantern.store.get(lantern.store.conversation_for_code(code)).advocate is None
+    assert lantern.stores.store.get(lantern.stores.store.conversation_for_code(code)).advocate is None
 
 
 def test_a_retried_claim_runs_once(make_texter, work, roster, twilio_api):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 from tests.conftest import ALEXIS, MORGAN, RILEY, SAM, Texter
+from tests.apps import lantern_of
 
 SURVIVOR = "+15555550160"
 
@@ -20,8 +21,8 @@ def survivor_code(survivor: Texter) -> str:
     from flask import current_app
 
     with survivor.client.application.app_context():
-        lantern = current_app.extensions["lantern"]
-        return lantern.store.get(lantern.store.conversation_key(survivor.number)).case_code
+        lantern = lantern_of(current_app._get_current_object())
+        return lantern.stores.store.get(lantern.stores.store.conversation_key(survivor.number)).case_code
 
 
 def test_a_new_request_pages_available_and_on_call_advocates_without_number_or_words(make_texter, work, roster,

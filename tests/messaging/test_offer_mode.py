@@ -10,7 +10,7 @@ import pytest
 import redis as redis_lib
 import time_machine
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import ALEXIS, RILEY, SAM, environ_for
 from tests.messaging.test_capacity import ask_for_a_person, danger, pages
@@ -41,7 +41,7 @@ def app(redis_url, twilio_api, offer_config):
         redis_lib.Redis.from_url(settings.redis_url).flushdb()
     app = create_app(settings)
     yield app
-    app.extensions["lantern"].redis.flushdb()
+    lantern_of(app).stores.redis.flushdb()
 
 
 def test_a_request_is_offered_to_the_least_busy_then_the_next_then_everyone(make_texter, work, roster, twilio_api,
@@ -57,7 +57,7 @@ def test_a_request_is_offered_to_the_least_busy_then_the_next_then_everyone(make
     offer = f"Lantern: NORMAL request {code} (en, area not given) (offered to you alone for 120 s). Reply CLAIM {code}"
     assert pages(twilio_api, SAM)[before[SAM]:] == [offer]
     assert len(pages(twilio_api, ALEXIS)) == before[ALEXIS]
-    assert lantern.messenger.router.offers.of(lantern.store.conversation_key(SECOND)) == ["sam okafor"]
+    assert lantern.stores.offers.of(lantern.stores.store.conversation_key(SECOND)) == ["sam okafor"]
     with seconds_later(60):
         work(with_scheduler=True)
     assert len(pages(twilio_api, ALEXIS)) == before[ALEXIS]  # Sam still has it
@@ -69,7 +69,7 @@ def test_a_request_is_offered_to_the_least_busy_then_the_next_then_everyone(make
         work(with_scheduler=True)
     everyone = f"Lantern: NORMAL request {code} (en, area not given). Reply CLAIM {code}"
     assert pages(twilio_api, ALEXIS)[-1] == everyone and pages(twilio_api, SAM)[-1] == everyone
-    assert lantern.messenger.router.offers.of(lantern.store.conversation_key(SECOND)) == [
+    assert lantern.stores.offers.of(lantern.stores.store.conversation_key(SECOND)) == [
         "sam okafor", "alexis rivera", "*"]
 
 

@@ -14,19 +14,19 @@ def later(minutes: float):
 
 
 def card_of(lantern, name: str = "Alexis Rivera") -> str:
-    outreach = lantern.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA", [name, "Sam Okafor"])
+    outreach = lantern.stores.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA", [name, "Sam Okafor"])
     return next(c["code"] for c in outreach.cards if c["name"] == name)
 
 
 def conv_of(lantern, number: str = SURVIVOR):
-    return lantern.store.get(lantern.store.conversation_key(number))
+    return lantern.stores.store.get(lantern.stores.store.conversation_key(number))
 
 
 def test_card_codes_are_five_characters_distinct_and_per_advocate(lantern, roster):
-    outreach = lantern.outreaches.create("Night", "2026-12-12", "South LA", ["Alexis Rivera", "Sam Okafor"])
+    outreach = lantern.stores.outreaches.create("Night", "2026-12-12", "South LA", ["Alexis Rivera", "Sam Okafor"])
     codes = [c["code"] for c in outreach.cards]
     assert len(set(codes)) == 2 and all(len(c) == 5 and c[:4].isalpha() and c[4].isdigit() for c in codes)
-    assert lantern.outreaches.card(codes[0].lower()).advocate == "alexis rivera"
+    assert lantern.stores.outreaches.card(codes[0].lower()).advocate == "alexis rivera"
 
 
 def test_the_first_page_goes_to_the_card_advocate_alone_then_everyone_after_the_timeout(make_texter, work, roster,

@@ -24,7 +24,7 @@ def test_set_by_sms_then_used_weeks_later_after_a_close(make_texter, work, roste
     alexis = make_texter(ALEXIS)
     assert alexis.send(f"WORD {code} Pizza") == [f"Safety word set for {code}. It is kept encrypted and is not "
                                                   "shown again."]
-    stored = raw_redis.get(key_for(lantern.store.conversation_key(SURVIVOR), "word"))
+    stored = raw_redis.get(key_for(lantern.stores.store.conversation_key(SURVIVOR), "word"))
     assert stored and b"izza" not in stored  # encrypted at rest
     alexis.send(f"CLOSE {code}")
     work()
@@ -47,7 +47,7 @@ def test_delete_erases_the_word_and_it_no_longer_works(make_texter, work, roster
     survivor, code = held_by_alexis(make_texter, work)
     make_texter(ALEXIS).send(f"WORD {code} grandma's recipe")
     survivor.send("DELETE")
-    assert raw_redis.get(key_for(lantern.store.conversation_key(SURVIVOR), "word")) is None
+    assert raw_redis.get(key_for(lantern.stores.store.conversation_key(SURVIVOR), "word")) is None
     assert survivor.send("grandmas recipe") != [ORDINARY]
 
 
@@ -59,7 +59,7 @@ def test_stop_ends_it_and_the_advocate_can_clear_it(make_texter, work, roster, l
     assert survivor.send("pizza?") != [ORDINARY]
     alexis.send(f"WORD {code} pizza")
     survivor.send("STOP")
-    assert raw_redis.get(key_for(lantern.store.conversation_key(SURVIVOR), "word")) is None
+    assert raw_redis.get(key_for(lantern.stores.store.conversation_key(SURVIVOR), "word")) is None
 
 
 def test_only_the_holder_sets_it_and_a_reserved_word_is_refused(make_texter, work, roster, lantern):

@@ -6,6 +6,7 @@ import pytest
 
 from messaging.twilio_errors import ERRORS
 from tests.conftest import ALEXIS, Texter, signed_post
+from tests.apps import lantern_of
 
 SURVIVOR = "+15555550163"
 WHATSAPP = "whatsapp:+15555550164"
@@ -16,8 +17,8 @@ def claimed_with_a_reply(make_texter, work, twilio_api, number: str = SURVIVOR) 
     survivor, alexis = make_texter(number), make_texter(ALEXIS)
     survivor.send("hello"), survivor.send("2")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key(number)).case_code
+    lantern = lantern_of(survivor.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(number)).case_code
     alexis.send(f"CLAIM {code}")
     alexis.send("Are you safe?")
     work()
@@ -44,7 +45,7 @@ def test_21610_stops_records_the_opt_out_and_tells_the_advocate(make_texter, wor
     survivor, alexis = make_texter(SURVIVOR), make_texter(ALEXIS)
     survivor.send("hello"), survivor.send("2")
     work()
-    code = lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     alexis.send(f"CLAIM {code}")
     if rest:
         twilio_api.fail_next(400, 21610)  # the intro is refused at once
@@ -54,7 +55,7 @@ def test_21610_stops_records_the_opt_out_and_tells_the_advocate(make_texter, wor
         callback(client, last_sid(twilio_api, SURVIVOR), 21610, "failed")
         work()
     assert twilio_api.to(ALEXIS)[-1] == f"{code} texted STOP: the conversation has ended and nothing more can be sent."
-    assert lantern.store.is_opted_out(lantern.store.conversation_key(SURVIVOR))
+    assert lantern.stores.store.is_opted_out(lantern.stores.store.conversation_key(SURVIVOR))
     assert survivor.send("hello?") == []  # kept: silence until START
     alexis.send("Are you there?")
     work()
@@ -122,8 +123,8 @@ def test_20429_from_the_rest_call_is_retried(make_texter, work, roster, twilio_a
     survivor, alexis = make_texter(SURVIVOR), make_texter(ALEXIS)
     survivor.send("hello"), survivor.send("2")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    lantern = lantern_of(survivor.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     alexis.send(f"CLAIM {code}")
     twilio_api.fail_next(429, 20429, times=2)
     work(with_scheduler=True)

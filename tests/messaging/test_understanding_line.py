@@ -45,9 +45,9 @@ def test_delete_erases_what_was_kept_of_the_danger(make_texter, work, roster, la
     survivor = make_texter(SURVIVOR)
     survivor.send("hi")
     survivor.send("me pegan y tengo miedo")
-    assert lantern.store.get(lantern.store.conversation_key(SURVIVOR)).danger_signals
+    assert lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).danger_signals
     survivor.send("BORRAR")
-    conv = lantern.store.get(lantern.store.conversation_key(SURVIVOR))
+    conv = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR))
     assert conv is None or (conv.danger_signals == [] and conv.answers == {})
 
 

@@ -12,6 +12,7 @@ import time_machine
 
 from config.settings import load_settings
 from tests.conftest import ALEXIS, HOTLINE_NUMBER, Texter, environ_for, signed_post, write_test_config
+from tests.apps import lantern_of
 
 SURVIVOR = "whatsapp:+15555550161"
 TEMPLATE = "HX" + "ab" * 16
@@ -47,8 +48,8 @@ def claimed(make_texter, work, twilio_api) -> tuple[Texter, Texter, str]:
     survivor.send("hello")
     survivor.send("2")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    lantern = lantern_of(survivor.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     alexis.send(f"CLAIM {code}")
     work()
     [intro] = twilio_api.to(SURVIVOR)
@@ -191,8 +192,8 @@ def test_sms_has_no_window(make_texter, work, roster, twilio_api, clock):
     survivor, alexis = make_texter("+15555550162"), make_texter(ALEXIS)
     survivor.send("hello"), survivor.send("2")
     work()
-    lantern = survivor.client.application.extensions["lantern"]
-    code = lantern.store.get(lantern.store.conversation_key(survivor.number)).case_code
+    lantern = lantern_of(survivor.client.application)
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(survivor.number)).case_code
     alexis.send(f"CLAIM {code}")
     clock.shift(3 * DAY)
     alexis.send("Still there?")

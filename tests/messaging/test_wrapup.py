@@ -42,12 +42,12 @@ def test_close_by_sms_records_outcome_codes_and_the_report_counts_them(app, make
     assert row(text, "Outcome: declined") == "Outcome: declined 0 0"
     assert row(text, "Conversations closed") == "Conversations closed 1 1"
     assert "outcome.referred_legal,<5" in report(app, lantern, "--csv").replace("total,total,", "")
-    events = [e["text"] for e in lantern.store.transcript(survivor_key(lantern)) if e["by"] == "event"]
+    events = [e["text"] for e in lantern.stores.store.transcript(survivor_key(lantern)) if e["by"] == "event"]
     assert "closed by Alexis (shelter_booked, referred_legal)" in events
 
 
 def survivor_key(lantern) -> str:
-    return lantern.store.conversation_key(FIRST)
+    return lantern.stores.store.conversation_key(FIRST)
 
 
 def test_words_that_are_not_outcome_codes_refuse_the_close_and_are_kept_nowhere(app, make_texter, work, roster,
@@ -58,7 +58,7 @@ def test_words_that_are_not_outcome_codes_refuse_the_close_and_are_kept_nowhere(
     [refusal] = alexis.send(f"CLOSE {code} she went to her sister")
     assert refusal.startswith(f"Not closed: outcomes are codes, like CLOSE {code} ")
     assert "shelter_booked" in refusal and "sister" not in refusal
-    assert lantern.store.get(survivor_key(lantern)).advocate == "alexis rivera"  # still open, still hers
+    assert lantern.stores.store.get(survivor_key(lantern)).advocate == "alexis rivera"  # still open, still hers
     counters = [name for key in raw_redis.keys("lantern:report*") if raw_redis.type(key) == b"hash"
                 for name in raw_redis.hkeys(key)]
     assert not any(b"sister" in name for name in counters)

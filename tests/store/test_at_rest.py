@@ -25,7 +25,7 @@ def test_raw_redis_holds_no_number_and_no_words(make_texter, raw_redis, lantern)
     texter = make_texter(NUMBER)
     for body in WORDS:
         texter.send(body)
-    assert lantern.store.waiting_requests()  # the conversation really is stored
+    assert lantern.stores.store.waiting_requests()  # the conversation really is stored
     blob = b"\n".join(every_raw_value(raw_redis))
     for secret in [NUMBER, NUMBER[2:], "5550150", "Rosales", "necesito", "me pega"]:
         assert secret.encode() not in blob

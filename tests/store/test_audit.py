@@ -9,7 +9,7 @@ from store.keys import AUDIT_STREAM
 
 @pytest.fixture
 def audit(lantern) -> AuditLog:
-    return lantern.audit
+    return lantern.stores.audit
 
 
 def test_entries_come_newest_first_and_filter_by_advocate_and_code(audit):

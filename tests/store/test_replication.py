@@ -8,7 +8,7 @@ import time
 import pytest
 import redis as redis_lib
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import ALEXIS, Texter, environ_for, new_sid
 from tests.faults import FaultPlan, faulty_redis
@@ -30,7 +30,7 @@ def replicated():
 def make_line(url, twilio_api, tmp_path, plan=None, **extra):
     environ = environ_for(url, TWILIO_API_BASE=twilio_api.url, LANTERN_SPOOL_DIR=str(tmp_path / "spool"), **extra)
     app = create_app(load_settings(environ, dotenv=False), faulty_redis(url, plan) if plan else None)
-    roster = app.extensions["lantern"].roster
+    roster = lantern_of(app).stores.roster
     if roster.by_phone(ALEXIS) is None:
         roster.add("Alexis Rivera", ALEXIS, available=True)
     return app
@@ -52,13 +52,13 @@ def test_a_turn_is_on_the_replica_when_twilio_gets_its_answer_in_the_same_round_
                                                                                       tmp_path):
     url = f"redis://127.0.0.1:{replicated.primary.port}/0"
     waiting, plan = make_line(url, twilio_api, tmp_path, plan := FaultPlan()), plan
-    lantern = waiting.extensions["lantern"]
-    assert lantern.store.writer.replicas.wanted()
+    lantern = lantern_of(waiting)
+    assert lantern.stores.store.writer.replicas.wanted()
     with_wait = turn_round_trips(waiting, plan, SURVIVOR)
-    key = lantern.store.conversation_key(SURVIVOR)
+    key = lantern.stores.store.conversation_key(SURVIVOR)
     replica = replicated.replicas[0].client()
-    assert replica.get(f"lantern:{{{key}}}:version") == lantern.redis.get(f"lantern:{{{key}}}:version")
-    assert lantern.redis.info("commandstats")["cmdstat_wait"]["calls"] >= 2
+    assert replica.get(f"lantern:{{{key}}}:version") == lantern.stores.redis.get(f"lantern:{{{key}}}:version")
+    assert lantern.stores.redis.info("commandstats")["cmdstat_wait"]["calls"] >= 2
     never_waits = make_line(url, twilio_api, tmp_path, plan, LANTERN_REPLICA_WAIT_MS="0")
     assert with_wait == turn_round_trips(never_waits, plan, "+15555550152")  # WAIT rides with the script
     assert not spooled(tmp_path)
@@ -67,7 +67,7 @@ def test_a_turn_is_on_the_replica_when_twilio_gets_its_answer_in_the_same_round_
 def test_a_write_no_replica_confirms_is_answered_spooled_and_replayed_once(replicated, twilio_api, tmp_path):
     url = f"redis://127.0.0.1:{replicated.primary.port}/0"
     app = make_line(url, twilio_api, tmp_path, LANTERN_REPLICA_WAIT_MS="100")
-    lantern, survivor = app.extensions["lantern"], Texter(app.test_client(), SURVIVOR)
+    lantern, survivor = lantern_of(app), Texter(app.test_client(), SURVIVOR)
     survivor.send("hello")
     replicated.replicas[0].process.kill()
     replicated.replicas[0].process.wait(5)
@@ -77,8 +77,8 @@ def test_a_write_no_replica_confirms_is_answered_spooled_and_replayed_once(repli
     assert spooled(tmp_path)  # and kept, in case the primary dies before any replica has it
     lantern.intake.replay()
     assert not spooled(tmp_path)
-    key = lantern.store.conversation_key(SURVIVOR)
-    said = [e["text"] for e in lantern.store.transcript(key) if e["by"] == "survivor"]
+    key = lantern.stores.store.conversation_key(SURVIVOR)
+    said = [e["text"] for e in lantern.stores.store.transcript(key) if e["by"] == "survivor"]
     assert said == ["hello", "he has a gun"]  # the replay found its MessageSid: nothing ran twice
 
 
@@ -88,11 +88,11 @@ def test_a_redis_without_replicas_never_waits(redis_url, twilio_api, tmp_path):
     redis_lib.Redis.from_url(redis_url).flushdb()
     redis_lib.Redis.from_url(redis_url).config_resetstat()
     app = make_line(redis_url, twilio_api, tmp_path)
-    lantern, survivor = app.extensions["lantern"], Texter(app.test_client(), SURVIVOR)
+    lantern, survivor = lantern_of(app), Texter(app.test_client(), SURVIVOR)
     survivor.send("hello"), survivor.send("can I talk to someone")
-    assert not lantern.store.writer.replicas.wanted()
-    assert "cmdstat_wait" not in lantern.redis.info("commandstats")
-    lantern.redis.flushdb()
+    assert not lantern.stores.store.writer.replicas.wanted()
+    assert "cmdstat_wait" not in lantern.stores.redis.info("commandstats")
+    lantern.stores.redis.flushdb()
 
 
 def test_sentinel_always_waits_unless_the_wait_is_zero(twilio_api, tmp_path):

@@ -23,12 +23,12 @@ def number(i: int) -> str:
 
 
 def case_code(lantern, phone: str) -> str:
-    return lantern.store.get(lantern.store.conversation_key(phone)).case_code
+    return lantern.stores.store.get(lantern.stores.store.conversation_key(phone)).case_code
 
 
 def run_night(lantern, make_texter, work, traveller):
     """45 first contacts and 5 returning ones; known claims, bookings and a night's unclaimed requests."""
-    card = lantern.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA",
+    card = lantern.stores.outreaches.create("Reclaim and Rebuild, Dec 12", "2026-12-12", "South LA",
                                      ["Alexis Rivera"]).cards[0]["code"]
     returning = [make_texter(number(45 + i)) for i in range(5)]
     traveller.move_to(NIGHT - timedelta(days=1))
@@ -53,7 +53,7 @@ def run_night(lantern, make_texter, work, traveller):
         texter.send("hello")
     work()
     sam = make_texter(SAM)
-    lantern.roster.update("Sam Okafor", capacity=30)  # tonight Sam takes every request (issue 21's capacity)
+    lantern.stores.roster.update("Sam Okafor", capacity=30)  # tonight Sam takes every request (issue 21's capacity)
     traveller.move_to(NIGHT + timedelta(minutes=1))
     for texter in in_danger:
         sam.send(f"CLAIM {case_code(lantern, texter.number)}")
@@ -71,7 +71,7 @@ def run_night(lantern, make_texter, work, traveller):
 def test_a_scripted_night(app, lantern, make_texter, work, roster, twilio_api, client):
     with time_machine.travel(NIGHT, tick=False) as traveller:
         card = run_night(lantern, make_texter, work, traveller)
-        report = read_report(lantern.reports, lantern.outreaches, DAY, DAY, lantern.settings.content.handoff.outcomes)
+        report = read_report(lantern.stores.reports, lantern.stores.outreaches, DAY, DAY, lantern.settings.content.handoff.outcomes)
         counts = report.total.counts
         assert {name: counts.get(name, 0) for name in (
             "contacts.new", "contacts.returning", "danger", "place.offered", "place.accepted", "place.booked",
@@ -92,7 +92,7 @@ def test_a_scripted_night(app, lantern, make_texter, work, roster, twilio_api, c
         runner = app.test_cli_runner()
         cli_csv = runner.invoke(args=["report", "--from", "2026-12-12", "--to", "2026-12-12", "--csv"]).output
         assert cli_csv == public
-        lantern.credentials.set_password(roster.named("Morgan Diaz").id, PASSWORDS["Morgan Diaz"])
+        lantern.stores.credentials.set_password(roster.named("Morgan Diaz").id, PASSWORDS["Morgan Diaz"])
         sign_in(client, "Morgan Diaz")
         page = client.get("/console/reports?from=2026-12-12&to=2026-12-12").get_data(as_text=True)
         export = client.get("/console/reports.csv?from=2026-12-12&to=2026-12-12").get_data(as_text=True)

@@ -20,24 +20,24 @@ def test_the_shipped_list_loads(config_dir):
 
 
 def test_nothing_is_available_until_someone_says_so(lantern):
-    assert not lantern.shelters.available_tonight()
-    assert all(entry.beds is None for entry in lantern.shelters.tonight())
-    lantern.shelters.update("harbor-house", "0", ["women"], "en", by="morgan diaz")
-    assert not lantern.shelters.available_tonight()  # a count of 0 is not a bed
-    lantern.shelters.update("eastside-motel", " 2 ", ["women", "families"], "en, es", by="morgan diaz")
-    assert lantern.shelters.available_tonight()
-    motel = next(e for e in lantern.shelters.tonight() if e.place.id == "eastside-motel")
+    assert not lantern.stores.shelters.available_tonight()
+    assert all(entry.beds is None for entry in lantern.stores.shelters.tonight())
+    lantern.stores.shelters.update("harbor-house", "0", ["women"], "en", by="morgan diaz")
+    assert not lantern.stores.shelters.available_tonight()  # a count of 0 is not a bed
+    lantern.stores.shelters.update("eastside-motel", " 2 ", ["women", "families"], "en, es", by="morgan diaz")
+    assert lantern.stores.shelters.available_tonight()
+    motel = next(e for e in lantern.stores.shelters.tonight() if e.place.id == "eastside-motel")
     assert (motel.beds, motel.takes, motel.languages, motel.updated_by) == (2, ("women", "families"), ("en", "es"),
                                                                              "morgan diaz")
 
 
 def test_a_night_runs_noon_to_noon_and_the_next_starts_blank(lantern):
     with time_machine.travel(datetime(2026, 3, 14, 21, 0, tzinfo=LA), tick=False) as clock:
-        lantern.shelters.update("harbor-house", 3, ["women"], ["en"], by="morgan diaz")
+        lantern.stores.shelters.update("harbor-house", 3, ["women"], ["en"], by="morgan diaz")
         clock.move_to(datetime(2026, 3, 15, 2, 30, tzinfo=LA))  # still the same night
-        assert lantern.shelters.night() == "2026-03-14" and lantern.shelters.available_tonight()
+        assert lantern.stores.shelters.night() == "2026-03-14" and lantern.stores.shelters.available_tonight()
         clock.move_to(datetime(2026, 3, 15, 12, 0, tzinfo=LA))
-        assert lantern.shelters.night() == "2026-03-15" and not lantern.shelters.available_tonight()
+        assert lantern.stores.shelters.night() == "2026-03-15" and not lantern.stores.shelters.available_tonight()
 
 
 @pytest.mark.parametrize("place, beds, takes, languages, message", [
@@ -51,8 +51,8 @@ def test_a_night_runs_noon_to_noon_and_the_next_starts_blank(lantern):
 ])
 def test_bad_values_are_refused_with_what_to_fix(lantern, place, beds, takes, languages, message):
     with pytest.raises(ShelterError, match=message):
-        lantern.shelters.update(place, beds, takes, languages, by="morgan diaz")
-    assert not lantern.shelters.available_tonight()
+        lantern.stores.shelters.update(place, beds, takes, languages, by="morgan diaz")
+    assert not lantern.stores.shelters.available_tonight()
 
 
 @pytest.mark.parametrize("yaml_text, message", [

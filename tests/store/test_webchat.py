@@ -10,7 +10,7 @@ CONV = "0123456789abcdef0123456789abcdef"
 
 
 def test_messages_come_in_order_after_a_cursor_and_are_encrypted(lantern, raw_redis):
-    chats = lantern.web_chats
+    chats = lantern.stores.web_chats
     first, second = chats.deliver(CONV, [("you", "hola", ""), ("advocate", "Estoy aquí", "Sam")])
     assert [e.text for e in chats.since(CONV, None)] == ["hola", "Estoy aquí"]
     assert chats.since(CONV, first.id) == [second] and second.name == "Sam"
@@ -19,7 +19,7 @@ def test_messages_come_in_order_after_a_cursor_and_are_encrypted(lantern, raw_re
 
 
 def test_a_cursor_still_works_after_delete_empties_the_inbox(lantern):
-    chats = lantern.web_chats
+    chats = lantern.stores.web_chats
     for _ in range(50):  # within one millisecond, too
         [old] = chats.deliver(CONV, [("bot", "before", "")])
         chats.clear(CONV)
@@ -30,11 +30,11 @@ def test_a_cursor_still_works_after_delete_empties_the_inbox(lantern):
 
 def test_a_cursor_that_is_not_an_id_is_refused(lantern):
     with pytest.raises(BadCursor):
-        lantern.web_chats.since(CONV, "0-0 + ")
+        lantern.stores.web_chats.since(CONV, "0-0 + ")
 
 
 def test_end_removes_the_inbox_and_is_remembered(lantern, raw_redis):
-    chats = lantern.web_chats
+    chats = lantern.stores.web_chats
     chats.deliver(CONV, [("bot", "hello", "")])
     chats.touch(CONV, 1000.0)
     chats.end(CONV)
@@ -43,7 +43,7 @@ def test_end_removes_the_inbox_and_is_remembered(lantern, raw_redis):
 
 
 def test_counters_count_per_window_and_hold_no_address(lantern, raw_redis):
-    chats = lantern.web_chats
+    chats = lantern.stores.web_chats
     name = chats.address_name("203.0.113.7")
     assert [chats.count("address", name, 60, 120.0) for _ in range(3)] == [1, 2, 3]
     assert chats.count("address", name, 60, 180.0) == 1  # the next minute starts again

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from app import create_app
+from tests.apps import create_app
 from config.settings import load_settings
 from store.keys import key_for
 from tests.conftest import Texter, signed_post, new_sid, environ_for, twiml_messages
@@ -46,5 +46,5 @@ def test_healthz_is_unhealthy_without_redis():
 
 def test_undecryptable_state_gets_the_safety_message(texter, lantern, raw_redis):
     texter.send("hello")
-    raw_redis.set(key_for(lantern.store.conversation_key(texter.number), "state"), b"not a fernet token")
+    raw_redis.set(key_for(lantern.stores.store.conversation_key(texter.number), "state"), b"not a fernet token")
     assert_safety_reply(texter.post("1"))

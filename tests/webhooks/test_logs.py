@@ -12,7 +12,7 @@ def test_a_whole_conversation_and_a_failure_leave_no_number_or_text_in_logs(make
     texter = make_texter(NUMBER)
     for body in WORDS:
         texter.send(body)
-    raw_redis.set(key_for(lantern.store.conversation_key(NUMBER), "state"), b"garbage that fails to decrypt")
+    raw_redis.set(key_for(lantern.stores.store.conversation_key(NUMBER), "state"), b"garbage that fails to decrypt")
     texter.post("Pinewood Heights again")  # fails: logged with a traceback
     logs = captured_logs.getvalue()
     assert "message conv=" in logs and "Traceback" in logs  # the logs did record these turns

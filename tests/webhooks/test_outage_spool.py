@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis as redis_lib
 
-from app import create_app
+from tests.apps import create_app, lantern_of
 from config.settings import load_settings
 from tests.conftest import ALEXIS, RILEY, SAM, Texter, environ_for, new_sid
 from tests.redis_server import free_port
@@ -62,10 +62,10 @@ def durable(tmp_path):
 def line(durable, twilio_api, config_dir, tmp_path):
     environ = environ_for(durable.url, TWILIO_API_BASE=twilio_api.url, LANTERN_SPOOL_DIR=str(tmp_path / "spool"))
     app = create_app(load_settings(environ, dotenv=False))
-    lantern = app.extensions["lantern"]
-    lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
-    lantern.roster.add("Sam Okafor", SAM, available=True)
-    lantern.roster.add("Riley Chen", RILEY, on_call=True)
+    lantern = lantern_of(app)
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS, available=True)
+    lantern.stores.roster.add("Sam Okafor", SAM, available=True)
+    lantern.stores.roster.add("Riley Chen", RILEY, on_call=True)
     return app
 
 
@@ -73,13 +73,13 @@ def run_jobs(lantern):
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
 
-    SimpleWorker([lantern.messenger.urgent_queue, lantern.queue], connection=lantern.redis,
-                 serializer=JSONSerializer).work(burst=True)
+    SimpleWorker([lantern.messenger.urgent_queue, lantern.queue], connection=lantern.stores.redis,
+                 serializer=JSONSerializer, job_class=lantern.job_class).work(burst=True)
 
 
 def test_messages_sent_while_redis_is_down_are_answered_kept_and_replayed_in_order(durable, line, twilio_api,
                                                                                  tmp_path):
-    lantern, survivor = line.extensions["lantern"], Texter(line.test_client(), SURVIVOR)
+    lantern, survivor = lantern_of(line), Texter(line.test_client(), SURVIVOR)
     survivor.send("hello")
     durable.kill()
     sids = [new_sid() for _ in DURING]
@@ -93,10 +93,10 @@ def test_messages_sent_while_redis_is_down_are_answered_kept_and_replayed_in_ord
     # Twilio retries the danger text just as Redis is back: the replay runs first, the retry gets its reply.
     retried = survivor.send(DURING[1], sid=sids[1])
     assert retried != [lantern.safety_message] and "911" in retried[0]
-    key = lantern.store.conversation_key(SURVIVOR)
-    said = [e["text"] for e in lantern.store.transcript(key) if e["by"] == "survivor"]
+    key = lantern.stores.store.conversation_key(SURVIVOR)
+    said = [e["text"] for e in lantern.stores.store.transcript(key) if e["by"] == "survivor"]
     assert said == ["hello", *DURING]  # in order, each once
-    assert lantern.store.get(key).priority.value == "URGENT"
+    assert lantern.stores.store.get(key).priority.value == "URGENT"
     run_jobs(lantern)
     for advocate in (ALEXIS, SAM, RILEY):
         pages = [body for body in twilio_api.to(advocate) if "URGENT" in body]
@@ -105,31 +105,31 @@ def test_messages_sent_while_redis_is_down_are_answered_kept_and_replayed_in_ord
 
 
 def test_the_replayer_empties_the_spool_by_itself_once_redis_is_back(durable, line, tmp_path):
-    lantern, survivor = line.extensions["lantern"], Texter(line.test_client(), SURVIVOR)
+    lantern, survivor = lantern_of(line), Texter(line.test_client(), SURVIVOR)
     survivor.send("hello")
     durable.kill()
     assert survivor.send("he hits me") == [lantern.safety_message]
     durable.start()
-    key = lantern.store.conversation_key(SURVIVOR)
-    said = _wait_for(lambda: [e["text"] for e in lantern.store.transcript(key) if e["by"] == "survivor"], 2)
+    key = lantern.stores.store.conversation_key(SURVIVOR)
+    said = _wait_for(lambda: [e["text"] for e in lantern.stores.store.transcript(key) if e["by"] == "survivor"], 2)
     assert said == ["hello", "he hits me"]
     assert not list((tmp_path / "spool").iterdir())  # nothing left behind, taken files included
-    assert lantern.store.get(key).priority.value == "URGENT"
+    assert lantern.stores.store.get(key).priority.value == "URGENT"
 
 
 def test_a_web_chat_message_sent_while_redis_is_down_is_kept_and_replayed(durable, line, tmp_path):
     from tests.chat.conftest import Visitor
 
-    lantern, visitor = line.extensions["lantern"], Visitor(line.test_client())
+    lantern, visitor = lantern_of(line), Visitor(line.test_client())
     visitor.start()
     durable.kill()
     response = visitor.post("he is hurting me")
     assert response.status_code == 200 and response.get_json()["degraded"] is True
     assert lantern.safety_message in response.get_json()["entries"][0]["text"]
     durable.start()
-    said = _wait_for(lambda: [e["text"] for e in lantern.store.transcript(visitor.conv_key) if e["by"] == "survivor"], 1)
+    said = _wait_for(lambda: [e["text"] for e in lantern.stores.store.transcript(visitor.conv_key) if e["by"] == "survivor"], 1)
     assert said == ["he is hurting me"]
-    assert lantern.store.get(visitor.conv_key).priority.value == "URGENT"
+    assert lantern.stores.store.get(visitor.conv_key).priority.value == "URGENT"
 
 
 def _wait_for(read, count, seconds=15.0):

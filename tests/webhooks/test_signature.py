@@ -1,12 +1,15 @@
 """X-Twilio-Signature is checked on every webhook; tests sign, validation is never switched off."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from flask import Flask
 
 from config.settings import load_settings
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, environ_for, new_sid, signed_post
 from tests.twilio_signing import twilio_signature
+from webhooks.dependencies import install
 from webhooks.signature import twilio_signed
 
 # Twilio's published example (security docs): token, URL, POST params and the signature they give.
@@ -26,7 +29,7 @@ def test_published_example_through_our_validation_code(redis_url, signature, sta
     settings = load_settings(environ_for(None, TWILIO_AUTH_TOKEN=EXAMPLE_TOKEN,
                                           PUBLIC_BASE_URL="https://mycompany.com"), dotenv=False)
     app = Flask(__name__)
-    app.extensions["lantern"] = type("L", (), {"settings": settings})()
+    install(app, SimpleNamespace(settings=settings))  # the decorator reads the settings only
     app.add_url_rule("/myapp.php", "example", twilio_signed(lambda: "accepted"), methods=["POST"])
     response = app.test_client().post("/myapp.php?foo=1&bar=2", data=EXAMPLE_PARAMS,
                                       headers={"X-Twilio-Signature": signature})

@@ -10,7 +10,7 @@ from tests.conftest import HOTLINE_NUMBER, Texter, new_sid, signed_post, twiml_m
 
 
 def conversation_key(lantern, number: str) -> str:
-    return lantern.store.conversation_key(number)
+    return lantern.stores.store.conversation_key(number)
 
 
 def test_first_message_names_emergency_number_and_hotline(texter):
@@ -32,7 +32,7 @@ def test_full_path_to_a_safe_place_queues_a_high_request(texter, lantern):
     assert "city or neighborhood" in texter.send("1")[0]
     [reply] = texter.send("Long Beach")
     assert "this same number" in reply
-    [waiting] = lantern.store.waiting_requests()
+    [waiting] = lantern.stores.store.waiting_requests()
     assert (waiting.priority.value, waiting.area, waiting.lang) == ("HIGH", "Long Beach", "en")
     assert len(waiting.case_code) == 4
 
@@ -42,7 +42,7 @@ def test_spanish_first_message_gets_spanish_and_danger_goes_urgent(make_texter, 
     assert "Si estás en peligro" in texter.send("hola, necesito ayuda")[0]
     [reply] = texter.send("me pega y no puedo salir")
     assert "911" in reply and "1-888-373-7888" in reply
-    [waiting] = lantern.store.waiting_requests()
+    [waiting] = lantern.stores.store.waiting_requests()
     assert waiting.priority.value == "URGENT" and waiting.lang == "es"
 
 
@@ -74,12 +74,12 @@ def test_stop_is_kept_after_delete(texter, lantern, raw_redis):
 def test_delete_erases_transcript_and_answers_at_once(texter, lantern, raw_redis):
     texter.send("hello")
     texter.send("2")
-    assert lantern.store.waiting_requests()
+    assert lantern.stores.store.waiting_requests()
     assert texter.send("delete") == ["Done."]
     conv = conversation_key(lantern, texter.number)
     assert not raw_redis.exists(key_for(conv, "log"))
     assert not raw_redis.exists(key_for(conv, "state"))
-    assert lantern.store.waiting_requests() == []
+    assert lantern.stores.store.waiting_requests() == []
     assert "911" in texter.send("hello")[0]  # starts fresh
 
 
@@ -87,7 +87,7 @@ def test_media_without_text_asks_for_words_and_is_not_fetched(texter, lantern):
     texter.send("hello")
     [reply] = texter.send("", media=1)
     assert "Pictures can't be opened" in reply
-    entries = lantern.store.transcript(conversation_key(lantern, texter.number))
+    entries = lantern.stores.store.transcript(conversation_key(lantern, texter.number))
     assert entries[-2]["text"] == "[media]"
 
 
@@ -96,11 +96,11 @@ def test_retry_of_a_message_sid_gets_the_identical_reply_and_runs_once(texter, l
     sid = new_sid()
     first = texter.send("1", sid=sid)
     conv = conversation_key(lantern, texter.number)
-    log_length = len(lantern.store.transcript(conv))
+    log_length = len(lantern.stores.store.transcript(conv))
     again = texter.send("1", sid=sid)
     assert again == first
-    assert len(lantern.store.transcript(conv)) == log_length
-    assert lantern.store.get(conv).state == "needs"
+    assert len(lantern.stores.store.transcript(conv)) == log_length
+    assert lantern.stores.store.get(conv).state == "needs"
 
 
 def test_twenty_simultaneous_messages_from_one_number_each_run_once(app, lantern):
@@ -117,7 +117,7 @@ def test_twenty_simultaneous_messages_from_one_number_each_run_once(app, lantern
     for thread in threads:
         thread.join()
     assert statuses == [200] * 20
-    entries = lantern.store.transcript(conversation_key(lantern, number))
+    entries = lantern.stores.store.transcript(conversation_key(lantern, number))
     assert len([e for e in entries if e["by"] == "survivor"]) == 20
     assert not any(e.get("unprocessed") for e in entries)
 
@@ -137,7 +137,7 @@ def test_long_body_is_cut_and_bad_characters_dropped(texter, lantern):
     texter.send("1")
     texter.send("1")
     texter.send("Long\x00 Beach 🌟 " + "x" * 2000)
-    entries = lantern.store.transcript(conversation_key(lantern, texter.number))
+    entries = lantern.stores.store.transcript(conversation_key(lantern, texter.number))
     area_entry = [e for e in entries if e["by"] == "survivor"][-1]["text"]
     assert len(area_entry) <= 1600
     assert "\x00" not in area_entry and "🌟" in area_entry
@@ -156,7 +156,7 @@ def test_waiting_gets_a_holding_line_not_menus(texter, lantern):
     [holding] = texter.send("are you there?")
     assert "advocate will text you soon" in holding and "911" in holding
     assert texter.send("hello??") == []  # not again within the holding interval
-    assert len(lantern.store.waiting_requests()) == 1
+    assert len(lantern.stores.store.waiting_requests()) == 1
 
 
 def test_queue_orders_by_priority_then_wait(make_texter, lantern, raw_redis):
@@ -165,7 +165,7 @@ def test_queue_orders_by_priority_then_wait(make_texter, lantern, raw_redis):
     normal.send("talk to a person")
     high.send("hello"), high.send("1"), high.send("1"), high.send("Long Beach")
     urgent.send("hello"), urgent.send("2")
-    order = [c.priority.value for c in lantern.store.waiting_requests()]
+    order = [c.priority.value for c in lantern.stores.store.waiting_requests()]
     assert order == ["URGENT", "HIGH", "NORMAL"]
     assert raw_redis.zcard(HANDOFF_QUEUE) == 3
 

@@ -33,7 +33,7 @@ class Stuck:
 
 
 def survivor_key(lantern, address):
-    return lantern.store.conversation_key(address)
+    return lantern.stores.store.conversation_key(address)
 
 
 @pytest.mark.parametrize("address", ["+15555550133", "whatsapp:+15555550134"])
@@ -41,17 +41,17 @@ def test_stop_while_a_turn_is_stuck_by_text(address, client, lantern, roster, wo
     survivor, alexis = Texter(client, address), Texter(client, ALEXIS)
     survivor.send("hello"), survivor.send("can I talk to a real person")
     work()
-    code = lantern.store.get(survivor_key(lantern, address)).case_code
+    code = lantern.stores.store.get(survivor_key(lantern, address)).case_code
     stuck = Stuck(plan, lambda: survivor.send("are you still there? please answer"))
     assert survivor.send("STOP") == []
-    assert lantern.store.is_opted_out(survivor_key(lantern, address))  # at once, with the other turn stuck
+    assert lantern.stores.store.is_opted_out(survivor_key(lantern, address))  # at once, with the other turn stuck
     assert stuck.finish() == []  # it ran again on the opted-out conversation: nothing more to say
     twilio_api.reset()
     alexis.send(f"CLAIM {code}")
     alexis.send(f"#{code} Hi, this is Alexis")
     work()
     assert twilio_api.to(address) == []
-    entries = lantern.store.transcript(survivor_key(lantern, address))
+    entries = lantern.stores.store.transcript(survivor_key(lantern, address))
     said = [e["text"] for e in entries if e["by"] == "survivor"]
     assert said[-2:] == ["are you still there? please answer", "STOP"] or said[-2:] == [
         "STOP", "are you still there? please answer"]  # both kept, neither "unprocessed"
@@ -64,10 +64,10 @@ def test_stop_while_a_turn_is_stuck_in_the_web_chat(client, lantern, roster, wor
     visitor.say("can I talk to a real person")
     work()
     visitor.new()
-    code = lantern.store.get(visitor.conv_key).case_code
+    code = lantern.stores.store.get(visitor.conv_key).case_code
     stuck = Stuck(plan, lambda: visitor.say("are you still there? please answer"))
     visitor.say("STOP")
-    assert lantern.store.is_opted_out(visitor.conv_key)
+    assert lantern.stores.store.is_opted_out(visitor.conv_key)
     stuck.finish()
     shown = len(visitor.new())
     alexis.send(f"CLAIM {code}")

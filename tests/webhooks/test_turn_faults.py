@@ -34,15 +34,15 @@ SCENARIOS = {
 
 def what_a_user_sees(lantern, twilio_api, code: str | None) -> dict:
     """The conversation, its place in the queue and who was texted: what survivor and advocates notice."""
-    key = lantern.store.conversation_key(SURVIVOR)
-    conv = lantern.store.get(key)
-    said = [e["text"] for e in lantern.store.transcript(key) if e["by"] == "survivor"]
+    key = lantern.stores.store.conversation_key(SURVIVOR)
+    conv = lantern.stores.store.get(key)
+    said = [e["text"] for e in lantern.stores.store.transcript(key) if e["by"] == "survivor"]
     sent = sorted((m.to, m.body.replace(code or "????", "CODE")) for m in twilio_api.sent)
     return {
         "state": conv.state if conv else None, "priority": conv.priority if conv else None,
-        "advocate": conv.advocate if conv else None, "opted_out": lantern.store.is_opted_out(key),
-        "queued": lantern.redis.zscore(HANDOFF_QUEUE, key) is not None,
-        "code_leads_back": conv is None or conv.case_code is None or lantern.store.conversation_for_code(
+        "advocate": conv.advocate if conv else None, "opted_out": lantern.stores.store.is_opted_out(key),
+        "queued": lantern.stores.redis.zscore(HANDOFF_QUEUE, key) is not None,
+        "code_leads_back": conv is None or conv.case_code is None or lantern.stores.store.conversation_for_code(
             conv.case_code) == key,
         "said": said, "sent": sent,
     }
@@ -52,7 +52,7 @@ def run_scenario(name, client, lantern, roster_setup, work, twilio_api, plan, fa
     """Set the scene, send the turn (failing where asked), retry it with the same MessageSid, send the jobs."""
     scenario = SCENARIOS[name]
     plan.arm()
-    lantern.redis.flushdb()
+    lantern.stores.redis.flushdb()
     roster_setup()
     twilio_api.reset()
     from tests.conftest import Texter
@@ -60,7 +60,7 @@ def run_scenario(name, client, lantern, roster_setup, work, twilio_api, plan, fa
     survivor, alexis = Texter(client, SURVIVOR), Texter(client, ALEXIS)
     for text in scenario.setup:
         survivor.send(text)
-    code = lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    code = lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     if scenario.claimed_first:
         alexis.send(f"CLAIM {code}")
     work()
@@ -74,7 +74,7 @@ def run_scenario(name, client, lantern, roster_setup, work, twilio_api, plan, fa
     plan.arm()
     retried = twiml_messages(sender.post(text, sid=sid))
     work()
-    code = code or lantern.store.get(lantern.store.conversation_key(SURVIVOR)).case_code
+    code = code or lantern.stores.store.get(lantern.stores.store.conversation_key(SURVIVOR)).case_code
     same = [r.replace(code, "CODE") for r in twiml_messages(first)], [r.replace(code, "CODE") for r in retried]
     return trips, *same, what_a_user_sees(lantern, twilio_api, code)
 
@@ -85,10 +85,10 @@ def roster_setup(lantern):
     from tests.conftest import MORGAN, RILEY, SAM
 
     def setup():
-        lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
-        lantern.roster.add("Sam Okafor", SAM, available=True)
-        lantern.roster.add("Riley Chen", RILEY, on_call=True)
-        lantern.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
+        lantern.stores.roster.add("Alexis Rivera", ALEXIS, available=True)
+        lantern.stores.roster.add("Sam Okafor", SAM, available=True)
+        lantern.stores.roster.add("Riley Chen", RILEY, on_call=True)
+        lantern.stores.roster.add("Morgan Diaz", MORGAN, role=Role.SUPERVISOR)
     return setup
 
 

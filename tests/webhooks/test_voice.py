@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from config.settings import load_settings
+from tests.apps import lantern_of
 from tests.conftest import (
     ALEXIS, CONFIG_DIR, HOTLINE_NUMBER, MORGAN, PUBLIC_BASE_URL, RILEY, SAM, environ_for, signed_post,
     write_test_config,
@@ -45,7 +46,7 @@ def assert_safety_lines(root) -> None:
 
 
 def waiting(lantern):
-    return lantern.store.waiting_requests()
+    return lantern.stores.store.waiting_requests()
 
 
 def test_a_call_while_staffed_hears_911_then_rings_the_advocates_with_the_hotline_as_caller_id(
@@ -111,7 +112,7 @@ def test_a_taken_call_ends_when_it_ends_and_queues_nothing(client, roster, lante
 
 
 def test_nobody_on_to_ring_the_caller_hears_the_lines_and_it_is_a_missed_call(client, lantern):
-    lantern.roster.add("Alexis Rivera", ALEXIS)  # on the roster, not on shift
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS)  # on the roster, not on shift
     root = call(client)
     assert root.find("Dial") is None and root.find("Hangup") is not None
     assert_safety_lines(root)
@@ -148,7 +149,7 @@ def night(redis_url, twilio_api, tmp_path):
     """An app with the shipped hours (so a Saturday night is after hours): Alexis on shift, Riley on call."""
     import redis as redis_lib
 
-    from app import create_app
+    from tests.apps import create_app, lantern_of
 
     config = write_test_config(tmp_path / "config")
     (config / "hours.yaml").write_text((CONFIG_DIR / "hours.yaml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -157,24 +158,24 @@ def night(redis_url, twilio_api, tmp_path):
     if settings.redis_url:
         redis_lib.Redis.from_url(settings.redis_url).flushdb()
     app = create_app(settings)
-    lantern = app.extensions["lantern"]
-    lantern.roster.add("Alexis Rivera", ALEXIS, available=True)
-    lantern.roster.add("Riley Chen", RILEY, on_call=True)
+    lantern = lantern_of(app)
+    lantern.stores.roster.add("Alexis Rivera", ALEXIS, available=True)
+    lantern.stores.roster.add("Riley Chen", RILEY, on_call=True)
     yield app
-    lantern.redis.flushdb()
+    lantern.stores.redis.flushdb()
 
 
 def test_after_hours_the_on_call_advocate_is_rung(night, twilio_api):
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
 
-    client, lantern = night.test_client(), night.extensions["lantern"]
+    client, lantern = night.test_client(), lantern_of(night)
     with time_machine.travel(SATURDAY_NIGHT, tick=True):
         root = call(client)
         assert [n.text for n in root.find("Dial").iter("Number")] == [RILEY]
         call(client, "/webhooks/voice/done", DialCallStatus="no-answer")
-        SimpleWorker([lantern.messenger.urgent_queue, lantern.queue], connection=lantern.redis,
-                     serializer=JSONSerializer).work(burst=True)
+        SimpleWorker([lantern.messenger.urgent_queue, lantern.queue], connection=lantern.stores.redis,
+                     serializer=JSONSerializer, job_class=lantern.job_class).work(burst=True)
     [conv] = waiting(lantern)
     assert conv.after_hours and conv.missed_call_at
     assert twilio_api.to(CALLER) == [] and twilio_api.to(MORGAN) == []  # a NORMAL request waits for the shift

@@ -40,7 +40,7 @@ def test_a_button_is_read_by_its_words_when_its_payload_is_not_an_answer(client,
     user = WhatsAppUser(client, "whatsapp:+15555550166", "")
     user.send("hello")
     assert user.send("", ButtonText="STOP", ButtonPayload="opt_out_button_7") == []
-    assert lantern.store.is_opted_out(lantern.store.conversation_key("whatsapp:+15555550166"))
+    assert lantern.stores.store.is_opted_out(lantern.stores.store.conversation_key("whatsapp:+15555550166"))
 
 
 def test_a_business_scoped_id_is_claimed_relayed_masked_and_erased(client, make_texter, work, roster, twilio_api,
@@ -50,8 +50,8 @@ def test_a_business_scoped_id_is_claimed_relayed_masked_and_erased(client, make_
     assert "911" in first
     user.send("2")
     work()
-    conv_key = lantern.store.conversation_key(ADDRESS)
-    code = lantern.store.get(conv_key).case_code
+    conv_key = lantern.stores.store.conversation_key(ADDRESS)
+    code = lantern.stores.store.get(conv_key).case_code
     assert alexis.send(f"CLAIM {code}")[0].startswith(f"{code} is yours")
     alexis.send("Are you safe?")
     work()
@@ -77,7 +77,7 @@ def test_only_an_external_user_id_is_enough(client, lantern, from_):
     user = WhatsAppUser(client, from_)
     [reply] = user.send("hello")
     assert "911" in reply
-    assert lantern.store.get(lantern.store.conversation_key(ADDRESS)) is not None
+    assert lantern.stores.store.get(lantern.stores.store.conversation_key(ADDRESS)) is not None
 
 
 def test_stop_from_a_business_scoped_id_is_kept(client, lantern):
@@ -85,4 +85,4 @@ def test_stop_from_a_business_scoped_id_is_kept(client, lantern):
     user.send("hello")
     assert user.send("STOP") == []
     assert user.send("he's coming") == []
-    assert lantern.store.is_opted_out(lantern.store.conversation_key(ADDRESS))
+    assert lantern.stores.store.is_opted_out(lantern.stores.store.conversation_key(ADDRESS))

@@ -1,4 +1,7 @@
-"""chat/words.yaml, checked once: every page line in every language, and the advocate lines."""
+"""chat/words.yaml, checked once: every page line in every language, and the advocate lines.
+
+Here, not in chat/, because the worker's web chat jobs use the advocate lines too, and importing chat/ loads
+its blueprint."""
 from __future__ import annotations
 
 import functools
@@ -8,7 +11,7 @@ import yaml
 
 from config.content import LANGUAGES
 
-WORDS_FILE = Path(__file__).resolve().parent / "words.yaml"
+WORDS_FILE = Path(__file__).resolve().parent.parent / "chat" / "words.yaml"
 PAGE_KEYS = ("heading", "heading_org", "exit", "exit_hint", "label", "placeholder", "send", "other_language",
              "you", "tip", "emergency", "noscript", "not_sent", "slow_down", "ended", "stopped")
 ADVOCATE_KEYS = ("exit", "idle")

@@ -1,0 +1,103 @@
+"""The shape of the code, checked with `ast` so it stays true: no import cycle between our modules."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIPPED = {"tests", ".venv", ".git"}
+
+# TEMPORARY: bot/understanding.py and bot/understanding_file.py belong to another engineer's branch right
+# now; the lead removes this allowance when that work is merged (the compiler then produces plain data).
+ALLOWED_CYCLES = [{"bot.understanding", "bot.understanding_file"}]
+
+
+def production_modules() -> dict[str, Path]:
+    """Every module of ours, by dotted name (tests/ excluded)."""
+    modules = {}
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[0] in SKIPPED or parts[0].startswith("."):
+            continue
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    return modules
+
+
+def imported_names(path: Path, module: str) -> set[str]:
+    """Every name imported anywhere in the file: at the top, and lazily inside functions (import_graph
+    resolves each to the most specific module of ours it names)."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            # `from chat import limits` imports the module chat.limits; `from bot.engine import Engine`, bot.engine
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the modules of ours it imports (a package's __init__ counts as the package)."""
+    modules = production_modules()
+    graph = {}
+    for module, path in modules.items():
+        edges = set()
+        for name in imported_names(path, module):
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                edges.add(name)
+        graph[module] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_lazy_imports_inside_functions():
+    graph = import_graph()
+    assert "wiring" in graph["app"]
+    assert all(name in graph for name in ("bot.service", "store.keys", "webhooks"))
+
+
+def test_no_import_cycle_between_our_modules():
+    found = [c for c in cycles(import_graph()) if set(c) not in ALLOWED_CYCLES]
+    assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
