@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test simulate bench
+.PHONY: run test typecheck simulate bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ simulate: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n auto
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook.py
