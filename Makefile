@@ -17,7 +17,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m embedded.line
+	$(BIN)/python -m launcher.line
 
 simulate: $(VENV)/.installed
 	$(BIN)/flask --app app simulate

@@ -28,7 +28,7 @@ from messaging.bursts import WebChatBursts
 from messaging.calls import MissedCalls
 from messaging.delivery_rules import DeliveryRules
 from messaging.escalation import Escalation
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from messaging.job_class import LanternJob, bound_job_class
 from messaging.job_ids import QUEUE_NAME, URGENT_QUEUE_NAME
 from messaging.messenger import RQMessenger
@@ -44,7 +44,7 @@ from store.credentials import Credentials
 from store.crypto import Cipher
 from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.misreads import Misreads
 from store.offers import Offers
 from store.outbox import Outbox

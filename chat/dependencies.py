@@ -9,7 +9,7 @@ from bot.engine import Engine
 from bot.web_chat import WebChatDesk
 from chat.stream import StreamSlots
 from config.settings import Settings
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from store.redis_store import RedisStore
 from store.webchat import WebChats
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from bot.conversation import Inbound
 from config.embedded_line import DEFAULT_LINE_FILE
 from config.logs import logs_sent_to
-from embedded.demo_org import seed_roster
+from launcher.demo_org import seed_roster
 from bot.message_text import clean_body
 from cli.dependencies import cli_dependencies
 

@@ -17,7 +17,7 @@ from store.audit import AuditLog
 from store.blocks import BlockList
 from store.credentials import Credentials
 from store.delivery import DeliveryStates
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.misreads import Misreads
 from store.offers import Offers
 from store.outbox import Outbox

@@ -9,7 +9,7 @@ from redis import Redis
 from config.settings import Settings
 from messaging.calls import MissedCalls
 from messaging.delivery import DeliveryJobs
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.roster import Roster
 
 EXTENSION = "lantern.webhooks"

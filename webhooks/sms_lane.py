@@ -17,7 +17,7 @@ from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, get_signature_al
 from werkzeug.datastructures import MultiDict
 
 from config.settings import Settings
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import signature_matches
 from webhooks.twiml import twiml
