@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test simulate bench
+.PHONY: run test typecheck simulate bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m embedded.line
+	$(BIN)/python -m launcher.line
 
 simulate: $(VENV)/.installed
 	$(BIN)/flask --app app simulate
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n auto
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook.py

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Mapping, cast
 
 from redis import Redis
 from rq import Queue
@@ -28,7 +28,7 @@ from messaging.bursts import WebChatBursts
 from messaging.calls import MissedCalls
 from messaging.delivery_rules import DeliveryRules
 from messaging.escalation import Escalation
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from messaging.job_class import LanternJob, bound_job_class
 from messaging.job_ids import QUEUE_NAME, URGENT_QUEUE_NAME
 from messaging.messenger import RQMessenger
@@ -44,7 +44,7 @@ from store.credentials import Credentials
 from store.crypto import Cipher
 from store.delivery import DeliveryStates
 from store.demo_phones import DemoPhones
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.misreads import Misreads
 from store.offers import Offers
 from store.outbox import Outbox
@@ -59,6 +59,7 @@ from store.shelters import ShelterBoard
 from store.spool import Spool
 from store.stats import RequestStats
 from store.turn_extras import OutreachFacts
+from store.turn_write import TurnWrite
 from store.two_factor import TwoFactor
 from store.webchat import WebChats
 from store.whatsapp_window import WhatsAppWindows
@@ -113,10 +114,10 @@ class Lantern:
     sender: ChannelSender
     postbox: Postbox
     messenger: RQMessenger
-    desk: AdvocateDesk
-    service: InboundService
-    web_desk: WebChatDesk
-    blocking: BlockDesk
+    desk: AdvocateDesk[TurnWrite]
+    service: InboundService[TurnWrite]
+    web_desk: WebChatDesk[TurnWrite]
+    blocking: BlockDesk[TurnWrite]
     intake: Intake
     missed_calls: MissedCalls
     jobs: Mapping[str, object]  # each job module's dependency object, by module name
@@ -134,9 +135,8 @@ def build_lantern(settings: Settings, redis: Redis | None = None, auditor: Audit
     stores = build_stores(settings, redis if redis is not None else connect_redis(settings))
     engine = Engine(settings.content)
     texts = AdvocateTexts(FLOWS_DIR / "advocate.yaml")
-    # The queues' job class hands each job its module's dependencies, which need the queues themselves: the
-    # table is filled below, before this returns and before any job can run (inline jobs, on the embedded
-    # store, run in this process as they are enqueued).
+    # The queues' job class hands each job its module's dependencies, which need the queues: the table is
+    # filled below, before any job can run (on the embedded store, jobs run inline as they are enqueued).
     job_table: dict[str, object] = {}
     job_class = bound_job_class(job_table)
     queue, urgent_queue = (Queue(name, connection=stores.redis, is_async=not settings.inline_jobs,
@@ -148,25 +148,19 @@ def build_lantern(settings: Settings, redis: Redis | None = None, auditor: Audit
     escalation = Escalation(queue, settings.content.org, jobs.escalate)
     messenger = build_messenger(settings, stores, postbox, router, escalation, texts)
     audit = auditor or sms_auditor
-    desk = AdvocateDesk(stores.store, stores.roster, messenger, texts, engine, audit=audit(stores.audit, "sms"),
-                        safety_words=stores.safety_words, outcomes=settings.content.handoff.outcomes)
-    service = InboundService(engine, stores.store, messenger, desk,
-                             LineFacts(settings.content.hours, stores.shelters.available_tonight),
-                             extras=OutreachFacts(stores.outreaches, stores.safety_words),
-                             holding_line=messenger.holding_line)
+    desk, service = build_service(settings, stores, messenger, texts, engine, audit)
     sender = build_sender(settings, stores, queue)
     web_desk = WebChatDesk(stores.store, service, messenger, engine)
     job_table.update(job_dependencies(settings, stores, sender, postbox, router, escalation, texts, engine, queue,
                                       web_desk))
-    delivery_jobs = job_table[delivery.__name__]
-    assert isinstance(delivery_jobs, delivery.DeliveryJobs)
     lantern = Lantern(
         settings=settings, stores=stores, engine=engine, texts=texts, queue=queue, urgent_queue=urgent_queue,
         sender=sender, postbox=postbox, messenger=messenger, desk=desk, service=service, web_desk=web_desk,
         blocking=BlockDesk(stores.store, stores.blocks, messenger, engine.keywords, audit(stores.audit, "cli")),
         intake=Intake(service, Spool(settings.spool_dir, stores.cipher), replicas=stores.replicas),
         missed_calls=MissedCalls(stores.store, stores.blocks, messenger, stores.reports),
-        jobs=job_table, delivery_jobs=delivery_jobs, job_class=job_class, safety_message=static_safety_message(settings),
+        jobs=job_table, delivery_jobs=cast(delivery.DeliveryJobs, job_table[delivery.__name__]), job_class=job_class,
+        safety_message=static_safety_message(settings),
         store_kind="embedded" if settings.embedded else "redis",
         canned_replies=load_canned_replies(settings.config_dir),
     )
@@ -194,6 +188,18 @@ def build_stores(settings: Settings, redis: Redis) -> Stores:
         credentials=Credentials(redis), sessions=SessionStore(redis), two_factor=TwoFactor(redis, cipher),
         misreads=Misreads(redis, cipher, retention), memory=MemoryGauge(redis),
     )
+
+
+def build_service(settings: Settings, stores: Stores, messenger: RQMessenger, texts: AdvocateTexts, engine: Engine,
+                  audit: Auditor) -> tuple[AdvocateDesk[TurnWrite], InboundService[TurnWrite]]:
+    """The advocates' desk, and the service that runs each inbound message (a survivor's, or an advocate's)."""
+    desk = AdvocateDesk(stores.store, stores.roster, messenger, texts, engine, audit=audit(stores.audit, "sms"),
+                        safety_words=stores.safety_words, outcomes=settings.content.handoff.outcomes)
+    service = InboundService(engine, stores.store, messenger, desk,
+                             LineFacts(settings.content.hours, stores.shelters.available_tonight),
+                             extras=OutreachFacts(stores.outreaches, stores.safety_words),
+                             holding_line=messenger.holding_line)
+    return desk, service
 
 
 def build_messenger(settings: Settings, stores: Stores, postbox: Postbox, router: Router, escalation: Escalation,

@@ -75,13 +75,13 @@ def measure(repeats: int = 200) -> EngineResult:
     for conv, inbound, now in cases:  # warm caches (regex, enum, dataclass) before timing
         engine.step(conv, inbound, now)
     us_per_step, by_state = _warm(engine, cases, repeats)
-    cold = _cold(engine, cases)
+    cold = cold_step_us(engine, cases)
     understanding = engine.understanding
     texts = sorted({inbound.body for _, inbound, _ in cases})
     cold_reads = _cold_calls(lambda text: understanding.read(text), [inbound.body for _, inbound, _ in cases])
     engine.understanding = _Remembered(understanding, texts)
     try:
-        cold_without = _cold(engine, cases)
+        cold_without = cold_step_us(engine, cases)
     finally:
         engine.understanding = understanding
     return EngineResult(us_per_step, cold, len(cases) * repeats, len(cases), by_state, cold_without, cold_reads)
@@ -102,7 +102,7 @@ def _warm(engine: Engine, cases: list, repeats: int) -> tuple[float, dict[str, f
     return sum(totals.values()) / sum(counts.values()) * 1e6, ordered
 
 
-def _cold(engine: Engine, cases: list, passes: int = 2) -> float:
+def cold_step_us(engine: Engine, cases: list, passes: int = 2) -> float:
     """In a webhook, Flask, redis-py and crypto run between two steps and evict the engine from the
     CPU caches; timed that way a step costs several times the warm figure, so both are shown."""
     return _cold_calls(lambda case: engine.step(*case), cases, passes)

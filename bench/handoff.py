@@ -52,7 +52,7 @@ from bench.load import NUMBERS, TIMEOUT, Driver, Target, exchange, texter  # noq
 from bench.servers import (  # noqa: E402
     Gunicorn, cpu_seconds, machine_busy_seconds, procfile_web_command, server_env,
 )
-from bench.webhook import _exit_on_signals, app_environment, read_log, revision, verdict  # noqa: E402
+from bench.webhook import app_environment, exit_on_signals, read_log, revision, verdict  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 ACCOUNT_SID, AUTH_TOKEN, HOTLINE = "AC" + "0" * 32, "bench-auth-token-not-real", "+15555550199"
@@ -275,7 +275,7 @@ def print_target(result: Result, expected: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _exit_on_signals()
+    exit_on_signals()
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lantern-handoff-")))
         if args.logs:

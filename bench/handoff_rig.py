@@ -20,7 +20,7 @@ from redis import Redis
 from rq import Worker
 
 from bench.load import PATH, Target, twilio_form
-from bench.servers import REPO, Gunicorn, _expand, _VAR, server_env
+from bench.servers import REPO, VARIABLE, Gunicorn, expand_variable, server_env
 from config.hours import DAYS
 from tests.twilio_signing import twilio_signature
 from tests.twilio_standin import TwilioStandIn
@@ -89,7 +89,7 @@ def staffed_config(target: Path) -> Path:
 def procfile_worker_command(redis_url: str) -> list[str]:
     """The Procfile's `worker:` command, $REDIS_URL filled in, with the venv's rq."""
     line = next(x for x in (REPO / "Procfile").read_text().splitlines() if x.startswith("worker:"))
-    args = shlex.split(_VAR.sub(lambda m: _expand(m, {"REDIS_URL": redis_url}), line[len("worker:"):]))
+    args = shlex.split(VARIABLE.sub(lambda m: expand_variable(m, {"REDIS_URL": redis_url}), line[len("worker:"):]))
     if args[:2] not in (["rq", "worker"], ["rq", "worker-pool"]):
         raise RuntimeError(f"Procfile's worker role is no longer `rq worker ...`: {line!r}")
     args[0] = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"

@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.load import exchange
 
 REPO = Path(__file__).resolve().parent.parent
-_VAR = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)")
+VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)")
 # Deployment settings that would make the run measure something other than the Procfile's web role.
 _DROPPED_ENV = ("LANTERN_", "TWILIO_", "REDIS_", "GUNICORN_CMD_ARGS", "WEB_CONCURRENCY", "PORT")
 
@@ -30,7 +30,7 @@ def procfile_web_command(app_target: str, port: int, workers: int | None = None,
     unless `workers` is given (as WEB_CONCURRENCY would be). `tree`: another checkout's Procfile."""
     line = next(x for x in (tree / "Procfile").read_text().splitlines() if x.startswith("web:"))
     values = {"PORT": str(port)} | ({"WEB_CONCURRENCY": str(workers)} if workers else {})
-    args = shlex.split(_VAR.sub(lambda m: _expand(m, values), line[len("web:"):]))
+    args = shlex.split(VARIABLE.sub(lambda m: expand_variable(m, values), line[len("web:"):]))
     if args[:2] != ["gunicorn", "app:app"]:
         raise RuntimeError(f"Procfile's web role is no longer `gunicorn app:app ...`: {line!r}")
     args = [a.replace("0.0.0.0:", "127.0.0.1:") for a in args]  # never listen beyond this machine
@@ -39,7 +39,7 @@ def procfile_web_command(app_target: str, port: int, workers: int | None = None,
     return args
 
 
-def _expand(match: re.Match, values: dict[str, str]) -> str:
+def expand_variable(match: re.Match, values: dict[str, str]) -> str:
     name = match.group(1) or match.group(3)
     if name in values:
         return values[name]

@@ -97,10 +97,15 @@ def main(argv: list[str] | None = None) -> None:
     for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(read, labels):
         vectorizer, model = fit(train)
         held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
-    # The patterns were written while reading these texts, so patterns and model together look better here
-    # than on new texts. The threshold is chosen on the model alone: the lowest whose cross-validated false
-    # alarms stay within its share of the target, on the messages it would be asked about (three words or more).
-    asked = np.array([len(r.split()) >= MIN_WORDS for r in read])
+    chosen = choose_threshold(np.array([len(r.split()) >= MIN_WORDS for r in read]), held, labels)
+    vectorizer, model = fit(np.arange(len(texts)))
+    write_model(args.out, vectorizer, model, chosen, repo_texts, taught)
+
+
+def choose_threshold(asked, held, labels) -> float:
+    """The patterns were written while reading these texts, so patterns and model together look better here
+    than on new texts. The threshold is chosen on the model alone: the lowest whose cross-validated false
+    alarms stay within its share of the target, on the messages it would be asked about (three words or more)."""
     chosen = None
     for threshold in THRESHOLDS:
         danger = held >= threshold
@@ -110,20 +115,22 @@ def main(argv: list[str] | None = None) -> None:
               f"false alarms {false_alarms:.3f}")
         if chosen is None and false_alarms <= MODEL_FALSE_ALARMS:
             chosen = threshold
-    chosen = chosen or THRESHOLDS[-1]
-    vectorizer, model = fit(np.arange(len(texts)))
+    return chosen or THRESHOLDS[-1]
+
+
+def write_model(out: Path, vectorizer, model, chosen: float, repo_texts: list, taught: list) -> None:
+    texts = len(repo_texts) + len(taught)
     vocabulary = vectorizer.vocabulary_
     idf = {gram: round(float(vectorizer.idf_[i]), 5) for gram, i in vocabulary.items()}
     weight = {gram: round(float(model.coef_[0][i]), 5) for gram, i in vocabulary.items()
               if abs(model.coef_[0][i]) >= 1e-4}
-    args.out.write_text(json.dumps({
+    out.write_text(json.dumps({
         "about": "bot/danger_model.py reads this; `python bench/train_danger_model.py` writes it. Do not edit.",
         "trained_on": fingerprint(repo_texts), "misreads": {"count": len(taught), "fingerprint": fingerprint(taught)},
         "ngram_range": list(NGRAMS), "threshold": chosen,
         "intercept": round(float(model.intercept_[0]), 5), "idf": idf, "weight": weight,
     }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"threshold {chosen}, {len(idf)} n-grams, {len(texts)} texts ({len(taught)} misreads) -> "
-          f"{args.out}")
+    print(f"threshold {chosen}, {len(idf)} n-grams, {texts} texts ({len(taught)} misreads) -> {out}")
 
 
 if __name__ == "__main__":

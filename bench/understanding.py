@@ -182,7 +182,7 @@ def us_per_message(engine: Engine, texts: list[str], rounds: int = 5) -> tuple[f
         for i, text in enumerate(texts):
             engine.step(conv, Inbound(f"SM{i}", conv.address, text), 2.0)
     step_us = (time.perf_counter() - started) / (rounds * len(texts)) * 1e6
-    cold_us = engine_step._cold(engine, [(conv, Inbound(f"SM{i}", conv.address, t), 2.0) for i, t in enumerate(texts)])
+    cold_us = engine_step.cold_step_us(engine, [(conv, Inbound(f"SM{i}", conv.address, t), 2.0) for i, t in enumerate(texts)])
     return read_us, step_us, cold_us
 
 

@@ -242,7 +242,7 @@ def print_targets(ratio: float, lantern: Phase, engine: engine_step.EngineResult
     print("  µs per step by state: " + ", ".join(f"{s} {us:.0f}" for s, us in engine.us_by_state.items()))
 
 
-def _exit_on_signals() -> None:
+def exit_on_signals() -> None:
     """SIGTERM/SIGHUP unwind like Ctrl-C does, so every `finally` stops what it started."""
     def leave(signum, _frame):
         raise SystemExit(128 + signum)
@@ -252,7 +252,7 @@ def _exit_on_signals() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _exit_on_signals()
+    exit_on_signals()
     with ExitStack() as stack:
         logs = args.logs or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lantern-bench-")))
         logs.mkdir(parents=True, exist_ok=True)

@@ -122,5 +122,5 @@ class AdvocateTexts:
                 raise ValueError(f"{path}: '{key}' has unknown placeholder {sorted(unknown)}")
         self._texts = {key: data[key] for key in self.REQUIRED}
 
-    def __call__(self, key: str, **values: str) -> str:
+    def __call__(self, key: str, **values: object) -> str:
         return self._texts[key].format(**values)

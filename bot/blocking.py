@@ -10,7 +10,10 @@ import logging
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import Callable, Generic
+
+from bot.intents import Keywords
+from bot.ports import Blocks, Messenger, Store, W
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +31,9 @@ class BlockResult:
     message: str
 
 
-class BlockDesk:
-    def __init__(self, store, blocks, messenger, keywords, audit: Callable[..., None],
-                 clock: Callable[[], float] = time.time):
+class BlockDesk(Generic[W]):
+    def __init__(self, store: Store[W], blocks: Blocks, messenger: Messenger[W], keywords: Keywords,
+                 audit: Callable[..., None], clock: Callable[[], float] = time.time):
         self.store = store
         self.blocks = blocks
         self.messenger = messenger

@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass, field
 from enum import Enum
 
+from bot.outreach import Card, ForgetSafetyWord, ScheduleCheckIn
+
 
 class Priority(str, Enum):
     URGENT = "URGENT"
@@ -143,7 +145,7 @@ class TurnFacts:
     staffed: bool = True
     safe_place_tonight: bool | None = None  # None: nobody has said
     window_opens: dict[str, float] = field(default_factory=dict)  # contact window → next opening
-    card: object | None = None        # a live card code in this message (bot.outreach.Card)
+    card: Card | None = None          # a live card code in this message
     safety_word: str | None = None    # their safety word, folded, when one is set
 
 
@@ -186,7 +188,7 @@ class AdvocateNotice:
 
 
 Effect = (RequestAdvocate | WithdrawRequest | EraseTranscript | RecordOptOut | LiftOptOut | RelayToAdvocate
-          | AdvocateNotice)
+          | AdvocateNotice | ScheduleCheckIn | ForgetSafetyWord)
 
 
 @dataclass

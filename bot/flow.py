@@ -1,7 +1,6 @@
 """Load flows/survivor.yaml, check it, and compile it once into one shared transitions Machine."""
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,16 +8,17 @@ from typing import Any
 import yaml
 from transitions import Machine
 
+from bot.flow_yaml import LANGUAGES, RISKS, FlowError, Where, read_messages, read_risks, read_states
 from bot.yaml_text import LineLoader
 
-LANGUAGES = ("en", "es")
+__all__ = ["LANGUAGES", "RISKS", "Flow", "FlowError", "SharedMachine", "Step", "load_flow"]
+
 TRIGGERS = (
     "stop", "start", "help", "delete", "quiet", "danger", "danger_quiet", "ask_person", "unreadable_twice",
     "choice_1", "choice_2", "choice_3", "choice_4", "yes", "no", "text", "any", "safety_word",
 )
 CONDITIONS = ("has_open_request", "has_advocate", "after_hours", "triage_urgent", "triage_high",
               "safe_place_tonight", "can_check_in")
-RISKS = ("danger_now", "nowhere_safe", "under_18", "hurt")  # the answers config/triage.yaml scores
 ACTIONS_WITH_PRIORITY = ("request_advocate",)
 ACTIONS_WITH_FLAG = ("contact_ok",)
 ACTIONS_WITH_EVENT = {"tell_advocate": ("stopped", "quiet", "erased"),
@@ -29,13 +29,7 @@ PLAIN_ACTIONS = (
     "promise_silence", "youth_line", "relay_safety_word", "safety_word_used", "forget_safety_word", "cancel_checkin",
     "checkin_asked",
 )
-PLACEHOLDERS = {"emergency", "hotline_call", "hotline_text", "quiet", "org", "org_with", "advocate",
-                "after_hours_notice", "tonight", "here", "met", "safety_word_reply"}
 PRIORITIES = ("URGENT", "HIGH", "NORMAL")
-
-
-class FlowError(ValueError):
-    """The flow file is wrong; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +115,9 @@ def load_flow(path: Path, meanings: frozenset[str] | None = None, categories: fr
         raise FlowError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise FlowError(f"{path}: expected a mapping with states, transitions and messages")
-    here = _Where(path)
-    states = _states(data.get("states"), here)
-    messages = _messages(data.get("messages"), here)
+    here = Where(path)
+    states = read_states(data.get("states"), here)
+    messages = read_messages(data.get("messages"), here)
     initial = data.get("initial")
     if initial not in states:
         raise FlowError(here(data, f"initial state {initial!r} is not a state"))
@@ -134,7 +128,7 @@ def load_flow(path: Path, meanings: frozenset[str] | None = None, categories: fr
     if not transitions:
         raise FlowError(here(data, "no transitions"))
     outside = frozenset(n for n, spec in data["states"].items() if isinstance(spec, dict) and spec.get("entered_by"))
-    flow = Flow(path, initial, states, outside, _risks(data["states"], here), transitions, messages)
+    flow = Flow(path, initial, states, outside, read_risks(data["states"], here), transitions, messages)
     _check_reachable(flow, data, here)
     flow.triggers_by_state = {
         s: frozenset(t["trigger"] for t in transitions if s in t["sources"]) for s in states
@@ -152,61 +146,7 @@ def load_flow(path: Path, meanings: frozenset[str] | None = None, categories: fr
     return flow
 
 
-class _Where:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __call__(self, node: Any, problem: str) -> str:
-        line = node.get("__line__") if isinstance(node, dict) else None
-        return f"{self.path}:{line}: {problem}" if line else f"{self.path}: {problem}"
-
-
-def _states(raw: Any, here: _Where) -> dict[str, str | None]:
-    if not isinstance(raw, dict) or len(raw) <= 1:
-        raise FlowError(here(raw, "'states' must map state names to their settings"))
-    states = {}
-    for name, spec in raw.items():
-        if name == "__line__":
-            continue
-        if not isinstance(spec, dict):
-            raise FlowError(here(raw, f"state {name!r}: settings must be a mapping ({{}} for none)"))
-        states[name] = spec.get("prompt")
-    return states
-
-
-def _messages(raw: Any, here: _Where) -> dict[str, dict[str, str]]:
-    if not isinstance(raw, dict):
-        raise FlowError(here(raw, "'messages' must map message names to their text per language"))
-    messages = {}
-    for name, texts in raw.items():
-        if name == "__line__":
-            continue
-        if not isinstance(texts, dict):
-            raise FlowError(here(raw, f"message {name!r}: expected text per language"))
-        for lang in LANGUAGES:
-            text = texts.get(lang)
-            if not isinstance(text, str) or not text.strip():
-                raise FlowError(here(texts, f"message {name!r} has no text in {lang!r}"))
-            unknown = {f for _, f, _, _ in string.Formatter().parse(text) if f} - PLACEHOLDERS
-            if unknown:
-                raise FlowError(here(texts, f"message {name!r} ({lang}): unknown placeholder {sorted(unknown)}"))
-        messages[name] = {lang: texts[lang] for lang in LANGUAGES}
-    return messages
-
-
-def _risks(raw: dict, here: _Where) -> dict[str, tuple[str, str]]:
-    risks = {}
-    for name, spec in raw.items():
-        if name == "__line__" or not isinstance(spec, dict) or "risk" not in spec:
-            continue
-        items = [(k, v) for k, v in (spec["risk"] or {}).items() if k != "__line__"]
-        if len(items) != 1 or items[0][0] not in RISKS or items[0][1] not in ("yes", "no"):
-            raise FlowError(here(spec, f"state {name!r}: risk must be one of {', '.join(RISKS)}: yes|no"))
-        risks[name] = items[0]
-    return risks
-
-
-def _transitions(raw: Any, states: dict, messages: dict, here: _Where) -> list[dict[str, Any]]:
+def _transitions(raw: Any, states: dict, messages: dict, here: Where) -> list[dict[str, Any]]:
     """One transition per trigger: `trigger: [yes, no]` is two transitions that do the same."""
     if not isinstance(raw, dict):
         raise FlowError(here(raw, "each transition must be a mapping"))
@@ -215,7 +155,7 @@ def _transitions(raw: Any, states: dict, messages: dict, here: _Where) -> list[d
             for trigger in (triggers if isinstance(triggers, list) else [triggers])]
 
 
-def _transition(raw: dict, trigger: Any, states: dict, messages: dict, here: _Where) -> dict[str, Any]:
+def _transition(raw: dict, trigger: Any, states: dict, messages: dict, here: Where) -> dict[str, Any]:
     if trigger not in TRIGGERS:
         raise FlowError(here(raw, f"unknown trigger {trigger!r} (known: {', '.join(TRIGGERS)})"))
     sources = _sources(raw, states, here)
@@ -243,7 +183,7 @@ def _transition(raw: dict, trigger: Any, states: dict, messages: dict, here: _Wh
             "line": raw.get("__line__")}
 
 
-def _sources(raw: dict, states: dict, here: _Where) -> list[str]:
+def _sources(raw: dict, states: dict, here: Where) -> list[str]:
     source = raw.get("source")
     excluded = raw.get("except") or []
     for name in excluded:
@@ -260,7 +200,7 @@ def _sources(raw: dict, states: dict, here: _Where) -> list[str]:
     return sources
 
 
-def _action(raw: Any, transition: dict, here: _Where) -> tuple[str, Any]:
+def _action(raw: Any, transition: dict, here: Where) -> tuple[str, Any]:
     if isinstance(raw, str) and raw in PLAIN_ACTIONS:
         return raw, None
     if isinstance(raw, dict):
@@ -277,7 +217,7 @@ def _action(raw: Any, transition: dict, here: _Where) -> tuple[str, Any]:
 
 
 def _answers(raw: dict, triggers: dict[str, frozenset[str]], meanings: frozenset[str] | None,
-             here: _Where) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+             here: Where) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     out = {}
     for name, spec in raw.items():
         if name == "__line__" or not isinstance(spec, dict) or "answers" not in spec:
@@ -302,7 +242,7 @@ def _answers(raw: dict, triggers: dict[str, frozenset[str]], meanings: frozenset
     return out
 
 
-def _check_reachable(flow: Flow, data: dict, here: _Where) -> None:
+def _check_reachable(flow: Flow, data: dict, here: Where) -> None:
     seen = {flow.initial, *flow.entered_from_outside}
     frontier = list(seen)
     while frontier:

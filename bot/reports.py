@@ -81,7 +81,8 @@ class Report:
 def build_report(start: date, end: date, counts: dict[date, dict[str, int]],
                  replies: dict[date, dict[str, list[int]]], outreaches: dict, outcomes: tuple[str, ...] = ()) -> Report:
     """`outreaches`: id → the store's Outreach, for those named in the counters or held in the range."""
-    days, weeks, total = [], {}, Period("total")
+    days, total = [], Period("total")
+    weeks: dict[str, Period] = {}
     for day in sorted(counts):
         period = Period(day.isoformat())
         period.add(counts[day], replies.get(day, {}))
@@ -151,10 +152,10 @@ def to_csv(report: Report) -> str:
                 writer.writerow([section, period.label, f"first reply {label}: p90 minutes",
                                  SUPPRESSED if small else minutes(p90)])
     for row in report.outreach:
-        period = f"{row.name} ({row.date}, {row.area})"
-        writer.writerow(["outreach", period, "cards handed out", public(row.handed_out)])
-        writer.writerow(["outreach", period, "first contacts", public(row.first)])
-        writer.writerow(["outreach", period, "later contacts", public(row.later)])
+        label = f"{row.name} ({row.date}, {row.area})"
+        writer.writerow(["outreach", label, "cards handed out", public(row.handed_out)])
+        writer.writerow(["outreach", label, "first contacts", public(row.first)])
+        writer.writerow(["outreach", label, "later contacts", public(row.later)])
     return out.getvalue()
 
 

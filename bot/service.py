@@ -4,65 +4,31 @@ from __future__ import annotations
 import logging
 import random
 import time
-from typing import Callable, Protocol
+from typing import Callable, Generic, Protocol
 
-from bot.conversation import Conversation, Inbound, OpenedTurn, Outcome, TurnFacts
+from bot.advocates import Advocate
+from bot.conversation import Conversation, Inbound, Outcome, TurnFacts
 from bot.engine import Engine
 from bot.errors import ConversationBusy, ConversationChanged
 from bot.facts import LineFacts
+from bot.ports import Messenger, Roster, Store, TurnExtras, W
 
 log = logging.getLogger(__name__)
 TRIES = 30  # a turn that lost the race to another write of its conversation runs again on what was written
 
 
-class Write(Protocol):
-    """One atomic write being put together (store/turn_write.py); `after` runs once it is applied."""
+class AdvocateDesk(Protocol):
+    """The advocates' desk as the service sees it (bot/handoff.py): who is an advocate, and their texts."""
 
-    after: list[Callable[[], None]]
-
-
-class Store(Protocol):
-    """Everything bot/ asks of the store (store/redis_store.py is the one implementation)."""
-
-    def conversation_key(self, address: str) -> str: ...
-    def open_turn(self, conversation: str, address: str, sid: str, stop: bool = False) -> OpenedTurn: ...
-    def get(self, conversation: str) -> Conversation | None: ...
-    def is_opted_out(self, conversation: str) -> bool: ...
-    def conversation_for_code(self, code: str) -> str | None: ...
-    def transcript(self, conversation: str) -> list[dict]: ...
-    def holds(self, advocate: str) -> list[Conversation]: ...
-    def waiting_requests(self) -> list[Conversation]: ...
-    def begin(self, conv: Conversation) -> Write: ...
-    def apply(self, write: Write) -> bool: ...
-    def write_turn(self, write: Write, outcome: Outcome, inbound: Inbound, now: float) -> None: ...
-    def write_state(self, write: Write, conv: Conversation) -> None: ...
-    def write_effects(self, write: Write, conv: Conversation, effects: list) -> None: ...
-    def write_log(self, write: Write, conversation: str, now: float, by: str, text: str, **extra) -> None: ...
-    def write_hold(self, write: Write, advocate: str, conversation: str, held: bool) -> None: ...
-    def write_reply(self, write: Write, conversation: str, sid: str, replies: list[str]) -> None: ...
-    def save(self, conv: Conversation, event: str | None = None, now: float = 0.0, effects: tuple = ()) -> None: ...
-    def withdraw(self, conversation: str, event: str | None = None, now: float = 0.0) -> None: ...
-    def append_log(self, conversation: str, now: float, by: str, text: str, **extra) -> None: ...
-    def remember_reply(self, conversation: str, sid: str, replies: list[str]) -> None: ...
+    @property
+    def roster(self) -> Roster: ...
+    def handle_text(self, advocate: Advocate, inbound: Inbound, own_key: str) -> list[str]: ...
 
 
-class Messenger(Protocol):
-    """Everything bot/ asks of messaging/ (messaging/messenger.py): messages and jobs, on a write or at once."""
-
-    def after_turn(self, outcome: Outcome, write: Write) -> None: ...
-    def page(self, conv: Conversation, urgent: bool, key: str = "page", wait: str = "",
-             write: Write | None = None) -> int: ...
-    def schedule_escalation(self, conv: Conversation, stage: int = 1, write: Write | None = None) -> None: ...
-    def claimed(self, conv: Conversation, write: Write) -> None: ...
-    def cancel_escalation(self, conv: Conversation, write: Write | None = None) -> None: ...
-    def to_survivor(self, conv: Conversation, text: str, kind: str, write: Write | None = None): ...
-    def to_advocate(self, advocate: str, text: str, kind: str, conv: Conversation | None = None,
-                    write: Write | None = None): ...
-
-
-class InboundService:
-    def __init__(self, engine: Engine, store: Store, messenger: Messenger | None = None, desk=None,
-                 facts: LineFacts | None = None, clock: Callable[[], float] = time.time, extras=None,
+class InboundService(Generic[W]):
+    def __init__(self, engine: Engine, store: Store[W], messenger: Messenger[W] | None = None,
+                 desk: AdvocateDesk | None = None, facts: LineFacts | None = None,
+                 clock: Callable[[], float] = time.time, extras: TurnExtras | None = None,
                  holding_line: Callable[[Outcome], None] | None = None):
         self.engine = engine
         self.store = store
@@ -91,10 +57,11 @@ class InboundService:
                 log.info("message conv=%s retry=1 ms=%.1f", conv_key[:12], _ms(started))
                 return opened.stored_reply
             advocate = self._advocate(opened.advocate_id)
-            if advocate is not None:  # an advocate is never treated as a survivor
+            if advocate is not None and self.desk is not None:  # an advocate is never treated as a survivor
                 return self.desk.handle_text(advocate, inbound, conv_key)
             if opened.blocked and command not in ("stop", "start"):  # STOP and START still hold (rule 7)
-                return self._blocked(conv_key, inbound, started)
+                self._blocked(conv_key, inbound, started)
+                return None
             outcome = self._written(opened.conversation, inbound, self.clock() if now is None else now)
             if outcome is not None:
                 log.info(
@@ -114,7 +81,6 @@ class InboundService:
         if inbound.body:
             self.store.append_log(conv_key, self.clock(), "survivor", inbound.body, blocked=True)
         log.info("message conv=%s blocked=1 ms=%.1f", conv_key[:12], _ms(started))
-        return None
 
     def _advocate(self, advocate_id: str | None):
         if advocate_id is None or self.desk is None:

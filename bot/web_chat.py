@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from typing import Callable
+from typing import Callable, Generic, Protocol
 
 from bot.conversation import Conversation, Inbound, WithdrawRequest
+from bot.engine import Engine
 from bot.errors import ConversationBusy, ConversationChanged
+from bot.ports import Messenger, Store, W
 
 log = logging.getLogger(__name__)
 TRIES = 5
@@ -21,15 +23,20 @@ def web_message_sid() -> str:
     return "WB" + secrets.token_hex(16)
 
 
-class WebChatDesk:
-    def __init__(self, store, service, messenger, engine, clock: Callable[[], float] = time.time):
+class Service(Protocol):
+    def handle(self, inbound: Inbound, now: float | None = None) -> list[str] | None: ...
+
+
+class WebChatDesk(Generic[W]):
+    def __init__(self, store: Store[W], service: Service, messenger: Messenger[W], engine: Engine,
+                 clock: Callable[[], float] = time.time):
         self.store = store
         self.service = service
         self.messenger = messenger
         self.engine = engine
         self.clock = clock
 
-    def open(self, address: str, lang: str) -> list[str]:
+    def open(self, address: str, lang: str) -> list[str] | None:
         """Start a chat the way a first text starts one (the engine's first turn), in the browser's language."""
         now = self.clock()
         key = self.store.conversation_key(address)

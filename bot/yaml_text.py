@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import yaml
 
-# libyaml's parser where PyYAML was built with it (its wheels are): the same safe constructor and resolver,
-# about five times faster at reading the flow files each process loads at start.
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:  # libyaml's parser where PyYAML was built with it (its wheels are): the same safe constructor and
+    # resolver, about five times faster at reading the flow files each process loads at start
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover (a PyYAML built without libyaml)
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-class WordsLoader(_SAFE):
+class WordsLoader(_SafeLoader):
     """A SafeLoader where yes, no, y and n are strings (in a flow they are answers, not booleans)."""
 
 

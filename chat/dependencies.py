@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
 from bot.engine import Engine
 from bot.web_chat import WebChatDesk
 from chat.stream import StreamSlots
 from config.settings import Settings
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from store.redis_store import RedisStore
 from store.webchat import WebChats
-
-EXTENSION = "lantern.chat"
-
+from extension_slot import ExtensionSlot
 
 @dataclass(frozen=True)
 class ChatDependencies:
@@ -28,11 +24,5 @@ class ChatDependencies:
     stream_slots: StreamSlots  # this process's open event streams
 
 
-def install(app: Flask, dependencies: ChatDependencies) -> None:
-    app.extensions[EXTENSION] = dependencies
-
-
-def chat_dependencies() -> ChatDependencies:
-    """The running app's (resolved once, when it was built)."""
-    found: ChatDependencies = current_app.extensions[EXTENSION]
-    return found
+chat_dependencies: ExtensionSlot[ChatDependencies] = ExtensionSlot("lantern.chat")  # chat_dependencies(): the running app's
+install = chat_dependencies.install

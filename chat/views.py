@@ -18,7 +18,7 @@ from chat.dependencies import chat_dependencies
 from chat.stream import event_stream
 from chat.tokens import HEADER, address_of, checked_token, new_token
 from config.chat_words import advocate_line, page_words
-from messaging.intake import is_outage
+from messaging.inbound import is_outage
 from store.webchat import BadCursor, check_cursor
 
 log = logging.getLogger(__name__)

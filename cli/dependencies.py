@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
 from bot.blocking import BlockDesk
 from bot.engine import Engine
 from bot.service import InboundService
@@ -18,9 +16,7 @@ from store.redis_store import RedisStore
 from store.reports import ReportCounters
 from store.roster import Roster
 from store.two_factor import TwoFactor
-
-EXTENSION = "lantern.cli"
-
+from extension_slot import ExtensionSlot
 
 @dataclass(frozen=True)
 class CliDependencies:
@@ -39,11 +35,5 @@ class CliDependencies:
     misreads: Misreads
 
 
-def install(app: Flask, dependencies: CliDependencies) -> None:
-    app.extensions[EXTENSION] = dependencies
-
-
-def cli_dependencies() -> CliDependencies:
-    """The app's (resolved once, when it was built); a command runs inside its app context."""
-    found: CliDependencies = current_app.extensions[EXTENSION]
-    return found
+cli_dependencies: ExtensionSlot[CliDependencies] = ExtensionSlot("lantern.cli")  # cli_dependencies(): the running app's
+install = cli_dependencies.install

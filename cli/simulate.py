@@ -10,9 +10,11 @@ from flask.cli import with_appcontext
 from bot.conversation import Inbound
 from config.embedded_line import DEFAULT_LINE_FILE
 from config.logs import logs_sent_to
-from embedded.demo_org import seed_roster
+from launcher.demo_org import seed_roster
 from bot.message_text import clean_body
+from bot.service import InboundService
 from cli.dependencies import cli_dependencies
+from store.redis_store import RedisStore
 
 TEST_NUMBER = "+15555550100"
 LOG_FILE = DEFAULT_LINE_FILE.parent / "simulate.log"
@@ -34,11 +36,11 @@ def simulate(address: str, log_file: Path) -> None:
         click.echo("Demo roster (invented): Alexis Demo on shift, Riley Demo on call. Pages show below.")
     # A log line between "you>" and "bot>" reads as part of the conversation.
     with logs_sent_to(log_file):
-        _chat(deps, address)
-    _show_queue(deps)
+        _chat(deps.service, address)
+    _show_queue(deps.store)
 
 
-def _chat(deps, address: str) -> None:
+def _chat(service: InboundService, address: str) -> None:
     while True:
         try:
             line = input("you> ")
@@ -48,7 +50,7 @@ def _chat(deps, address: str) -> None:
             return
         media = "[media]" in line
         body = clean_body(line.replace("[media]", ""))
-        replies = deps.service.handle(Inbound("SM" + uuid.uuid4().hex, address, body, int(media)))
+        replies = service.handle(Inbound("SM" + uuid.uuid4().hex, address, body, int(media)))
         for reply in replies or ["(no reply)"]:
             click.echo(click.style("bot> ", fg="green") + reply)
 
@@ -59,8 +61,8 @@ def _which_line(settings) -> str:
     return f"{'an embedded store of its own' if settings.inline_jobs else 'REDIS_URL'}"
 
 
-def _show_queue(deps) -> None:
-    waiting = deps.store.waiting_requests()
+def _show_queue(store: RedisStore) -> None:
+    waiting = store.waiting_requests()
     click.echo(f"Handoff queue: {len(waiting)} waiting")
     for conv in waiting:
         click.echo(f"  {conv.case_code} {conv.priority.value} ({conv.lang}, {conv.area or 'area not given'})")

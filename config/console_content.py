@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from config.content import LANGUAGES, ContentError, _read
+from config.content import LANGUAGES, ContentError, read_yaml
 
 TAKES = ("women", "men", "families", "minors")
 KINDS = ("shelter", "hotel")
@@ -35,7 +35,7 @@ class CannedReply:
 
 def load_places(config_dir: Path) -> tuple[Place, ...]:
     path = config_dir / "shelters.yaml"
-    entries = _read(path).get("places")
+    entries = read_yaml(path).get("places")
     if not isinstance(entries, list):
         raise ContentError(f"{path}: 'places' must be a list (it may be empty: places: [])")
     places = tuple(_place(entry, path, n) for n, entry in enumerate(entries, start=1))
@@ -75,7 +75,7 @@ def _list(value: Any, where: str, valid, expected: str) -> tuple[str, ...]:
 
 def load_canned_replies(config_dir: Path) -> dict[str, tuple[CannedReply, ...]]:
     path = config_dir / "canned_replies.yaml"
-    data = _read(path)
+    data = read_yaml(path)
     replies = {}
     for lang in LANGUAGES:
         entries = data.get(lang)

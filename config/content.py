@@ -62,8 +62,8 @@ class Content:
 
 def load_content(config_dir: Path, timezone: str | None = None) -> Content:
     """Read and check org.yaml, resources.yaml, hours.yaml and triage.yaml under `config_dir`."""
-    org = _read(config_dir / "org.yaml")
-    resources = _read(config_dir / "resources.yaml")
+    org = read_yaml(config_dir / "org.yaml")
+    resources = read_yaml(config_dir / "resources.yaml")
     return Content(org=_org(org, config_dir / "org.yaml"), resources=_resources(resources, config_dir / "resources.yaml"),
                    resources_by_need=_resources_by_need(resources, config_dir / "resources.yaml"),
                    hours=load_hours(config_dir / "hours.yaml", timezone), triage=load_triage(config_dir / "triage.yaml"),
@@ -85,7 +85,7 @@ def _whatsapp(org: dict[str, Any], path: Path) -> WhatsAppConfig:
         raise ContentError(str(exc)) from None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -104,12 +104,7 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Build Settings from `environ` (default: os.environ after loading .env)."""
-    default_line_file = None
-    if environ is None:
-        if dotenv:
-            load_dotenv(override=False)
-        environ, default_line_file = os.environ, DEFAULT_LINE_FILE
-    env = {k: v.strip() for k, v in environ.items() if isinstance(v, str) and v.strip()}
+    env, default_line_file = _environment(environ, dotenv)
     mode = env.get("LANTERN_ENV", "development")
     line_file = env.get("LANTERN_LINE_FILE") or default_line_file
     shared_line = False
@@ -146,6 +141,16 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         redis_sentinel_master=location.sentinel_master,
         replica_wait_ms=location.replica_wait_ms,
     )
+
+
+def _environment(environ: Mapping[str, str] | None, dotenv: bool) -> tuple[dict[str, str], str | Path | None]:
+    """The variables that are set (blank ones are not), and where a running `make run` line is found."""
+    default_line_file = None
+    if environ is None:
+        if dotenv:
+            load_dotenv(override=False)
+        environ, default_line_file = os.environ, DEFAULT_LINE_FILE
+    return {k: v.strip() for k, v in environ.items() if isinstance(v, str) and v.strip()}, default_line_file
 
 
 def redis_location_from_environment() -> RedisLocation:

@@ -12,9 +12,8 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 
 from bot.advocates import Command, Role
 from bot.conversation import Conversation
-from bot.handoff import DeskResult
+from bot.desk_result import DeskResult
 from bot.misreads import MAX_PARAPHRASE, NOT_DANGER
-from bot.safety_plan import safety_word_details
 from console.auditing import audit_event
 from console.auth import passive, signed_in
 from console.blueprint import bp
@@ -110,7 +109,7 @@ def conversation(code: str):
         transcript=transcript_view(conv, entries),
         notes=[entry_view(e) for e in entries if e["by"] == "note"],
         canned=deps.canned_replies.get(conv.lang, ()), max_reply=MAX_REPLY, max_note=MAX_NOTE,
-        danger=danger_view(conv), safety_word=safety_word_details(deps.desk, conv),
+        danger=danger_view(conv), safety_word=deps.desk.safety_word_details(conv),
         window=window_view(deps.whatsapp, conv, current_app.jinja_env.filters["clock"]),
         blocked=deps.blocks.get(conv.key), emergency=deps.settings.content.org.emergency_number,
         outcomes=deps.desk.outcomes,
@@ -155,7 +154,7 @@ def reply(code: str):
     else:
         result = console_dependencies().desk.run(me, Command("say", conv.case_code, text))
         if not result.done:
-            flash(result.replies[0], "error")
+            flash(result.message, "error")
         else:
             held_notice(conv)
     return redirect(url_for("console.conversation", code=conv.case_code) + "#reply")
@@ -214,7 +213,7 @@ def transfer(code: str):
 
 def _after(result: DeskResult, code: str):
     """Back to my conversations when it left my hands; otherwise back to it, with the reason it didn't."""
-    flash(result.replies[0], "notice" if result.done else "error")
+    flash(result.message, "notice" if result.done else "error")
     if result.done:
         return redirect(url_for("console.mine"))
     return redirect(url_for("console.conversation", code=code))

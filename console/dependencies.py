@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
 from bot.advocates import AdvocateTexts
 from bot.blocking import BlockDesk
 from bot.engine import Engine
@@ -17,7 +15,7 @@ from store.audit import AuditLog
 from store.blocks import BlockList
 from store.credentials import Credentials
 from store.delivery import DeliveryStates
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.misreads import Misreads
 from store.offers import Offers
 from store.outbox import Outbox
@@ -30,9 +28,7 @@ from store.sessions import SessionStore
 from store.shelters import ShelterBoard
 from store.two_factor import TwoFactor
 from store.whatsapp_window import WhatsAppWindows
-
-EXTENSION = "lantern.console"
-
+from extension_slot import ExtensionSlot
 
 @dataclass(frozen=True)
 class ConsoleDependencies:
@@ -64,11 +60,5 @@ class ConsoleDependencies:
     canned_replies: dict[str, tuple[CannedReply, ...]]
 
 
-def install(app: Flask, dependencies: ConsoleDependencies) -> None:
-    app.extensions[EXTENSION] = dependencies
-
-
-def console_dependencies() -> ConsoleDependencies:
-    """The running app's (resolved once, when it was built)."""
-    found: ConsoleDependencies = current_app.extensions[EXTENSION]
-    return found
+console_dependencies: ExtensionSlot[ConsoleDependencies] = ExtensionSlot("lantern.console")  # console_dependencies(): the running app's
+install = console_dependencies.install

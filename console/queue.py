@@ -7,6 +7,7 @@ import time
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, url_for
 
 from bot.advocates import Command
+from bot.desk_result import DeskKind
 from console.auth import passive, signed_in
 from console.blueprint import bp
 from console.display import offered_text, request_row, state_text
@@ -81,11 +82,11 @@ def mine_json():
 def claim(code: str):
     code, me, deps = checked_code(code), g.advocate, console_dependencies()
     result = deps.desk.run(me, Command("claim", code))
-    if not result.done and result.kind != "already_yours":
-        flash(result.replies[0], "error")  # with someone else, no longer waiting, or no such code
+    if not result.done and result.kind is not DeskKind.ALREADY_YOURS:
+        flash(result.message, "error")  # with someone else, no longer waiting, or no such code
         return redirect(url_for("console.queue"))
-    if result.kind == "claimed":
+    if result.kind is DeskKind.CLAIMED:
         flash(f"{code} is yours. They see you as {me.first_name}; they've been told you're here.", "notice")
     else:
-        flash(result.replies[0], "notice")  # already yours; or yours, but they asked for quiet or gave no consent
+        flash(result.message, "notice")  # already yours; or yours, but they asked for quiet or gave no consent
     return redirect(url_for("console.conversation", code=code))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
 
-from bot.safety_plan import CLEAR, place_booked, set_safety_word
+from bot.safety_plan import CLEAR
 from console.auth import signed_in
 from console.blueprint import bp
 from console.conversation import find
@@ -21,8 +21,8 @@ MAX_WORD = 80
 def safety_word(code: str):
     conv, desk = find(code), console_dependencies().desk
     word = CLEAR if "clear" in request.form else request.form.get("word", "").strip()[:MAX_WORD]
-    reply = set_safety_word(desk, g.advocate, conv.case_code, word)[0]
-    flash(reply, "notice" if reply.startswith("Safety word") else "error")
+    result = desk.safety_plan.set_safety_word(g.advocate, conv.case_code, word)
+    flash(result.message, "notice" if result.done else "error")
     return redirect(url_for("console.conversation", code=conv.case_code) + "#safety-plan")
 
 
@@ -30,6 +30,6 @@ def safety_word(code: str):
 @signed_in
 def booked(code: str):
     conv, desk = find(code), console_dependencies().desk
-    reply = place_booked(desk, g.advocate, conv.case_code)[0]
-    flash(reply, "notice" if reply.startswith("Noted") else "error")
+    result = desk.safety_plan.place_booked(g.advocate, conv.case_code)
+    flash(result.message, "notice" if result.done else "error")
     return redirect(url_for("console.conversation", code=conv.case_code) + "#safety-plan")

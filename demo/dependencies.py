@@ -3,14 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
 from config.settings import Settings
 from store.demo_phones import DemoPhones
 from store.roster import Roster
-
-EXTENSION = "lantern.demo"
-
+from extension_slot import ExtensionSlot
 
 @dataclass(frozen=True)
 class DemoDependencies:
@@ -19,11 +15,5 @@ class DemoDependencies:
     demo_phones: DemoPhones
 
 
-def install(app: Flask, dependencies: DemoDependencies) -> None:
-    app.extensions[EXTENSION] = dependencies
-
-
-def demo_dependencies() -> DemoDependencies:
-    """The running app's (resolved once, when it was built)."""
-    found: DemoDependencies = current_app.extensions[EXTENSION]
-    return found
+demo_dependencies: ExtensionSlot[DemoDependencies] = ExtensionSlot("lantern.demo")  # demo_dependencies(): the running app's
+install = demo_dependencies.install

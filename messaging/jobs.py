@@ -132,7 +132,7 @@ def _recipient(jobs: SendJobs, message: Outbound,
 
 def _held_for_window(jobs: SendJobs, message: Outbound, conv: Conversation) -> str:
     """Not their safe time yet: the same message goes when the window next opens, re-checked then."""
-    opens = jobs.hours.next_window(conv.window, datetime.now(timezone.utc))
+    opens = jobs.hours.next_window(conv.window or "", datetime.now(timezone.utc))  # "window": it has one
     jobs.outbox.mark(message, "held", "window")
     jobs.queue.enqueue_at(opens, send_message, message.id, job_id=job_ids.send_held(message.id))
     log.info("message held until the survivor's safe time kind=%s", message.kind)

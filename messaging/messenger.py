@@ -84,8 +84,9 @@ class RQMessenger:
 
     def request_made(self, conv: Conversation, request: RequestAdvocate, write: TurnWrite | None = None) -> None:
         """A new or raised request: page now, or, when booked for a safe time, remind when it comes."""
-        self.stats.requested(conv.case_code, conv.requested_at, request.priority.value, conv.after_hours,
-                             pipe=write.pipe if write else None)
+        # A request has its case code and time by now (written with the turn that made it).
+        self.stats.requested(conv.case_code or "????", conv.requested_at or conv.updated_at, request.priority.value,
+                             conv.after_hours, pipe=write.pipe if write else None)
         if request.booked:
             if conv.window_from:
                 self.schedule_window_reminder(conv, write)

@@ -104,7 +104,7 @@ def card_first_ended(jobs: OutreachJobs, conversation: str, session: int) -> str
         return "no longer waiting"
     if conv.priority is Priority.URGENT:
         return "already paged to everyone"  # it became danger meanwhile: everyone was paged then
-    on_call = conv.priority is Priority.URGENT or (conv.after_hours and conv.priority is Priority.HIGH)
+    on_call = conv.after_hours and conv.priority is Priority.HIGH  # not URGENT: that returned above
     paged = jobs.router.page(conv, urgent=on_call)
     jobs.escalation.schedule(conv)
     log.info("card-first page timed out conv=%s paged=%s", conversation[:12], paged)

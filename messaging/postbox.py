@@ -42,7 +42,7 @@ class Postbox:
                    write: TurnWrite | None = None, key: str = "page", wait: str = "") -> None:
         """Page the named advocates (code, priority, language, area only), counted for the night summary."""
         self.page_quietly(advocates, conv, key, wait, write, extra_note)
-        self.stats.paged(conv.case_code, len(advocates), pipe=_pipe(write))
+        self.stats.paged(conv.case_code or "????", len(advocates), pipe=_pipe(write))
 
     def page_quietly(self, advocates: list[Advocate], conv: Conversation, key: str, wait: str,
                      write: TurnWrite | None = None, extra_note: str = "") -> None:

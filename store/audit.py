@@ -66,13 +66,13 @@ class AuditLog:
             if not batch:
                 break
             for raw_id, fields in batch:
-                entry = _entry(raw_id, fields)
+                entry = _entry(raw_id, fields)  # type: ignore[arg-type]  # redis-py types replies loosely
                 if (not advocate or entry.advocate == advocate) and (not code or entry.code == code):
                     found.append(entry)
                     if len(found) == limit:
                         break
             scanned += len(batch)
-            end = batch[-1][0].decode()
+            end = batch[-1][0].decode()  # type: ignore[union-attr]  # redis-py types replies loosely
         return found
 
     def __len__(self) -> int:

@@ -59,12 +59,12 @@ class BlockList:
 
     def get(self, conversation: str) -> Block | None:
         raw = self.redis.get(key_for(conversation, "block"))
-        return None if raw is None else _block(conversation, raw)
+        return None if raw is None else _block(conversation, raw)  # type: ignore[arg-type]  # redis-py types replies loosely
 
     def all(self) -> list[Block]:
         """Blocks in force, the soonest to end first (for good last); ended ones leave the index."""
         self.redis.zremrangebyscore(BLOCK_INDEX, "-inf", f"({self.clock()}")
-        members = [m.decode() for m in self.redis.zrange(BLOCK_INDEX, 0, -1)]
+        members = [m.decode() for m in self.redis.zrange(BLOCK_INDEX, 0, -1)]  # type: ignore[union-attr]  # redis-py types replies loosely
         pipe = self.redis.pipeline(transaction=False)
         for member in members:
             pipe.get(key_for(member, "block"))

@@ -55,12 +55,12 @@ class Credentials:
         stored = self.redis.hget(ROSTER_PASSWORDS, advocate_id) if advocate_id else None
         candidate = unicodedata.normalize("NFKC", password)[:MAX_LENGTH + 1]
         try:
-            self.hasher.verify(stored.decode() if stored else decoy, candidate)
+            self.hasher.verify(stored.decode() if stored else decoy, candidate)  # type: ignore[union-attr]  # redis-py types replies loosely
         except (VerificationError, InvalidHashError):
             return False
         if stored is None:
             return False
-        if self.hasher.check_needs_rehash(stored.decode()):
+        if self.hasher.check_needs_rehash(stored.decode()):  # type: ignore[union-attr]  # redis-py types replies loosely
             self.redis.hset(ROSTER_PASSWORDS, advocate_id, self.hasher.hash(candidate))
         return stored is not None
 
@@ -70,4 +70,4 @@ class Credentials:
     def stamp(self, advocate_id: str) -> str:
         """A short fingerprint of the current hash: a session made with another one has ended."""
         stored = self.redis.hget(ROSTER_PASSWORDS, advocate_id) or b""
-        return hashlib.sha256(stored).hexdigest()[:16]
+        return hashlib.sha256(stored).hexdigest()[:16]  # type: ignore[arg-type]  # redis-py types replies loosely

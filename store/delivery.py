@@ -40,8 +40,8 @@ class DeliveryStates:
         """Twilio SID → (status, error code) for every message of a conversation that has one."""
         out = {}
         for sid, raw in self.redis.hgetall(key_for(conversation, "delivery")).items():
-            _, status, code = raw.decode().split("|", 2)
-            out[sid.decode()] = (status, code)
+            _, status, code = raw.decode().split("|", 2)  # type: ignore[union-attr]  # redis-py types replies loosely
+            out[sid.decode()] = (status, code)  # type: ignore[union-attr]  # redis-py types replies loosely
         return out
 
     def record_opt_out(self, conversation: str) -> None:

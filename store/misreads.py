@@ -77,6 +77,6 @@ class Misreads:
         out = []
         for misread_id, raw in self.redis.hgetall(MISREADS).items():
             own = json.loads(self.cipher.decrypt(raw))
-            out.append(Misread(misread_id.decode(), own["at"], own["by"], own["lang"], own["reading"],
+            out.append(Misread(misread_id.decode(), own["at"], own["by"], own["lang"], own["reading"],  # type: ignore[union-attr]  # redis-py types replies loosely
                                own["paraphrase"], own["kind"]))
         return sorted(out, key=lambda m: m.at)

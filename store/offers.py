@@ -24,7 +24,7 @@ class Offers:
         (pipe if pipe is not None else self.redis).delete(offers_key(conversation))
 
     def of(self, conversation: str) -> list[str]:
-        return [raw.decode() for raw in self.redis.lrange(offers_key(conversation), 0, -1)]
+        return [raw.decode() for raw in self.redis.lrange(offers_key(conversation), 0, -1)]  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def of_many(self, conversations: list[str]) -> dict[str, list[str]]:
         """Every conversation's offers in one round trip (the console's queue)."""

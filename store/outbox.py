@@ -104,7 +104,7 @@ class Outbox:
 
     def by_twilio_sid(self, sid: str) -> Outbound | None:
         id_ = self.redis.get(BY_TWILIO_SID + sid)
-        return self.get(id_.decode()) if id_ else None
+        return self.get(id_.decode()) if id_ else None  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def _save(self, message: Outbound, pipe=None) -> None:
         (pipe or self.redis).set(OUTBOX + message.id,

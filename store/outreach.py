@@ -96,7 +96,7 @@ class Outreaches:
 
     def all(self) -> list[Outreach]:
         """Every outreach, the most recent night first."""
-        ids = [i.decode() for i in self.redis.zrevrange(OUTREACHES, 0, -1)]
+        ids = [i.decode() for i in self.redis.zrevrange(OUTREACHES, 0, -1)]  # type: ignore[union-attr]  # redis-py types replies loosely
         raws = self.redis.mget([outreach_key(i) for i in ids]) if ids else []
         return [Outreach(**json.loads(raw)) for raw in raws if raw]
 

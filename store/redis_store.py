@@ -13,7 +13,7 @@ from datetime import timedelta
 from redis import Redis
 
 from bot.conversation import (
-    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, RecordOptOut,
+    AdvocateNotice, Conversation, EraseTranscript, Inbound, LiftOptOut, OpenedTurn, Outcome, Priority, RecordOptOut,
     RequestAdvocate, WithdrawRequest,
 )
 from bot.errors import ConversationChanged
@@ -119,7 +119,7 @@ class RedisStore:
 
     def conversation_for_code(self, code: str) -> str | None:
         raw = self.redis.get(case_code_key(code.upper()))
-        return raw.decode() if raw else None
+        return raw.decode() if raw else None  # type: ignore[union-attr]  # redis-py types replies loosely
 
     # --- writes: every change to a conversation is one TurnWrite, checked against the version read ---
     def begin(self, conv: Conversation) -> TurnWrite:
@@ -250,12 +250,12 @@ class RedisStore:
     def holds(self, advocate: str) -> list[Conversation]:
         """The conversations an advocate holds, oldest claim first; stale entries are dropped."""
         key = holds_key(advocate)
-        held = self._named_by(key, list(self.redis.smembers(key)), lambda conv: conv.advocate == advocate)
+        held = self._named_by(key, list(self.redis.smembers(key)), lambda conv: conv.advocate == advocate)  # type: ignore[arg-type]  # redis-py types replies loosely
         return sorted(held, key=lambda c: c.claimed_at or 0)
 
     def waiting_requests(self) -> list[Conversation]:
         """The handoff queue: URGENT first, then HIGH, then NORMAL; longest wait first within each."""
-        return self._named_by(HANDOFF_QUEUE, self.redis.zrange(HANDOFF_QUEUE, 0, -1),
+        return self._named_by(HANDOFF_QUEUE, self.redis.zrange(HANDOFF_QUEUE, 0, -1),  # type: ignore[arg-type]  # redis-py types replies loosely
                               lambda conv: conv.priority is not None)
 
     def _named_by(self, index: str, members: list[bytes], belongs) -> list[Conversation]:
@@ -284,4 +284,4 @@ class RedisStore:
 def queue_score(conv: Conversation) -> float:
     """Priority first; within one, the longest wait. A request booked for a safe time waits from then."""
     waiting_since = max(conv.requested_at or conv.updated_at, conv.window_from or 0)
-    return conv.priority.rank * _QUEUE_RANK_SPAN + int(waiting_since * 1000)
+    return (conv.priority or Priority.NORMAL).rank * _QUEUE_RANK_SPAN + int(waiting_since * 1000)

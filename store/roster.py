@@ -89,7 +89,7 @@ class Roster:
     def by_phone(self, address: str) -> Advocate | None:
         """The advocate texting from this address, if any (SMS numbers only)."""
         id_ = self.redis.hget(ROSTER_PHONES, keyed_hash(self._lookup_key, address))
-        return self.get(id_.decode()) if id_ else None
+        return self.get(id_.decode()) if id_ else None  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def all(self) -> list[Advocate]:
         advocates = [Advocate.from_json(self.cipher.decrypt(raw)) for raw in self.redis.hvals(ROSTER)]

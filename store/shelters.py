@@ -50,7 +50,7 @@ class ShelterBoard:
 
     def tonight(self) -> list[PlaceTonight]:
         saved = self.redis.hgetall(shelters_tonight_key(self.night()))
-        return [self._tonight(place, saved.get(place.id.encode())) for place in self.places]
+        return [self._tonight(place, saved.get(place.id.encode())) for place in self.places]  # type: ignore[arg-type]  # redis-py types replies loosely
 
     def available_tonight(self) -> bool:
         """Whether any place has said it has a bed or room tonight (the bot's safe-place reply asks this)."""

@@ -45,10 +45,10 @@ class RequestStats:
 
     def between(self, start: float, end: float) -> list[RequestRecord]:
         records = []
-        for code, at in self.redis.zrangebyscore(REQUESTS, start, end, withscores=True):
-            detail = {k.decode(): v.decode() for k, v in self.redis.hgetall(DETAIL + code.decode()).items()}
+        for code, at in self.redis.zrangebyscore(REQUESTS, start, end, withscores=True):  # type: ignore[str-unpack]  # redis-py types replies loosely
+            detail = {k.decode(): v.decode() for k, v in self.redis.hgetall(DETAIL + code.decode()).items()}  # type: ignore[union-attr]  # redis-py types replies loosely
             if detail:
-                records.append(RequestRecord(code.decode(), at, detail.get("priority", "NORMAL"),
+                records.append(RequestRecord(code.decode(), at, detail.get("priority", "NORMAL"),  # type: ignore[arg-type, union-attr]  # redis-py types replies loosely
                                              detail.get("after_hours") == "1", int(detail.get("paged", 0)),
                                              float(detail["claimed_at"]) if "claimed_at" in detail else None))
         return records

@@ -74,7 +74,7 @@ class TwoFactor:
         return bool(self.redis.hexists(ROSTER_TOTP, advocate_id))
 
     def enrolled_ids(self) -> set[str]:
-        return {raw.decode() for raw in self.redis.hkeys(ROSTER_TOTP)}
+        return {raw.decode() for raw in self.redis.hkeys(ROSTER_TOTP)}  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def begin(self, advocate_id: str) -> str:
         """A new secret to offer (QR code and text), held encrypted until a code from it confirms it."""
@@ -94,7 +94,7 @@ class TwoFactor:
             return None
         codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(ROSTER_TOTP, advocate_id, self.cipher.encrypt(secret))
+        pipe.hset(ROSTER_TOTP, advocate_id, self.cipher.encrypt(secret or ""))  # set: the step matched it
         pipe.hset(ROSTER_TOTP_STEPS, advocate_id, step)  # the confirming code can't sign anyone in
         pipe.delete(recovery_codes_key(advocate_id), totp_pending_key(advocate_id))
         pipe.sadd(recovery_codes_key(advocate_id), *[self.hasher.hash(_plain(c)) for c in codes])
@@ -120,7 +120,7 @@ class TwoFactor:
         key = recovery_codes_key(advocate_id)
         for stored in self.redis.smembers(key):
             try:
-                self.hasher.verify(stored.decode(), candidate)
+                self.hasher.verify(stored.decode(), candidate)  # type: ignore[union-attr]  # redis-py types replies loosely
             except (VerificationError, InvalidHashError):
                 continue
             pipe = self.redis.pipeline(transaction=True)

@@ -60,7 +60,7 @@ class WebChats:
         """The tab's messages after its cursor (all of them without one)."""
         check_cursor(after)
         rows = self.redis.xrange(key_for(conversation, "inbox"), min=f"({after}" if after else "-")
-        return [self._entry(row_id, fields) for row_id, fields in rows]
+        return [self._entry(row_id, fields) for row_id, fields in rows]  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def clear(self, conversation: str) -> None:
         """DELETE: the tab's copy goes with the transcript. Trimmed, not deleted: the stream keeps its last id,
@@ -119,7 +119,7 @@ class WebChats:
 
     def source_of(self, conversation: str) -> str | None:
         raw = self.redis.hget(key_for(conversation, "visit"), "source")
-        return raw.decode() if raw else None
+        return raw.decode() if raw else None  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def page_slot(self, source: str, conversation: str, window: int, per_source: int, overall: int) -> bool:
         """Whether this chat may page one by one in this window: it already did, or its source and the whole
@@ -151,7 +151,7 @@ class WebChats:
         return int(pipe.execute()[1])
 
     def held_pages(self, window: int) -> list[str]:
-        return sorted(m.decode() for m in self.redis.smembers(burst_key(window)))
+        return sorted(m.decode() for m in self.redis.smembers(burst_key(window)))  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def address_name(self, address: str) -> str:
         """A keyed hash of a network address: counters never hold the address itself."""

@@ -26,7 +26,7 @@ class WhatsAppWindows:
     def next_held(self, conversation: str) -> str | None:
         """Take the oldest held message off the list (in the order they were written)."""
         raw = self.redis.lpop(key_for(conversation, "held"))
-        return raw.decode() if raw else None
+        return raw.decode() if raw else None  # type: ignore[union-attr]  # redis-py types replies loosely
 
     def put_back(self, conversation: str, outbound_id: str) -> None:
         """A held message that could not go yet goes back to the front, keeping the order."""

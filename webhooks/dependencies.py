@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
 from redis import Redis
 
 from config.settings import Settings
 from messaging.calls import MissedCalls
 from messaging.delivery import DeliveryJobs
-from store.memory import MemoryGauge
+from store.memory_gauge import MemoryGauge
 from store.roster import Roster
-
-EXTENSION = "lantern.webhooks"
-
+from extension_slot import ExtensionSlot
 
 @dataclass(frozen=True)
 class WebhookDependencies:
@@ -27,11 +24,5 @@ class WebhookDependencies:
     memory: MemoryGauge
 
 
-def install(app: Flask, dependencies: WebhookDependencies) -> None:
-    app.extensions[EXTENSION] = dependencies
-
-
-def webhook_dependencies() -> WebhookDependencies:
-    """The running app's (resolved once, when it was built)."""
-    found: WebhookDependencies = current_app.extensions[EXTENSION]
-    return found
+webhook_dependencies: ExtensionSlot[WebhookDependencies] = ExtensionSlot("lantern.webhooks")  # webhook_dependencies(): the running app's
+install = webhook_dependencies.install

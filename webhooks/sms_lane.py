@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, get_signature_algorithm
 
 from config.settings import Settings
-from messaging.intake import Intake
+from messaging.inbound import Intake
 from webhooks.parsing import BadInbound, parse_inbound
 from webhooks.signature import signature_matches
 from webhooks.twiml import twiml

@@ -5,8 +5,8 @@ import pytest
 
 from config.embedded_line import read_line, write_line
 from config.settings import SettingsError, load_settings
-from embedded.line import line_variables
-from embedded.store_server import EmbeddedStoreServer
+from launcher.line import line_variables
+from launcher.store_server import EmbeddedStoreServer
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_healthz_shows_redis_memory_and_warns_past_80_percent(app, advocates, ra
     try:
         # A fresh app for a fresh reading: the gauge reads at most every 10 s per process.
         fresh = create_app(lantern_of(app).settings)
-        with caplog.at_level(logging.WARNING, logger="store.memory"):
+        with caplog.at_level(logging.WARNING, logger="store.memory_gauge"):
             health = fresh.test_client().get("/healthz").get_json()
         assert health["status"] == "ok" and "maxmemory" in health["warning"]
         assert health["memory"]["percent"] >= 80

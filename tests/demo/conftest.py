@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from config.embedded_line import write_line
-from embedded.demo_org import seed_demo_org
-from embedded.line import line_variables
-from embedded.store_server import EmbeddedStoreServer
+from launcher.demo_org import seed_demo_org
+from launcher.line import line_variables
+from launcher.store_server import EmbeddedStoreServer
 from tests.conftest import TEST_CONFIG_DIR
 from tests.redis_server import free_port
 

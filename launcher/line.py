@@ -18,8 +18,8 @@ from pathlib import Path
 
 from config.embedded_line import DEFAULT_LINE_FILE, read_line, write_line
 from config.settings import new_data_key
-from embedded.demo_org import DEMO_ORG_NAME, DemoSignIn
-from embedded.store_server import EmbeddedStoreServer
+from launcher.demo_org import DEMO_ORG_NAME, DemoSignIn
+from launcher.store_server import EmbeddedStoreServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ("worker", "web")  # the worker first: it is ready to send by the time the first page is queued
@@ -133,7 +133,7 @@ def run(port: int, line_file: Path) -> int:
 def seed() -> DemoSignIn:
     """Seed the demo organisation on the line the roles run (the settings find it through the line file)."""
     from config.settings import load_settings
-    from embedded.demo_org import seed_demo_org
+    from launcher.demo_org import seed_demo_org
     from wiring import build_lantern
 
     stores = build_lantern(load_settings()).stores

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from config.embedded_line import read_line, write_line
-from embedded import line
-from embedded.store_server import EmbeddedStoreServer
+from launcher import line
+from launcher.store_server import EmbeddedStoreServer
 from tests.test_procfile import procfile_role
 
 

@@ -62,6 +62,6 @@ class MemoryGauge:
         if reading is not None and reading.high and now - self._logged >= LOG_EVERY:
             self._logged = now
             log.warning("redis memory at %.0f%% of maxmemory (%s of %s bytes, policy %s): add memory or "
-                        "shorten retention before writes are refused", reading.share * 100, reading.used,
+                        "shorten retention before writes are refused", (reading.share or 0) * 100, reading.used,
                         reading.maximum, reading.policy)
         return reading
