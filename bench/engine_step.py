@@ -79,11 +79,12 @@ def measure(repeats: int = 200) -> EngineResult:
     understanding = engine.understanding
     texts = sorted({inbound.body for _, inbound, _ in cases})
     cold_reads = _cold_calls(lambda text: understanding.read(text), [inbound.body for _, inbound, _ in cases])
-    engine.understanding = _Remembered(understanding, texts)
+    # The engine reads through its Reader (bot/reading.py), which holds the understanding it was built with.
+    engine.reader.understanding = _Remembered(understanding, texts)
     try:
         cold_without = cold_step_us(engine, cases)
     finally:
-        engine.understanding = understanding
+        engine.reader.understanding = understanding
     return EngineResult(us_per_step, cold, len(cases) * repeats, len(cases), by_state, cold_without, cold_reads)
 
 
