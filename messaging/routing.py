@@ -6,6 +6,7 @@ write and schedules what follows: the language wait, the next offer. Jobs take i
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,6 +39,20 @@ class Router:
         self.handoff = handoff
         self.store = store
         self.engine = engine
+        # The roster and loads a turn read before its write (holding_line), for its pages (first_pages): one
+        # read a turn, not two. Kept per thread, for that turn's conversation object only, and used once.
+        self._turn = threading.local()
+
+    def _roster_now(self, urgent: bool) -> tuple[list[Advocate], dict[str, int]]:
+        advocates = self.roster.to_page(urgent)
+        return advocates, self.roster.loads(advocates)
+
+    def _roster_of_turn(self, conv: Conversation, urgent: bool) -> tuple[list[Advocate], dict[str, int]]:
+        read = getattr(self._turn, "read", None)
+        self._turn.read = None
+        if read is not None and read[0] is conv and read[1] == urgent:
+            return read[2]
+        return self._roster_now(urgent)
 
     def pageable(self, conv: Conversation, urgent: bool) -> list[Advocate]:
         """Available advocates (and on-call ones when `urgent`), less those at capacity unless it is URGENT."""
@@ -55,8 +70,7 @@ class Router:
 
     def first_pages(self, conv: Conversation, on_call: bool, write: TurnWrite | None = None) -> int:
         """A new request's pages: URGENT to everyone; else its language first, or one offer at a time."""
-        advocates = self.roster.to_page(on_call)
-        loads = self.roster.loads(advocates)
+        advocates, loads = self._roster_of_turn(conv, on_call)
         free = with_room(advocates, loads, conv.priority)
         if write is not None:
             self.offers.clear(conv.key, pipe=write.pipe)
@@ -79,7 +93,10 @@ class Router:
         on_call = request.priority is Priority.URGENT or (request.after_hours and request.priority is Priority.HIGH)
         if request.booked or (request.after_hours and not on_call):
             return False
-        return not self.pageable(conv, on_call)
+        read = self._roster_now(on_call)
+        self._turn.read = (conv, on_call, read)  # the same turn's first_pages pages from this read
+        advocates, loads = read
+        return not (advocates if conv.priority is Priority.URGENT else with_room(advocates, loads, conv.priority))
 
     def holding_line(self, outcome: Outcome) -> None:
         """Before the turn is written: a request that finds nobody free tells them so, honestly, no time given."""
