@@ -26,6 +26,14 @@ LANGUAGES = ("en", "es")
 _WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
 _CLAUSE_ENDS = frozenset(".!?;,:\n")
 _RUN = re.compile(r"(\w)\1{2,}")
+# A Spanish infinitive or gerund with its object pronoun attached ("venderla", "irse", "buscandome"): read as
+# the verb and the pronoun, as the patterns are written ("vender la", "ir se"), when the verb is one they use.
+_ATTACHED = re.compile(r"^(\w*?(?:ar|er|ir|ando|iendo))(me|te|se|nos|la|lo|las|los|le|les)$")
+_SHORT_VERBS = frozenset({"ir", "ver", "dar"})
+# How Spanish is typed by ear: these spell the same sound ("golpisa" is "golpiza", "bolvio" is "volvio").
+_SOUNDS = ((re.compile(r"ch"), "ç"), (re.compile(r"qu"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c"), "k"),
+           (re.compile(r"z"), "s"), (re.compile(r"v"), "b"), (re.compile(r"ll"), "y"), (re.compile(r"g(?=[ei])"), "j"),
+           (re.compile(r"h"), ""), (re.compile(r"(\w)\1"), "\\1"))
 _CACHE_LIMIT = 50_000
 
 
@@ -49,6 +57,8 @@ class Lexicon:
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
+        self._sounds: dict[str, str] = {}  # how a pattern word sounds (sounds_like) → the word
+        self.fillers: frozenset[str] = frozenset()  # "ever", "siempre": a pattern reads past them
         self._vocab: set[str] = set()
         self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
@@ -60,6 +70,9 @@ class Lexicon:
         self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
         self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's
         self.must_catch: tuple[MustCatch, ...] = ()
+        self.texter_words: frozenset[str] = frozenset()  # "i", "me", "nos": the texter is in the sentence
+        self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
+        self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
 
     def words(self, text: str) -> Words:
         words = Words(stems={lang: [] for lang in LANGUAGES})
@@ -88,12 +101,26 @@ class Lexicon:
         if stretched:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self._vocab and once not in self._vocab else once
-        spelled = self.spellings.get(word) or (self._corrected(word),)
+        spelled = self.spellings.get(word) or self._unattached(word) or (self._corrected(word),)
         if stretched and spelled[-1] in self.pleas:
             spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[piece] = spelled
         return spelled
+
+    def _unattached(self, word: str) -> tuple[str, ...] | None:
+        """ "venderla" → ("vender", "la"): a verb the patterns know, and the pronoun attached to it."""
+        if word in self._vocab or word in self.common:
+            return None
+        attached = _ATTACHED.match(word)
+        if attached is None:
+            return None
+        verb = attached.group(1)
+        if len(verb) < 4 and verb not in _SHORT_VERBS:
+            return None  # "perla" is a pearl, "carla" a name
+        if verb in self._vocab or self._stemmers["es"].stemWord(verb) in self._stems["es"]:
+            return verb, attached.group(2)
+        return None
 
     def _corrected(self, word: str) -> str:
         """The pattern word one typo away, for words the patterns and the common words don't know."""
@@ -112,4 +139,14 @@ class Lexicon:
         # ("cansado" is not "candado", "enterrar" is not "encerrar").
         close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1]
         close.sort(key=lambda c: (c[0] != word[0], len(c) != len(word) + 1, c))
-        return close[0] if close else word
+        if close:
+            return close[0]
+        # Spelled by ear, as many people write Spanish: "golpisa", "amenasa", "bolvio", "yorando".
+        return self._sounds.get(sounds_like(word), word) if len(word) >= 5 else word
+
+
+def sounds_like(word: str) -> str:
+    """The word with the letters that sound alike in Spanish made one (c/s/z, b/v, ll/y, g/j, silent h)."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word

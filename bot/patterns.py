@@ -16,6 +16,7 @@ class Grammar(Protocol):
     negators: list[tuple[str, ...]]
     negator_index: dict[str, tuple[tuple[str, ...], ...]]
     boundaries: frozenset[str]
+    fillers: frozenset[str]
 
 
 @dataclass
@@ -76,6 +77,8 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if kind == "num":
         if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
+        if k and i < len(stems) and words.surface[i] in u.fillers:
+            return match(elements, k, words, stems, i + 1, u)
         return None
     index = u.negator_index if kind == "not" else element[1]
     stems_here, marked = stems, words.marked
@@ -90,6 +93,8 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
             end = match(elements, k + 1, words, stems, i + n, u)
             if end is not None:
                 return end
+    if k and words.surface[i] in u.fillers:
+        return match(elements, k, words, stems, i + 1, u)  # "if i ever leave", "siempre nos encierran"
     return None
 
 

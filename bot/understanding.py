@@ -16,7 +16,8 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.lexicon import LANGUAGES, Lexicon
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import FIGURES_UNLESS, PAST, PEOPLE, UNLESS, Compiler, UnderstandingError
+from bot.understanding_file import (FIGURES_UNLESS, PAST, PEOPLE, SOURCE, SOURCE_UNLESS, UNLESS, Compiler,
+                                    UnderstandingError)
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -26,6 +27,8 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
+# The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
+_POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -125,8 +128,11 @@ class Understanding(Lexicon):
         doers = [(s, e, name) for name in self._figures for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
-        figured = False
         past = bool(found.pop(PAST, None))
+        sources = [(s, e) for s, e, _ in found.pop(SOURCE, ())]
+        if found.pop(SOURCE_UNLESS, None):
+            sources, doers = [], []  # "saw it on the news, that is what he does to me": the texter's own after all
+        figured = False
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -154,13 +160,14 @@ class Understanding(Lexicon):
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
+        settled |= self._told_of_others(words, danger, sources, past)
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
             settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
-                   or bool(contexts) or figured or len(words.surface) < MIN_WORDS)
+                   or bool(contexts) or bool(sources) or figured or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
@@ -207,6 +214,29 @@ class Understanding(Lexicon):
         clauses = self._clause_starts(words)
         settling = {self._clause_of(clauses, start) for start in reassured}
         return {c for c, (_, start, sure) in danger.items() if not sure and self._clause_of(clauses, start) in settling}
+
+    def _told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool) -> set[str]:
+        """Danger told from elsewhere ("in the news", "my professor said") and, for what is only ever the texter's
+        own (`own_only`: deportation), told of someone else in the past ("my cousin got deported last year"):
+        settled when its sentence does not name the texter. A must-catch phrase never is."""
+        if not danger or not (sources or past):
+            return set()
+        return {c for c, (_, start, sure) in danger.items()
+                if not sure and (sources or c in self.own_only) and not self._names_texter(words, start, sources)}
+
+    def _names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
+        """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
+        "my passport"; not "my cousin", and not the words of the source ("my professor said")."""
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        surface = words.surface
+        for j in range(low, high):
+            if surface[j] not in self.texter_words or any(s <= j < e for s, e in skip):
+                continue
+            if surface[j] in _POSSESSIVES and any(w in self.someone_else for w in surface[j + 1:min(j + 3, high)]):
+                continue  # "my little sister", "mi prima": someone else
+            return True
+        return False
 
     def _clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
