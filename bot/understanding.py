@@ -53,6 +53,17 @@ class Reading:
         return tuple(dict.fromkeys(s.category for s in self.danger))
 
 
+def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
+    """Whether a benign phrase cancels a danger match. An idiom cancels the danger it overlaps ("hit me up"), but
+    not a longer danger phrase that holds it whole ("creo q es trata" is not the question "que es trata"); an age
+    told ("my son is 15") cancels only what it holds: danger said past it still counts ("… and a man pays him")."""
+    s, e, age = idiom
+    start, end = danger
+    if age:
+        return s <= start and end <= e
+    return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
+
+
 class Understanding(Lexicon):
     def __init__(self, data: dict, path: Path, model: DangerModel | None = None):
         super().__init__()
@@ -118,7 +129,7 @@ class Understanding(Lexicon):
         for lang in LANGUAGES:
             for start, end, pattern in self._matches(words, lang):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
-        benign = [(s, e) for s, e, _ in found.pop("benign", [])]
+        benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts = [name for name in self._context if name in found]
         cancelled = {c for name in self._context if found.pop(name, None) and not found.pop(name + UNLESS, None)
@@ -140,7 +151,7 @@ class Understanding(Lexicon):
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in cancelled or any(s < end and start < e for s, e in benign):
+                    if meaning in cancelled or any(_vetoes(idiom, (start, end)) for idiom in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
