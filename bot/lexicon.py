@@ -31,9 +31,9 @@ _RUN = re.compile(r"(\w)\1{2,}")
 _ATTACHED = re.compile(r"^(\w*?(?:ar|er|ir|ando|iendo))(me|te|se|nos|la|lo|las|los|le|les)$")
 _SHORT_VERBS = frozenset({"ir", "ver", "dar"})
 # How Spanish is typed by ear: these spell the same sound ("golpisa" is "golpiza", "bolvio" is "volvio").
-_SOUNDS = ((re.compile(r"ch"), "ç"), (re.compile(r"qu"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c"), "k"),
-           (re.compile(r"z"), "s"), (re.compile(r"v"), "b"), (re.compile(r"ll"), "y"), (re.compile(r"g(?=[ei])"), "j"),
-           (re.compile(r"h"), ""), (re.compile(r"(\w)\1"), "\\1"))
+_SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k"), ("z", "s"), ("v", "b"), ("ll", "y"),
+               ("ge", "je"), ("gi", "ji"), ("h", ""))
+_DOUBLE = re.compile(r"(\w)\1")
 _CACHE_LIMIT = 50_000
 
 
@@ -48,6 +48,7 @@ class Lexicon:
         self.categories: tuple[str, ...] = ()
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
+        self.negator_words: frozenset[str] = frozenset()  # the negations of one word ("not", "nunca")
         self.conditionals: frozenset[str] = frozenset()
         self.negation_skips: frozenset[str] = frozenset()  # "has", "ever": not counted in a negation's reach
         self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
@@ -62,7 +63,7 @@ class Lexicon:
         self._vocab: set[str] = set()
         self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
-        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
+        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self._places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
@@ -75,22 +76,26 @@ class Lexicon:
         self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
 
     def words(self, text: str) -> Words:
-        words = Words(stems={lang: [] for lang in LANGUAGES})
+        surface: list[str] = []
+        marked: list[str] = []
+        breaks: set[int] = set()
+        stems: list[list[str]] = [[] for _ in LANGUAGES]
+        cache, spelled = self._stem_cache, self._spelled
         for piece in _WORD.findall(fold(text).replace("'", "")):
             if piece[0] in _CLAUSE_ENDS:
-                words.breaks.add(len(words.surface))
+                breaks.add(len(surface))
                 continue
-            for word in self._spelled(piece):
-                words.surface.append(word)
-                words.marked.append("=" + word)
-                stems = self._stem_cache.get(word)
-                if stems is None:
-                    stems = tuple(self._stemmers[lang].stemWord(word) for lang in LANGUAGES)
-                    if len(self._stem_cache) < _CACHE_LIMIT:
-                        self._stem_cache[word] = stems
-                for lang, stem in zip(LANGUAGES, stems):
-                    words.stems[lang].append(stem)
-        return words
+            for word in spelled(piece):
+                known = cache.get(word)  # the word as written ("=" + it) and its stem in each language
+                if known is None:
+                    known = ("=" + word, *(self._stemmers[lang].stemWord(word) for lang in LANGUAGES))
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[word] = known
+                surface.append(word)
+                marked.append(known[0])
+                for n, stem in enumerate(known[1:]):
+                    stems[n].append(stem)
+        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks)
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
@@ -147,6 +152,7 @@ class Lexicon:
 
 def sounds_like(word: str) -> str:
     """The word with the letters that sound alike in Spanish made one (c/s/z, b/v, ll/y, g/j, silent h)."""
-    for pattern, replacement in _SOUNDS:
-        word = pattern.sub(replacement, word)
-    return word
+    for spelled, sound in _SAME_SOUND:
+        if spelled in word:
+            word = word.replace(spelled, sound)
+    return _DOUBLE.sub(r"\1", word)

@@ -294,12 +294,10 @@ class Understanding(Lexicon):
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
         index = self._patterns[lang]
-        present = {*stems, *words.marked, *("#" for w in words.surface if w.isdigit())}
+        marked, surface = words.marked, words.surface
+        present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
         for start, stem in enumerate(stems):
-            keys = [stem, words.marked[start]]
-            if words.surface[start].isdigit():
-                keys.append("#")
-            for key in keys:
+            for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
                 for pattern in index.get(key, ()):
                     for need in pattern.required:
                         if need.isdisjoint(present):

@@ -78,6 +78,7 @@ class Compiler:
         negators = self.per_language(top["negators"], "'negators'")
         u.negators = sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]}, key=len, reverse=True)
         u.negator_index = index_options(tuple("=" + w for w in n) for n in u.negators)
+        u.negator_words = frozenset(n[0] for n in u.negators if len(n) == 1)
         danger = self.mapping(top["danger"], "'danger'")
         u.categories = tuple(danger)
         unknown = sorted(u.overrulable - set(u.categories))
