@@ -6,6 +6,7 @@ patterns that are themselves negations ("can not leave", "no me dejan salir") st
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
+# Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
+_IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
 # The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
 _POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
@@ -172,6 +175,8 @@ class Understanding(Lexicon):
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
         settled |= self._told_of_others(words, danger, sources, past)
+        if stated and danger and all(_IMPERFECT.search(signal.words) for signal, _, _ in danger.values()):
+            past = True  # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
