@@ -145,8 +145,9 @@ class Understanding(Lexicon):
         past = bool(found.pop(PAST, None))
         sources = [(s, e) for s, e, _ in found.pop(SOURCE, ())]
         if found.pop(SOURCE_UNLESS, None):
-            sources, doers = [], []  # "saw it on the news, that is what he does to me": the texter's own after all
-        figured = False
+            # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
+            sources, doers, benign = [], [], []
+        figured = told_now = False  # told_now: a danger said as happening now, not only as what used to
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -159,9 +160,11 @@ class Understanding(Lexicon):
                     if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
+                    said = " ".join(words.surface[start:end])
+                    told_now = told_now or not _IMPERFECT.search(said)
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
-                        danger[meaning] = (Signal(meaning, " ".join(words.surface[start:end])), start, pattern.sure)
+                        danger[meaning] = (Signal(meaning, said), start, pattern.sure)
                 elif meaning:
                     answers.append((start, end, meaning))
                     if meaning == "reassured":
@@ -175,7 +178,7 @@ class Understanding(Lexicon):
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
         settled |= self._told_of_others(words, danger, sources, past)
-        if stated and danger and all(_IMPERFECT.search(signal.words) for signal, _, _ in danger.values()):
+        if stated and danger and not told_now:
             past = True  # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
