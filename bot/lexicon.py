@@ -102,7 +102,7 @@ class Lexicon:
         cached = self._cache.get(piece)
         if cached is not None:
             return cached
-        word, stretched = piece, bool(_RUN.search(piece))
+        word, stretched = piece, not piece.isdigit() and bool(_RUN.search(piece))  # "1000" is not "pleeease"
         if stretched:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self._vocab and once not in self._vocab else once
