@@ -74,6 +74,7 @@ class Lexicon:
         self.texter_words: frozenset[str] = frozenset()  # "i", "me", "nos": the texter is in the sentence
         self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
         self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
+        self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
 
     def words(self, text: str) -> Words:
         surface: list[str] = []

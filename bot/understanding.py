@@ -28,6 +28,7 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
+_OPINION = frozenset({"think", "believe", "guess", "suspect"})
 # Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
 _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
 # The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
@@ -241,7 +242,8 @@ class Understanding(Lexicon):
         if not danger or not (sources or past):
             return set()
         return {c for c, (_, start, sure) in danger.items()
-                if not sure and (sources or c in self.own_only) and not self._names_texter(words, start, sources)}
+                if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
+                and not self._names_texter(words, start, sources)}
 
     def _names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
         """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
@@ -254,6 +256,8 @@ class Understanding(Lexicon):
                 continue
             if surface[j] in _POSSESSIVES and any(w in self.someone_else for w in surface[j + 1:min(j + 3, high)]):
                 continue  # "my little sister", "mi prima": someone else
+            if j + 1 < high and surface[j + 1] in _OPINION:
+                continue  # "i think", "i believe": what the texter makes of it, not the texter in it
             return True
         return False
 

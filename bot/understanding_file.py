@@ -230,6 +230,11 @@ class Compiler:
         if unknown:
             self.fail(spec["own_only"], f"'others.own_only': unknown category {unknown[0]!r}")
         u.own_only = frozenset(own)
+        stands = [w for w, _ in self.strings(spec["stands"], "'others.stands'")] if "stands" in spec else []
+        unknown = sorted(set(stands) - set(u.categories))
+        if unknown:
+            self.fail(spec["stands"], f"'others.stands': unknown category {unknown[0]!r}")
+        u.stands_when_told = frozenset(stands)
         raw = [(SOURCE, lang, text, entry) for lang, items in self.per_language(spec["sources"], "'others.sources'").items()
                for text, entry in items]
         raw += [(SOURCE_UNLESS, lang, text, entry)

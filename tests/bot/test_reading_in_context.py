@@ -40,6 +40,8 @@ def urgent_pages(outcome) -> list:
     "creo que es trata lo que me pasa",
     # Hurt by someone, not by oneself; afraid of him, not of the boss; he, not someone, in "what if".
     "he burned my hand with the iron", "im scared he will hurt me", "what if he finds me",
+    # A child in danger, however it is told.
+    "vi en la parada a una niña como de 13 y un señor la subia a los camiones, la tienen trabajando",
     # What used to happen, and still does.
     "me golpeaba y todavia me golpea, pero estoy bien",
     # Danger in words the lexicon did not have.
@@ -67,6 +69,8 @@ def test_danger_read_in_context_pages_an_advocate_urgent(body):
     "someones knocking, oh its just the delivery guy", "tocaron la puerta, era nomas el vecino",
     # What was taken is back, and it was years ago.
     "back in 2018 they held my passport, i got it back and im safe now",
+    # Asking how to report what someone else does.
+    "how do i report a business that i think is trafficking people",
     # A hypothetical about someone.
     "what if someone took my id, would that be illegal", "que pasaria si alguien me quitara mis papeles",
     # Spanish told in the imperfect, with a reassurance.
