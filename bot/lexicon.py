@@ -75,6 +75,7 @@ class Lexicon:
         self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
         self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
         self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
+        self.people_words: frozenset[str] = frozenset()  # "novio", "boss": a doer named starts a clause of its own
 
     def words(self, text: str) -> Words:
         surface: list[str] = []

@@ -324,8 +324,8 @@ class Understanding(Lexicon):
 
     def _negation_before(self, words: Words, start: int, reach: int) -> int | None:
         """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
-        if words.surface[start] in self.boundaries:
-            return None  # the match starts its own clause: "no, i am ok"
+        if words.surface[start] in self.boundaries or words.surface[start] in self.people_words:
+            return None  # the match starts its own clause: "no, i am ok", "no contesta, su novio la golpea"
         i, left = start, reach
         while i > 0 and left > 0:
             i -= 1

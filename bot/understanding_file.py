@@ -256,6 +256,7 @@ class Compiler:
         places: dict[str, str] = {}
         phrases = self.per_language(spec["people"], "'figures.people'")
         raw = [(PEOPLE, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        self.u.people_words = frozenset(fold(text) for lang in LANGUAGES for text, _ in phrases[lang] if " " not in text)
         self.u._figures[PEOPLE] = frozenset()
         phrases = self.per_language(spec["unless"], "'figures.unless'")
         raw += [(FIGURES_UNLESS, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]

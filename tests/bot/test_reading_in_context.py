@@ -40,6 +40,8 @@ def urgent_pages(outcome) -> list:
     "creo que es trata lo que me pasa",
     # Hurt by someone, not by oneself; afraid of him, not of the boss; he, not someone, in "what if".
     "he burned my hand with the iron", "im scared he will hurt me", "what if he finds me",
+    # A negation says nothing past the doer named after it: "no contesta" is about the sister.
+    "mi hermana no contesta su novio la golpea",
     # A child in danger, however it is told.
     "vi en la parada a una niña como de 13 y un señor la subia a los camiones, la tienen trabajando",
     # What used to happen, and still does.
