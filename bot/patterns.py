@@ -101,14 +101,25 @@ def _words_at(index, elements, k: int, words: Words, stems: list[str], i: int, u
         options = options + more
     for option in options:
         n = len(option)
-        # One word (most options): it is already matched by its key. More words must follow it in the clause.
-        if n > 1 and (i + n > len(stems) or not all(want in (stems[j], marked[j]) for j, want in zip(
-                range(i + 1, i + n), option[1:])) or any(j in words.breaks for j in range(i + 1, i + n))):
+        # One word (most options) is already matched by its key; more must follow it, in the clause.
+        if n > 1 and not _follows(option, words, stems, i):
             continue
         end = match(elements, k + 1, words, stems, i + n, u)
         if end is not None:
             return end
     return None
+
+
+def _follows(option: tuple[str, ...], words: Words, stems: list[str], i: int) -> bool:
+    """Whether the words after word i are the rest of a several-word option, none after a clause break."""
+    if i + len(option) > len(stems):
+        return False
+    marked, breaks = words.marked, words.breaks
+    for j in range(1, len(option)):
+        want = option[j]
+        if (want != stems[i + j] and want != marked[i + j]) or i + j in breaks:
+            return False
+    return True
 
 
 def index_options(options) -> dict[str, tuple[tuple[str, ...], ...]]:
