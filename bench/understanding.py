@@ -7,7 +7,7 @@ bench/heldout.yaml, heldout_fresh, heldout_final, heldout_last and heldout_v5 to
 improve the rules after their first run; heldout_v9 to heldout_v11 were never read (v9's false alarms'
 categories guided one change, v11's figures chose the backstop's veto) until issue 19's second round, which
 read v9 to v13 to improve the rules and trains the model on v12 and v13 too; heldout_v14 was written before
-that round and first read in issue 19's third round; bench/heldout_v15.yaml was written at the start of that
+that round and first read (and trained on) in issue 19's third round; bench/heldout_v15.yaml was written at the start of that
 round, before anything was read, and never read while tuning it: the honest measure. tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations
