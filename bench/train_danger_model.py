@@ -4,7 +4,8 @@ Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as beni
 that bench/understanding.py's HELDOUT marks as trained on. The never-read sets are never trained on:
 bench/understanding.py measures the result there.
 The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
-reading these texts): the lowest whose false alarms stay within 0.02, the model's share of the 0.03 target.
+reading these texts): the lowest whose false alarms, where the patterns would ask it, stay within 0.01 of all
+benign texts (its share of the 0.03 target, halved: the patterns leave more new texts to it than these).
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
 
 `--with-misreads FILE` also trains on what advocates taught (`flask --app app understanding misreads --csv`):
@@ -30,9 +31,11 @@ from bot.danger_model import MIN_WORDS  # noqa: E402
 MODEL = REPO / "flows" / "danger_model.json"
 NGRAMS = (2, 5)
 C = 4.0
-THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
-# The model's share of the false-alarm target (0.03): the patterns raise false alarms of their own.
-MODEL_FALSE_ALARMS = 0.02
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# The model's share of the false-alarm target (0.03): the patterns raise false alarms of their own. Counted only
+# where the patterns leave a message to the model, which they do less on these texts (written while reading
+# them) than on new ones: half the 0.02 it would otherwise be.
+MODEL_FALSE_ALARMS = 0.01
 
 
 def labelled(data: dict, with_answers: bool) -> list[tuple[str, int]]:
@@ -97,20 +100,23 @@ def main(argv: list[str] | None = None) -> None:
     for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(read, labels):
         vectorizer, model = fit(train)
         held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
-    chosen = choose_threshold(np.array([len(r.split()) >= MIN_WORDS for r in read]), held, labels)
+    long_enough = np.array([len(r.split()) >= MIN_WORDS for r in read])
+    asked = long_enough & np.array([patterns.asks_model(t) for t, _ in texts])
+    chosen = choose_threshold(long_enough, asked, held, labels)
     vectorizer, model = fit(np.arange(len(texts)))
     write_model(args.out, vectorizer, model, chosen, repo_texts, taught)
 
 
-def choose_threshold(asked, held, labels) -> float:
+def choose_threshold(long_enough, asked, held, labels) -> float:
     """The patterns were written while reading these texts, so patterns and model together look better here
     than on new texts. The threshold is chosen on the model alone: the lowest whose cross-validated false
-    alarms stay within its share of the target, on the messages it would be asked about (three words or more)."""
+    alarms stay within its share of the target. A false alarm counts where the model would be asked (the
+    patterns left the message undecided), out of every benign message of three words or more: what it adds."""
     chosen = None
     for threshold in THRESHOLDS:
         danger = held >= threshold
-        false_alarms = (danger & asked & (labels == 0)).sum() / (asked & (labels == 0)).sum()
-        recall = (danger & asked & (labels == 1)).sum() / (asked & (labels == 1)).sum()
+        false_alarms = (danger & asked & (labels == 0)).sum() / (long_enough & (labels == 0)).sum()
+        recall = (danger & long_enough & (labels == 1)).sum() / (long_enough & (labels == 1)).sum()
         print(f"threshold {threshold:.2f}: model alone, cross-validated recall {recall:.3f}, "
               f"false alarms {false_alarms:.3f}")
         if chosen is None and false_alarms <= MODEL_FALSE_ALARMS:

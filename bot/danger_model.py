@@ -30,6 +30,11 @@ class DangerModel:
     weight: dict[str, float]  # coefficient per n-gram (only those the model uses)
     trained_on: str
     _grams: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # n-gram → (idf, idf × weight): one lookup per n-gram when a message is scored, inside every webhook.
+    _terms: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._terms.update((g, (v, v * self.weight.get(g, 0.0))) for g, v in self.idf.items())
 
     @classmethod
     def load(cls, path: Path) -> "DangerModel":
@@ -55,9 +60,14 @@ class DangerModel:
                 counts[gram] = counts.get(gram, 0) + 1
         if not counts:
             return 0.0
-        values = {g: (1 + math.log(n)) * self.idf[g] for g, n in counts.items()}  # sublinear tf × idf
-        norm = math.sqrt(sum(v * v for v in values.values()))
-        score = self.intercept + sum(v * self.weight.get(g, 0.0) for g, v in values.items()) / norm
+        terms, log = self._terms, math.log
+        squares = dot = 0.0
+        for gram, n in counts.items():  # sublinear tf × idf, l2-normalised, dotted with the weights
+            idf, weighted = terms[gram]
+            tf = 1.0 if n == 1 else 1 + log(n)
+            squares += (tf * idf) ** 2
+            dot += tf * weighted
+        score = self.intercept + dot / math.sqrt(squares)
         return 1 / (1 + math.exp(-score))
 
 

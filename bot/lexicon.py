@@ -26,6 +26,14 @@ LANGUAGES = ("en", "es")
 _WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
 _CLAUSE_ENDS = frozenset(".!?;,:\n")
 _RUN = re.compile(r"(\w)\1{2,}")
+# A Spanish infinitive or gerund with its object pronoun attached ("venderla", "irse", "buscandome"): read as
+# the verb and the pronoun, as the patterns are written ("vender la", "ir se"), when the verb is one they use.
+_ATTACHED = re.compile(r"^(\w*?(?:ar|er|ir|ando|iendo))(me|te|se|nos|la|lo|las|los|le|les)$")
+_SHORT_VERBS = frozenset({"ir", "ver", "dar"})
+# How Spanish is typed by ear: these spell the same sound ("golpisa" is "golpiza", "bolvio" is "volvio").
+_SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k"), ("z", "s"), ("v", "b"), ("ll", "y"),
+               ("ge", "je"), ("gi", "ji"), ("h", ""))
+_DOUBLE = re.compile(r"(\w)\1")
 _CACHE_LIMIT = 50_000
 
 
@@ -40,6 +48,7 @@ class Lexicon:
         self.categories: tuple[str, ...] = ()
         self.meanings: dict[str, str | None] = {}  # meaning → what it means when negated
         self.negators: list[tuple[str, ...]] = []  # longest first: "no one" before "no"
+        self.negator_words: frozenset[str] = frozenset()  # the negations of one word ("not", "nunca")
         self.conditionals: frozenset[str] = frozenset()
         self.negation_skips: frozenset[str] = frozenset()  # "has", "ever": not counted in a negation's reach
         self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
@@ -49,10 +58,12 @@ class Lexicon:
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
         self._fuzzy: dict[str, set[str]] = {}
+        self._sounds: dict[str, str] = {}  # how a pattern word sounds (sounds_like) → the word
+        self.fillers: frozenset[str] = frozenset()  # "ever", "siempre": a pattern reads past them
         self._vocab: set[str] = set()
         self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
-        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → its stem in each language
+        self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self._places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
@@ -60,40 +71,63 @@ class Lexicon:
         self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
         self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's
         self.must_catch: tuple[MustCatch, ...] = ()
+        self.texter_words: frozenset[str] = frozenset()  # "i", "me", "nos": the texter is in the sentence
+        self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
+        self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
+        self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
+        self.people_words: frozenset[str] = frozenset()  # "novio", "boss": a doer named starts a clause of its own
 
     def words(self, text: str) -> Words:
-        words = Words(stems={lang: [] for lang in LANGUAGES})
+        surface: list[str] = []
+        marked: list[str] = []
+        breaks: set[int] = set()
+        stems: list[list[str]] = [[] for _ in LANGUAGES]
+        cache, spelled = self._stem_cache, self._spelled
         for piece in _WORD.findall(fold(text).replace("'", "")):
             if piece[0] in _CLAUSE_ENDS:
-                words.breaks.add(len(words.surface))
+                breaks.add(len(surface))
                 continue
-            for word in self._spelled(piece):
-                words.surface.append(word)
-                words.marked.append("=" + word)
-                stems = self._stem_cache.get(word)
-                if stems is None:
-                    stems = tuple(self._stemmers[lang].stemWord(word) for lang in LANGUAGES)
-                    if len(self._stem_cache) < _CACHE_LIMIT:
-                        self._stem_cache[word] = stems
-                for lang, stem in zip(LANGUAGES, stems):
-                    words.stems[lang].append(stem)
-        return words
+            for word in spelled(piece):
+                known = cache.get(word)  # the word as written ("=" + it) and its stem in each language
+                if known is None:
+                    known = ("=" + word, *(self._stemmers[lang].stemWord(word) for lang in LANGUAGES))
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[word] = known
+                surface.append(word)
+                marked.append(known[0])
+                for n, stem in enumerate(known[1:]):
+                    stems[n].append(stem)
+        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks)
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
         cached = self._cache.get(piece)
         if cached is not None:
             return cached
-        word, stretched = piece, bool(_RUN.search(piece))
+        word, stretched = piece, not piece.isdigit() and bool(_RUN.search(piece))  # "1000" is not "pleeease"
         if stretched:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self._vocab and once not in self._vocab else once
-        spelled = self.spellings.get(word) or (self._corrected(word),)
+        spelled = self.spellings.get(word) or self._unattached(word) or (self._corrected(word),)
         if stretched and spelled[-1] in self.pleas:
             spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[piece] = spelled
         return spelled
+
+    def _unattached(self, word: str) -> tuple[str, ...] | None:
+        """ "venderla" → ("vender", "la"): a verb the patterns know, and the pronoun attached to it."""
+        if word in self._vocab or word in self.common:
+            return None
+        attached = _ATTACHED.match(word)
+        if attached is None:
+            return None
+        verb = attached.group(1)
+        if len(verb) < 4 and verb not in _SHORT_VERBS:
+            return None  # "perla" is a pearl, "carla" a name
+        if verb in self._vocab or self._stemmers["es"].stemWord(verb) in self._stems["es"]:
+            return verb, attached.group(2)
+        return None
 
     def _corrected(self, word: str) -> str:
         """The pattern word one typo away, for words the patterns and the common words don't know."""
@@ -112,4 +146,15 @@ class Lexicon:
         # ("cansado" is not "candado", "enterrar" is not "encerrar").
         close = [c for c in candidates if len(c) >= 4 and OSA.distance(word, c, score_cutoff=1) <= 1]
         close.sort(key=lambda c: (c[0] != word[0], len(c) != len(word) + 1, c))
-        return close[0] if close else word
+        if close:
+            return close[0]
+        # Spelled by ear, as many people write Spanish: "golpisa", "amenasa", "bolvio", "yorando".
+        return self._sounds.get(sounds_like(word), word) if len(word) >= 5 else word
+
+
+def sounds_like(word: str) -> str:
+    """The word with the letters that sound alike in Spanish made one (c/s/z, b/v, ll/y, g/j, silent h)."""
+    for spelled, sound in _SAME_SOUND:
+        if spelled in word:
+            word = word.replace(spelled, sound)
+    return _DOUBLE.sub(r"\1", word)

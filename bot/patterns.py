@@ -15,7 +15,9 @@ class Grammar(Protocol):
 
     negators: list[tuple[str, ...]]
     negator_index: dict[str, tuple[tuple[str, ...], ...]]
+    negator_words: frozenset[str]  # the negations of one word ("not", "nunca")
     boundaries: frozenset[str]
+    fillers: frozenset[str]
 
 
 @dataclass
@@ -60,7 +62,7 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if kind == "gap":
         for skip in range(element[1] + 1):
             last = i + skip - 1  # the last word skipped: the gap never crosses a clause or a negation
-            if skip and (last >= len(stems) or last in words.breaks or (words.surface[last],) in u.negators):
+            if skip and (last >= len(stems) or last in words.breaks or words.surface[last] in u.negator_words):
                 break
             if skip and elements[k - 1][0] == "not" and words.surface[last] in u.boundaries:
                 break  # a negation says nothing past another subject: "no, i am ok" is not "not ok"
@@ -69,28 +71,55 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
                 return end
         return None
     if kind == "opt":  # (a|b)?: with the words, or without them
-        with_words = match(elements[:k] + (("alt", element[1]),) + elements[k + 1:], k, words, stems, i, u)
+        with_words = None if k and i in words.breaks else _words_at(element[1], elements, k, words, stems, i, u)
         return with_words if with_words is not None else match(elements, k + 1, words, stems, i, u)
     if k and i in words.breaks:
         return None
     if kind == "num":
         if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
+        if k and i < len(stems) and words.surface[i] in u.fillers:
+            return match(elements, k, words, stems, i + 1, u)
         return None
-    index = u.negator_index if kind == "not" else element[1]
-    stems_here, marked = stems, words.marked
+    end = _words_at(u.negator_index if kind == "not" else element[1], elements, k, words, stems, i, u)
+    if end is not None:
+        return end
+    if k and i < len(stems) and words.surface[i] in u.fillers:
+        return match(elements, k, words, stems, i + 1, u)  # "if i ever leave", "siempre nos encierran"
+    return None
+
+
+def _words_at(index, elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) -> int | None:
+    """The end of a match of elements[k:] whose element k is one of the word sequences in `index`, at word i."""
     if i >= len(stems):
         return None
-    for option in index.get(stems[i], ()) + index.get(marked[i], ()):
+    marked = words.marked
+    options, more = index.get(stems[i]), index.get(marked[i])
+    if options is None:
+        options = more or ()
+    elif more:
+        options = options + more
+    for option in options:
         n = len(option)
-        if i + n > len(stems):
+        # One word (most options) is already matched by its key; more must follow it, in the clause.
+        if n > 1 and not _follows(option, words, stems, i):
             continue
-        if all(want in (stems_here[j], marked[j]) for j, want in zip(range(i + 1, i + n), option[1:])) and not any(
-                j in words.breaks for j in range(i + 1, i + n)):
-            end = match(elements, k + 1, words, stems, i + n, u)
-            if end is not None:
-                return end
+        end = match(elements, k + 1, words, stems, i + n, u)
+        if end is not None:
+            return end
     return None
+
+
+def _follows(option: tuple[str, ...], words: Words, stems: list[str], i: int) -> bool:
+    """Whether the words after word i are the rest of a several-word option, none after a clause break."""
+    if i + len(option) > len(stems):
+        return False
+    marked, breaks = words.marked, words.breaks
+    for j in range(1, len(option)):
+        want = option[j]
+        if (want != stems[i + j] and want != marked[i + j]) or i + j in breaks:
+            return False
+    return True
 
 
 def index_options(options) -> dict[str, tuple[tuple[str, ...], ...]]:

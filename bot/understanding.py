@@ -6,6 +6,7 @@ patterns that are themselves negations ("can not leave", "no me dejan salir") st
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.lexicon import LANGUAGES, Lexicon
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import FIGURES_UNLESS, PAST, PEOPLE, UNLESS, Compiler, UnderstandingError
+from bot.understanding_file import (FIGURES_UNLESS, PAST, PEOPLE, SOURCE, SOURCE_UNLESS, UNLESS, Compiler,
+                                    UnderstandingError)
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -26,6 +28,11 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
 _CLITIC_STARTS = frozenset({"me", "nos", "te"})
+_OPINION = frozenset({"think", "believe", "guess", "suspect"})
+# Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
+_IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
+# The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
+_POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -48,6 +55,17 @@ class Reading:
     @property
     def categories(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.category for s in self.danger))
+
+
+def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
+    """Whether a benign phrase cancels a danger match. An idiom cancels the danger it overlaps ("hit me up"), but
+    not a longer danger phrase that holds it whole ("creo q es trata" is not the question "que es trata"); an age
+    told ("my son is 15") cancels only what it holds: danger said past it still counts ("… and a man pays him")."""
+    s, e, age = idiom
+    start, end = danger
+    if age:
+        return s <= start and end <= e
+    return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
 
 
 class Understanding(Lexicon):
@@ -115,7 +133,7 @@ class Understanding(Lexicon):
         for lang in LANGUAGES:
             for start, end, pattern in self._matches(words, lang):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
-        benign = [(s, e) for s, e, _ in found.pop("benign", [])]
+        benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts = [name for name in self._context if name in found]
         cancelled = {c for name in self._context if found.pop(name, None) and not found.pop(name + UNLESS, None)
@@ -125,8 +143,12 @@ class Understanding(Lexicon):
         doers = [(s, e, name) for name in self._figures for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
-        figured = False
         past = bool(found.pop(PAST, None))
+        sources = [(s, e) for s, e, _ in found.pop(SOURCE, ())]
+        if found.pop(SOURCE_UNLESS, None):
+            # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
+            sources, doers, benign = [], [], []
+        figured = told_now = False  # told_now: a danger said as happening now, not only as what used to
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -134,14 +156,16 @@ class Understanding(Lexicon):
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in cancelled or any(s < end and start < e for s, e in benign):
+                    if meaning in cancelled or any(_vetoes(idiom, (start, end)) for idiom in benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
+                    said = " ".join(words.surface[start:end])
+                    told_now = told_now or not _IMPERFECT.search(said)
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
-                        danger[meaning] = (Signal(meaning, " ".join(words.surface[start:end])), start, pattern.sure)
+                        danger[meaning] = (Signal(meaning, said), start, pattern.sure)
                 elif meaning:
                     answers.append((start, end, meaning))
                     if meaning == "reassured":
@@ -154,13 +178,16 @@ class Understanding(Lexicon):
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
         settled = self._settled_by_reassurance(words, danger, stated)
+        settled |= self._told_of_others(words, danger, sources, past)
+        if stated and danger and not told_now:
+            past = True  # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
             settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
-                   or bool(contexts) or figured or len(words.surface) < MIN_WORDS)
+                   or bool(contexts) or bool(sources) or figured or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
@@ -208,6 +235,32 @@ class Understanding(Lexicon):
         settling = {self._clause_of(clauses, start) for start in reassured}
         return {c for c, (_, start, sure) in danger.items() if not sure and self._clause_of(clauses, start) in settling}
 
+    def _told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool) -> set[str]:
+        """Danger told from elsewhere ("in the news", "my professor said") and, for what is only ever the texter's
+        own (`own_only`: deportation), told of someone else in the past ("my cousin got deported last year"):
+        settled when its sentence does not name the texter. A must-catch phrase never is."""
+        if not danger or not (sources or past):
+            return set()
+        return {c for c, (_, start, sure) in danger.items()
+                if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
+                and not self._names_texter(words, start, sources)}
+
+    def _names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
+        """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
+        "my passport"; not "my cousin", and not the words of the source ("my professor said")."""
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        surface = words.surface
+        for j in range(low, high):
+            if surface[j] not in self.texter_words or any(s <= j < e for s, e in skip):
+                continue
+            if surface[j] in _POSSESSIVES and any(w in self.someone_else for w in surface[j + 1:min(j + 3, high)]):
+                continue  # "my little sister", "mi prima": someone else
+            if j + 1 < high and surface[j + 1] in _OPINION:
+                continue  # "i think", "i believe": what the texter makes of it, not the texter in it
+            return True
+        return False
+
     def _clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
         an object pronoun that starts a verb of its own ("estoy bien me vigilan")."""
@@ -253,12 +306,10 @@ class Understanding(Lexicon):
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
         index = self._patterns[lang]
-        present = {*stems, *words.marked, *("#" for w in words.surface if w.isdigit())}
+        marked, surface = words.marked, words.surface
+        present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
         for start, stem in enumerate(stems):
-            keys = [stem, words.marked[start]]
-            if words.surface[start].isdigit():
-                keys.append("#")
-            for key in keys:
+            for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
                 for pattern in index.get(key, ()):
                     for need in pattern.required:
                         if need.isdisjoint(present):
@@ -273,8 +324,8 @@ class Understanding(Lexicon):
 
     def _negation_before(self, words: Words, start: int, reach: int) -> int | None:
         """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
-        if words.surface[start] in self.boundaries:
-            return None  # the match starts its own clause: "no, i am ok"
+        if words.surface[start] in self.boundaries or words.surface[start] in self.people_words:
+            return None  # the match starts its own clause: "no, i am ok", "no contesta, su novio la golpea"
         i, left = start, reach
         while i > 0 and left > 0:
             i -= 1

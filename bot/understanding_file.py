@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from bot.intents import fold
-from bot.lexicon import LANGUAGES, Lexicon
+from bot.lexicon import LANGUAGES, Lexicon, sounds_like
 from bot.must_catch import MustCatch, inflect
 from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
 
@@ -16,6 +16,8 @@ UNLESS = " unless"  # the patterns that switch a context off are named after it 
 PEOPLE = "figure people"  # doers who may mean a threat or a blow (he, my boyfriend, el patron)
 FIGURES_UNLESS = "figure unless"  # a danger kept secret, or tied to leaving or the police: never a figure
 PAST = "past"  # "years ago", "hace mucho": with a reassurance, the danger told is over
+SOURCE = "context source"  # "in the news", "my professor said": told from elsewhere, of someone else
+SOURCE_UNLESS = "context source unless"  # "that is what he does to me": the texter's own after all
 
 
 class UnderstandingError(ValueError):
@@ -69,11 +71,14 @@ class Compiler:
             u.pleas = frozenset(fold(w) for w, _ in self.strings(top["pleas"], "'pleas'"))
         if "negation_skips" in top:
             u.negation_skips = frozenset(fold(w) for w, _ in self.strings(top["negation_skips"], "'negation_skips'"))
+        if "fillers" in top:
+            u.fillers = frozenset(fold(w) for w, _ in self.strings(top["fillers"], "'fillers'"))
         if "conditionals" in top:
             u.conditionals = frozenset(fold(w) for w, _ in self.strings(top["conditionals"], "'conditionals'"))
         negators = self.per_language(top["negators"], "'negators'")
         u.negators = sorted({self.plain(p) for lang in LANGUAGES for p, _ in negators[lang]}, key=len, reverse=True)
         u.negator_index = index_options(tuple("=" + w for w in n) for n in u.negators)
+        u.negator_words = frozenset(n[0] for n in u.negators if len(n) == 1)
         danger = self.mapping(top["danger"], "'danger'")
         u.categories = tuple(danger)
         unknown = sorted(u.overrulable - set(u.categories))
@@ -91,6 +96,7 @@ class Compiler:
         if "past" in top:
             phrases = self.per_language(top["past"], "'past'")
             raw_patterns += [(PAST, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        raw_patterns += self.others(top.get("others"))
         u.must_catch = self.must_catch(top.get("must_catch"))
         sure = {(m.category, m.lang, text) for m in u.must_catch for text in m.phrases}
         raw_patterns += [(category, lang, text, None) for category, lang, text in sorted(sure)]
@@ -108,7 +114,8 @@ class Compiler:
                     self.fail(node, f"meaning {meaning!r} has no phrases in {lang!r}")
                 raw_patterns += [(meaning, lang, text, item) for text, item in self.strings(spec[lang], meaning)]
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
-        as_written = ("benign", *u._context, *(n + UNLESS for n in u._context), *u._figures, FIGURES_UNLESS, PAST)
+        as_written = ("benign", *u._context, *(n + UNLESS for n in u._context), *u._figures, FIGURES_UNLESS, PAST,
+                      SOURCE, SOURCE_UNLESS)
         for name, lang, text, _ in raw_patterns:
             if name in as_written:
                 continue  # typos are corrected towards what people mean, not towards idioms or doers
@@ -123,6 +130,12 @@ class Compiler:
                 u._fuzzy.setdefault(word, set()).add(word)
                 for i in range(len(word)):
                     u._fuzzy.setdefault(word[:i] + word[i + 1:], set()).add(word)
+        # Words spelled by ear: only a sound that one pattern word makes is corrected towards it.
+        sounds: dict[str, set[str]] = {}
+        for word in u._vocab:
+            if len(word) >= 5 and word not in u.common and not word.isdigit():
+                sounds.setdefault(sounds_like(word), set()).add(word)
+        u._sounds = {sound: next(iter(words)) for sound, words in sounds.items() if len(words) == 1}
         u._patterns = {lang: {} for lang in LANGUAGES}
         compiled_sure: set[tuple[str, str, str]] = set()
         for name, lang, text, node in raw_patterns:
@@ -198,6 +211,36 @@ class Compiler:
                         for lang in LANGUAGES]
         return raw
 
+    def others(self, node) -> list[tuple[str, str, str, Any]]:
+        """`others`: what is told from elsewhere (`sources`) and of someone else (a sentence without the `texter`'s
+        words; `someone_else` after "my" is another person), and the categories that are the texter's own."""
+        if node is None:
+            return []
+        spec = self.mapping(node, "'others'")
+        for name in ("sources", "unless", "texter", "someone_else", "own_only"):
+            if name not in spec:
+                self.fail(node, f"'others.{name}' is missing")
+        u = self.u
+        u.texter_words = frozenset(fold(w) for lang, items in self.per_language(spec["texter"], "'others.texter'").items()
+                                   for w, _ in items)
+        u.someone_else = frozenset(fold(w) for lang, items in
+                                   self.per_language(spec["someone_else"], "'others.someone_else'").items() for w, _ in items)
+        own = [w for w, _ in self.strings(spec["own_only"], "'others.own_only'")]
+        unknown = sorted(set(own) - set(u.categories))
+        if unknown:
+            self.fail(spec["own_only"], f"'others.own_only': unknown category {unknown[0]!r}")
+        u.own_only = frozenset(own)
+        stands = [w for w, _ in self.strings(spec["stands"], "'others.stands'")] if "stands" in spec else []
+        unknown = sorted(set(stands) - set(u.categories))
+        if unknown:
+            self.fail(spec["stands"], f"'others.stands': unknown category {unknown[0]!r}")
+        u.stands_when_told = frozenset(stands)
+        raw = [(SOURCE, lang, text, entry) for lang, items in self.per_language(spec["sources"], "'others.sources'").items()
+               for text, entry in items]
+        raw += [(SOURCE_UNLESS, lang, text, entry)
+                for lang, items in self.per_language(spec["unless"], "'others.unless'").items() for text, entry in items]
+        return raw
+
     def figures(self, node) -> list[tuple[str, str, str, Any]]:
         """`figures`: doers of whom a threat, a blow or a cage is a figure of speech ("my mom is gonna kill me",
         "el calor nos va a matar"), the `people` who may mean it, and what is never a figure (`unless`)."""
@@ -213,6 +256,7 @@ class Compiler:
         places: dict[str, str] = {}
         phrases = self.per_language(spec["people"], "'figures.people'")
         raw = [(PEOPLE, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+        self.u.people_words = frozenset(fold(text) for lang in LANGUAGES for text, _ in phrases[lang] if " " not in text)
         self.u._figures[PEOPLE] = frozenset()
         phrases = self.per_language(spec["unless"], "'figures.unless'")
         raw += [(FIGURES_UNLESS, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
