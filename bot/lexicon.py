@@ -41,7 +41,7 @@ class Lexicon:
     """What the compiler makes of the file: words, spellings, negations, patterns by language and first key."""
 
     def __init__(self) -> None:
-        self._stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
+        self.stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
         self.spellings: dict[str, tuple[str, ...]] = {}
         self.common: frozenset[str] = frozenset()
         self.boundaries: frozenset[str] = frozenset()
@@ -56,17 +56,17 @@ class Lexicon:
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
         self.overrule_below = 0.0
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._patterns: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
-        self._fuzzy: dict[str, set[str]] = {}
-        self._sounds: dict[str, str] = {}  # how a pattern word sounds (sounds_like) → the word
+        self.patterns_by_lang: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
+        self.fuzzy_index: dict[str, set[str]] = {}
+        self.sound_index: dict[str, str] = {}  # how a pattern word sounds (sounds_like) → the word
         self.fillers: frozenset[str] = frozenset()  # "ever", "siempre": a pattern reads past them
-        self._vocab: set[str] = set()
-        self._stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        self.vocab_words: set[str] = set()
+        self.known_stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
-        self._context: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
-        self._figures: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
-        self._places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
+        self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
+        self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer
         self.places_words: frozenset[str] = frozenset()  # "at", "en": after one, a doer is a place, not who
         self.joins: frozenset[str] = frozenset()  # "and", "que": a doer past one is another clause's
@@ -90,7 +90,7 @@ class Lexicon:
             for word in spelled(piece):
                 known = cache.get(word)  # the word as written ("=" + it) and its stem in each language
                 if known is None:
-                    known = ("=" + word, *(self._stemmers[lang].stemWord(word) for lang in LANGUAGES))
+                    known = ("=" + word, *(self.stemmers[lang].stemWord(word) for lang in LANGUAGES))
                     if len(cache) < _CACHE_LIMIT:
                         cache[word] = known
                 surface.append(word)
@@ -107,7 +107,7 @@ class Lexicon:
         word, stretched = piece, not piece.isdigit() and bool(_RUN.search(piece))  # "1000" is not "pleeease"
         if stretched:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
-            word = twice if twice in self._vocab and once not in self._vocab else once
+            word = twice if twice in self.vocab_words and once not in self.vocab_words else once
         spelled = self.spellings.get(word) or self._unattached(word) or (self._corrected(word),)
         if stretched and spelled[-1] in self.pleas:
             spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
@@ -117,7 +117,7 @@ class Lexicon:
 
     def _unattached(self, word: str) -> tuple[str, ...] | None:
         """ "venderla" → ("vender", "la"): a verb the patterns know, and the pronoun attached to it."""
-        if word in self._vocab or word in self.common:
+        if word in self.vocab_words or word in self.common:
             return None
         attached = _ATTACHED.match(word)
         if attached is None:
@@ -125,22 +125,22 @@ class Lexicon:
         verb = attached.group(1)
         if len(verb) < 4 and verb not in _SHORT_VERBS:
             return None  # "perla" is a pearl, "carla" a name
-        if verb in self._vocab or self._stemmers["es"].stemWord(verb) in self._stems["es"]:
+        if verb in self.vocab_words or self.stemmers["es"].stemWord(verb) in self.known_stems["es"]:
             return verb, attached.group(2)
         return None
 
     def _corrected(self, word: str) -> str:
         """The pattern word one typo away, for words the patterns and the common words don't know."""
-        if len(word) < 3 or word in self._vocab or word in self.common or word.isdigit():
+        if len(word) < 3 or word in self.vocab_words or word in self.common or word.isdigit():
             return word
-        if any(self._stemmers[lang].stemWord(word) in self._stems[lang] for lang in LANGUAGES):
+        if any(self.stemmers[lang].stemWord(word) in self.known_stems[lang] for lang in LANGUAGES):
             return word
         for i in range(1, len(word)):  # a letter typed twice: "hitt", "ayudaa", "comming"
-            if word[i] == word[i - 1] and word[:i] + word[i + 1:] in self._vocab:
+            if word[i] == word[i - 1] and word[:i] + word[i + 1:] in self.vocab_words:
                 return word[:i] + word[i + 1:]
-        candidates = set(self._fuzzy.get(word, ()))  # one letter left out: "kil", "scard", "hep"
+        candidates = set(self.fuzzy_index.get(word, ()))  # one letter left out: "kil", "scard", "hep"
         if len(word) >= 5:  # two letters swapped: "hlep", "psasport"
-            candidates.update(c for i in range(len(word) - 1) for c in self._fuzzy.get(word[:i] + word[i + 1:], ())
+            candidates.update(c for i in range(len(word) - 1) for c in self.fuzzy_index.get(word[:i] + word[i + 1:], ())
                               if len(c) == len(word) and sorted(c) == sorted(word))
         # A changed letter is not corrected: too often it makes another real word a danger word
         # ("cansado" is not "candado", "enterrar" is not "encerrar").
@@ -149,7 +149,7 @@ class Lexicon:
         if close:
             return close[0]
         # Spelled by ear, as many people write Spanish: "golpisa", "amenasa", "bolvio", "yorando".
-        return self._sounds.get(sounds_like(word), word) if len(word) >= 5 else word
+        return self.sound_index.get(sounds_like(word), word) if len(word) >= 5 else word
 
 
 def sounds_like(word: str) -> str:

@@ -7,7 +7,6 @@ patterns that are themselves negations ("can not leave", "no me dejan salir") st
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -15,10 +14,12 @@ from typing import Iterable
 import yaml
 
 from bot.danger_model import MIN_WORDS, DangerModel
-from bot.lexicon import LANGUAGES, Lexicon
+from bot.clauses import Clauses
+from bot.lexicon import LANGUAGES
 from bot.patterns import Pattern, Words, match, negates_itself
-from bot.understanding_file import (FIGURES_UNLESS, PAST, PEOPLE, SOURCE, SOURCE_UNLESS, UNLESS, Compiler,
-                                    UnderstandingError)
+from bot.understanding_file import Compiler
+from bot.understanding_sections import (FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS,
+                                        UnderstandingError)
 from bot.yaml_text import WordsLoader
 
 __all__ = ["POSSIBLE_DANGER", "Reading", "Signal", "Understanding", "UnderstandingError"]
@@ -26,13 +27,8 @@ SHORT_ANSWERS = frozenset({"yes", "no"})
 POSSIBLE_DANGER = "possible_danger"  # the statistical backstop's category: no pattern named it
 _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
-DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
-_CLITIC_STARTS = frozenset({"me", "nos", "te"})
-_OPINION = frozenset({"think", "believe", "guess", "suspect"})
 # Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
 _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
-# The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
-_POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -57,6 +53,18 @@ class Reading:
         return tuple(dict.fromkeys(s.category for s in self.danger))
 
 
+@dataclass(frozen=True)
+class _Told:
+    """How a message is told, from the patterns that say so (bot/understanding.py's reading only)."""
+
+    benign: list[tuple[int, int, bool]]  # idioms: where, and whether a number is part of it
+    contexts: list[str]  # contexts found ("lol", "for a class")
+    cancelled: set[str]  # the categories they cancel
+    doers: list[tuple[int, int, str]]  # doers of figures of speech, where, and their group
+    past: bool  # told as long over ("years ago")
+    sources: list[tuple[int, int]]  # told from elsewhere ("in the news")
+
+
 def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     """Whether a benign phrase cancels a danger match. An idiom cancels the danger it overlaps ("hit me up"), but
     not a longer danger phrase that holds it whole ("creo q es trata" is not the question "que es trata"); an age
@@ -68,8 +76,8 @@ def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
 
 
-class Understanding(Lexicon):
-    def __init__(self, data: dict, path: Path, model: DangerModel | None = None):
+class Understanding(Clauses):
+    def __init__(self, data: yaml.Node | None, path: Path, model: DangerModel | None = None):
         super().__init__()
         self.model = model
         Compiler(self, path).compile(data)
@@ -133,14 +141,29 @@ class Understanding(Lexicon):
         for lang in LANGUAGES:
             for start, end, pattern in self._matches(words, lang):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
+        told = self._how_told(found)
+        danger, answers, stated, figured, told_now = self._weigh(words, found, told)
+        # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
+        meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
+                    or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
+        settled = self._settled(words, danger, stated, told, told_now)
+        # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
+        decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(told.benign)
+                   or bool(told.contexts) or bool(told.sources) or figured or len(words.surface) < MIN_WORDS)
+        signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
+        sure = any(is_sure for _, _, is_sure in danger.values())
+        return words, Reading(signals, frozenset(meanings)), decided, sure
+
+    def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]]) -> _Told:
+        """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
-        contexts = [name for name in self._context if name in found]
-        cancelled = {c for name in self._context if found.pop(name, None) and not found.pop(name + UNLESS, None)
-                     for c in self._context[name]}
-        for name in self._context:
+        contexts = [name for name in self.context_groups if name in found]
+        cancelled = {c for name in self.context_groups if found.pop(name, None) and not found.pop(name + UNLESS, None)
+                     for c in self.context_groups[name]}
+        for name in self.context_groups:
             found.pop(name + UNLESS, None)
-        doers = [(s, e, name) for name in self._figures for s, e, _ in found.pop(name, ())]
+        doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
         past = bool(found.pop(PAST, None))
@@ -148,7 +171,13 @@ class Understanding(Lexicon):
         if found.pop(SOURCE_UNLESS, None):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
-        figured = told_now = False  # told_now: a danger said as happening now, not only as what used to
+        return _Told(benign, contexts, cancelled, doers, past, sources)
+
+    def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: _Told):
+        """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
+        denied; with where reassurances were stated, whether a figure was set aside and whether danger was
+        told as happening now."""
+        figured = told_now = False
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
@@ -156,9 +185,9 @@ class Understanding(Lexicon):
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in cancelled or any(_vetoes(idiom, (start, end)) for idiom in benign):
+                    if meaning in told.cancelled or any(_vetoes(idiom, (start, end)) for idiom in told.benign):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                    if doers and meaning in self._figures[self._doer(words, doers, start, end)]:
+                    if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
                     said = " ".join(words.surface[start:end])
@@ -173,103 +202,21 @@ class Understanding(Lexicon):
                 elif name in self.categories:
                     # Danger denied ("nobody is hurting me", "no tengo miedo") reassures, and its "no"
                     # answers nothing.
-                    answers.append((self._negation_before(words, start, NEGATION_REACH), end, "reassured"))
-        # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
-        meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
-                    or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
-        settled = self._settled_by_reassurance(words, danger, stated)
-        settled |= self._told_of_others(words, danger, sources, past)
-        if stated and danger and not told_now:
-            past = True  # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen
+                    negator = self._negation_before(words, start, NEGATION_REACH)
+                    answers.append((start if negator is None else negator, end, "reassured"))
+        return danger, answers, stated, figured, told_now
+
+    def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool) -> set[str]:
+        """The danger categories a reassurance, a story of someone else or a past now over settles."""
+        settled = self.settled_by_reassurance(words, danger, stated)
+        settled |= self.told_of_others(words, danger, told.sources, told.past)
+        past = told.past or bool(stated and danger and not told_now)
+        # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen.
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
             settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
-        # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
-        decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(benign)
-                   or bool(contexts) or bool(sources) or figured or len(words.surface) < MIN_WORDS)
-        signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
-        sure = any(is_sure for _, _, is_sure in danger.values())
-        return words, Reading(signals, frozenset(meanings)), decided, sure
-
-    def _doer(self, words: Words, doers: list[tuple[int, int, str]], start: int, end: int) -> str:
-        """Who does what a danger match says: the doer nearest before it in its clause (or the match's own first
-        word: "they will not let me"), else the nearest after it ("me va a matar mi mama"); PEOPLE when none is
-        named, so the danger stands. A doer past a join ("and", "que") or after a word that says where ("en el
-        trabajo") is not this match's."""
-        low = max((b for b in words.breaks if b <= start), default=0)
-        high = min((b for b in words.breaks if b > start), default=len(words.surface))
-        before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
-                  and not self._joined(words, e, start)
-                  and (self._places.get(name) == "anywhere" or not self._after_place_word(words, s))]
-        if before:
-            return max(before)[2]
-        # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
-        # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
-        after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
-                 and not self._joined(words, end, s)
-                 and (self._after_place_word(words, s) if name in self._places
-                      else end < s and all(w in self.determiners and w not in self.places_words
-                                            for w in words.surface[end:s]))]
-        return min(after)[1] if after else PEOPLE
-
-    def _joined(self, words: Words, i: int, j: int) -> bool:
-        return any(w in self.joins for w in words.surface[i:j])
-
-    def _after_place_word(self, words: Words, i: int) -> bool:
-        """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""
-        for word in reversed(words.surface[max(0, i - 3):i]):
-            if word in self.places_words:
-                return True
-            if word not in self.determiners:
-                return False
-        return False
-
-    def _settled_by_reassurance(self, words: Words, danger: dict, reassured: list[int]) -> set[str]:
-        """The danger a reassurance settles: what it read in the reassurance's own clause ("no pasa nada estoy
-        bien"). Danger in another clause stands on its own ("estoy bien pero me quiere matar"), and a
-        must-catch phrase is never settled (safety rule 6: unsure is danger)."""
-        if not reassured or not danger:
-            return set()
-        clauses = self._clause_starts(words)
-        settling = {self._clause_of(clauses, start) for start in reassured}
-        return {c for c, (_, start, sure) in danger.items() if not sure and self._clause_of(clauses, start) in settling}
-
-    def _told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool) -> set[str]:
-        """Danger told from elsewhere ("in the news", "my professor said") and, for what is only ever the texter's
-        own (`own_only`: deportation), told of someone else in the past ("my cousin got deported last year"):
-        settled when its sentence does not name the texter. A must-catch phrase never is."""
-        if not danger or not (sources or past):
-            return set()
-        return {c for c, (_, start, sure) in danger.items()
-                if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
-                and not self._names_texter(words, start, sources)}
-
-    def _names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
-        """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
-        "my passport"; not "my cousin", and not the words of the source ("my professor said")."""
-        low = max((b for b in words.breaks if b <= i), default=0)
-        high = min((b for b in words.breaks if b > i), default=len(words.surface))
-        surface = words.surface
-        for j in range(low, high):
-            if surface[j] not in self.texter_words or any(s <= j < e for s, e in skip):
-                continue
-            if surface[j] in _POSSESSIVES and any(w in self.someone_else for w in surface[j + 1:min(j + 3, high)]):
-                continue  # "my little sister", "mi prima": someone else
-            if j + 1 < high and surface[j + 1] in _OPINION:
-                continue  # "i think", "i believe": what the texter makes of it, not the texter in it
-            return True
-        return False
-
-    def _clause_starts(self, words: Words) -> list[int]:
-        """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
-        an object pronoun that starts a verb of its own ("estoy bien me vigilan")."""
-        return [0] + [i for i in range(1, len(words.surface))
-                      if i in words.breaks or words.surface[i] in self.boundaries or words.surface[i] in _CLITIC_STARTS]
-
-    @staticmethod
-    def _clause_of(starts: list[int], i: int) -> int:
-        return bisect_right(starts, i)
+        return settled
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
         """What a match means once negation is read: nothing, the same, or its `negated:` meaning."""
@@ -305,7 +252,7 @@ class Understanding(Lexicon):
 
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
-        index = self._patterns[lang]
+        index = self.patterns_by_lang[lang]
         marked, surface = words.marked, words.surface
         present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
         for start, stem in enumerate(stems):

@@ -1,0 +1,99 @@
+"""Where a danger phrase stands in a message: its clause, its doer, and whether a reassurance or a story of
+someone else settles it. The reader (bot/understanding.py) is a Clauses over the compiled Lexicon."""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from bot.lexicon import Lexicon
+from bot.patterns import Words
+from bot.understanding_sections import PEOPLE
+
+DOER_REACH = 6  # how far from a danger match its doer is looked for, within the clause
+_CLITIC_STARTS = frozenset({"me", "nos", "te"})
+_OPINION = frozenset({"think", "believe", "guess", "suspect"})
+# The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
+_POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
+
+
+class Clauses(Lexicon):
+    """The clause-level reading a Lexicon's words allow."""
+
+    def doer(self, words: Words, doers: list[tuple[int, int, str]], start: int, end: int) -> str:
+        """Who does what a danger match says: the doer nearest before it in its clause (or the match's own first
+        word: "they will not let me"), else the nearest after it ("me va a matar mi mama"); PEOPLE when none is
+        named, so the danger stands. A doer past a join ("and", "que") or after a word that says where ("en el
+        trabajo") is not this match's."""
+        low = max((b for b in words.breaks if b <= start), default=0)
+        high = min((b for b in words.breaks if b > start), default=len(words.surface))
+        before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
+                  and not self.joined(words, e, start)
+                  and (self.figure_places.get(name) == "anywhere" or not self.after_place_word(words, s))]
+        if before:
+            return max(before)[2]
+        # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
+        # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
+        after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
+                 and not self.joined(words, end, s)
+                 and (self.after_place_word(words, s) if name in self.figure_places
+                      else end < s and all(w in self.determiners and w not in self.places_words
+                                            for w in words.surface[end:s]))]
+        return min(after)[1] if after else PEOPLE
+
+    def joined(self, words: Words, i: int, j: int) -> bool:
+        return any(w in self.joins for w in words.surface[i:j])
+
+    def after_place_word(self, words: Words, i: int) -> bool:
+        """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""
+        for word in reversed(words.surface[max(0, i - 3):i]):
+            if word in self.places_words:
+                return True
+            if word not in self.determiners:
+                return False
+        return False
+
+    def settled_by_reassurance(self, words: Words, danger: dict, reassured: list[int]) -> set[str]:
+        """The danger a reassurance settles: what it read in the reassurance's own clause ("no pasa nada estoy
+        bien"). Danger in another clause stands on its own ("estoy bien pero me quiere matar"), and a
+        must-catch phrase is never settled (safety rule 6: unsure is danger)."""
+        if not reassured or not danger:
+            return set()
+        clauses = self.clause_starts(words)
+        settling = {self.clause_of(clauses, start) for start in reassured}
+        return {c for c, (_, start, sure) in danger.items() if not sure and self.clause_of(clauses, start) in settling}
+
+    def told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool) -> set[str]:
+        """Danger told from elsewhere ("in the news", "my professor said") and, for what is only ever the texter's
+        own (`own_only`: deportation), told of someone else in the past ("my cousin got deported last year"):
+        settled when its sentence does not name the texter. A must-catch phrase never is."""
+        if not danger or not (sources or past):
+            return set()
+        return {c for c, (_, start, sure) in danger.items()
+                if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
+                and not self.names_texter(words, start, sources)}
+
+    def names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
+        """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
+        "my passport"; not "my cousin", and not the words of the source ("my professor said")."""
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        surface = words.surface
+        for j in range(low, high):
+            if surface[j] not in self.texter_words or any(s <= j < e for s, e in skip):
+                continue
+            if surface[j] in _POSSESSIVES and any(w in self.someone_else for w in surface[j + 1:min(j + 3, high)]):
+                continue  # "my little sister", "mi prima": someone else
+            if j + 1 < high and surface[j + 1] in _OPINION:
+                continue  # "i think", "i believe": what the texter makes of it, not the texter in it
+            return True
+        return False
+
+    def clause_starts(self, words: Words) -> list[int]:
+        """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
+        an object pronoun that starts a verb of its own ("estoy bien me vigilan")."""
+        return [0] + [i for i in range(1, len(words.surface))
+                      if i in words.breaks or words.surface[i] in self.boundaries or words.surface[i] in _CLITIC_STARTS]
+
+    @staticmethod
+    def clause_of(starts: list[int], i: int) -> int:
+        return bisect_right(starts, i)
+
