@@ -177,7 +177,7 @@ def build_stores(settings: Settings, redis: Redis) -> Stores:
     return Stores(
         redis=redis, cipher=cipher, roster=roster, replicas=replicas,
         store=RedisStore(redis, cipher, lookup, org.retention, replicas=replicas),
-        outbox=Outbox(redis, cipher, retention), stats=RequestStats(redis),
+        outbox=Outbox(redis, cipher, retention, replicas), stats=RequestStats(redis),
         shelters=ShelterBoard(redis, load_places(settings.config_dir), settings.timezone),
         whatsapp=WhatsAppWindows(redis, retention), audit=AuditLog(redis),
         outreaches=Outreaches(redis, roster, org.card_valid, zone),

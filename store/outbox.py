@@ -10,6 +10,7 @@ from redis import Redis
 
 from store.crypto import Cipher
 from store.keys import BY_TWILIO_SID, OUTBOX
+from store.replication import ReplicaWait
 
 # Ended without a Twilio message: dropped by the safety re-check, refused (21610) or failed for good.
 ENDED = frozenset({"dropped", "opted_out", "failed"})
@@ -47,10 +48,11 @@ def new_id() -> str:
 
 
 class Outbox:
-    def __init__(self, redis: Redis, cipher: Cipher, retention_seconds: int):
+    def __init__(self, redis: Redis, cipher: Cipher, retention_seconds: int, replicas: ReplicaWait | None = None):
         self.redis = redis
         self.cipher = cipher
         self.retention = retention_seconds
+        self.replicas = replicas  # with replicas, a message marked sent is on one before the job goes on
 
     def create(self, kind: str, to: str, text: str, id_: str | None = None, pipe=None, **fields) -> Outbound:
         return self.create_many(kind, to, [text], ids=[id_] if id_ else None, pipe=pipe, **fields)[0]
@@ -88,6 +90,10 @@ class Outbox:
             message.twilio_sid = twilio_sid
             pipe.set(BY_TWILIO_SID + twilio_sid, message.id, ex=self.retention)
         self._save(message, pipe)
+        if self.replicas is not None and self.replicas.wanted():
+            # In the same round trip: a primary lost just after this leaves the new one knowing the message
+            # went, so the job, run again after the failover, does not page an advocate a second time.
+            pipe.wait(1, self.replicas.timeout_ms)
         pipe.execute()
 
     def send_again(self, message: Outbound, status: str, reason: str) -> None:

@@ -103,3 +103,29 @@ def test_sentinel_always_waits_unless_the_wait_is_zero(twilio_api, tmp_path):
     assert replica_wait(settings, redis_lib.Redis(port=1)).wanted()
     settings = load_settings(environ_for(None, LANTERN_REPLICA_WAIT_MS="0", **sentinels), dotenv=False)
     assert replica_wait(settings, redis_lib.Redis(port=1)) is None
+
+
+def test_a_message_marked_sent_is_on_a_replica_before_the_send_job_goes_on(replicated):
+    """A page Twilio took is recorded as sent on a replica before its job moves on: a primary lost just then
+    leaves a new primary that knows it went, so the job, run again after the failover, pages nobody twice."""
+    import os
+    import signal
+
+    from config.settings import new_data_key
+    from store.crypto import Cipher
+    from store.outbox import Outbox
+    from store.replication import ReplicaWait
+
+    primary, replica_node = replicated.primary.client(), replicated.replicas[0]
+    outbox = Outbox(primary, Cipher((new_data_key(),)), 3600, ReplicaWait(primary, 1500, always=False))
+    message = outbox.create("page", "+15555550120", "URGENT K7Q2")
+    outbox.mark(message, "queued", twilio_sid="SM" + "1" * 32)
+    assert outbox.__class__(replica_node.client(), outbox.cipher, 3600).get(message.id).status == "queued"
+    os.kill(replica_node.process.pid, signal.SIGSTOP)  # a replica that can't confirm: the mark waits for it
+    try:
+        started = time.monotonic()
+        outbox.mark(message, "delivered")
+        waited = time.monotonic() - started
+    finally:
+        os.kill(replica_node.process.pid, signal.SIGCONT)
+    assert 1.4 <= waited < 5
