@@ -34,6 +34,8 @@ def urgent_pages(body: str) -> list:
     ("she said shed make me suffer if i told my mom", "threat"),
     # A blow given, named as the thing given.
     ("anoche le dieron un madrazo a mi hermana y a mi una patada", "violence"),
+    ("el encargado me metio una bofetada enfrente de todos", "violence"),
+    ("they make me ask before i can sleep", "control"),
 ])
 def test_what_is_done_to_the_texter_is_read_as_its_category(body, category):
     assert category in ENGINE.understanding.read(body).categories
