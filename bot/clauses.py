@@ -13,6 +13,8 @@ _CLITIC_STARTS = frozenset({"me", "nos", "te"})
 _OPINION = frozenset({"think", "believe", "guess", "suspect"})
 # The texter's words that may be someone else's too: "my passport" is theirs, "my cousin" is another person.
 _POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
+# Words that make the texter a place, not who it happens to: "a ring busted near us", "cerca de nosotros".
+_NEAR = frozenset({"near", "nearby", "around", "cerca", "alrededor"})
 
 
 class Clauses(Lexicon):
@@ -84,6 +86,8 @@ class Clauses(Lexicon):
                 continue  # "my little sister", "mi prima": someone else
             if j + 1 < high and surface[j + 1] in _OPINION:
                 continue  # "i think", "i believe": what the texter makes of it, not the texter in it
+            if _NEAR & set(surface[max(low, j - 2):j]) and surface[j] not in _POSSESSIVES:
+                continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
         return False
 
