@@ -21,6 +21,7 @@ from messaging.delivery_rules import DeliveryRules
 from messaging.escalation import Escalation
 from messaging.page_fields import ESCALATION_STAGES, wait_label
 from messaging.postbox import Postbox
+from messaging.redis_back import when_back
 from messaging.routing import Router
 from messaging.sender import Sender
 from messaging.twilio_errors import TwilioError, twilio_error
@@ -103,7 +104,9 @@ def _send(jobs: SendJobs, message: Outbound | None, roster: dict[str, Advocate] 
         return _refused(jobs, message, conv, exc)
     except (requests.RequestException, TwilioException):
         return _retry_or_fail(jobs, message, conv, "network")
-    jobs.outbox.mark(message, "queued", twilio_sid=sid)  # Twilio's first status, which has no callback
+    # Twilio's first status, which has no callback. Twilio has the message now: a Redis failing over meanwhile
+    # is waited out here (for a minute), not left to a rerun of the job, which would send it a second time.
+    when_back(lambda: jobs.outbox.mark(message, "queued", twilio_sid=sid), log, "send job", give_up_after=60)
     if message.kind == "checkin":
         jobs.reports.count(["checkin.sent"], time.time())
     return "sent"

@@ -11,19 +11,15 @@ root (wiring.py) from the environment; its job class hands each job its module's
 """
 from __future__ import annotations
 
-import time
-
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
 from rq import SimpleWorker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 
 from config.logs import configure_logging
 from config.settings import load_settings
+from messaging.redis_back import OUTAGE, when_back
 from wiring import build_lantern
 
-OUTAGE = (RedisConnectionError, RedisTimeout)
-LONGEST_PAUSE = 5.0
 
 
 def worker_job_class() -> type[Job]:
@@ -60,15 +56,7 @@ class FailoverWorker(SimpleWorker):
 
     def _when_back(self, action):
         """Run `action`, again after a pause each time Redis can't be reached, until it succeeds."""
-        pause = 0.25
-        while True:
-            try:
-                return action()
-            except OUTAGE as exc:
-                self.log.warning("Worker %s: Redis unreachable (%s), trying again in %.2f s",
-                                 self.name, type(exc).__name__, pause)
-                time.sleep(pause)
-                pause = min(pause * 2, LONGEST_PAUSE)
+        return when_back(action, self.log, f"Worker {self.name}")
 
 
 def warm() -> None:
