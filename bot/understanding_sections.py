@@ -96,13 +96,8 @@ class Sections:
         raw = []
         for n, item in enumerate(node.value):
             spec = self.mapping(item, "a context")
-            cancels = spec.pop("cancels", None)
-            names = [str(c.value) for c in cancels.value] if isinstance(cancels, yaml.SequenceNode) else []
-            unknown = [c for c in names if c not in self.u.categories]
-            if not names or unknown:
-                self.fail(cancels or item, f"context: 'cancels' must list danger categories (unknown: {unknown})")
             name = f"context {n + 1}"
-            self.u.context_groups[name] = frozenset(names)
+            self.u.context_groups[name] = self.cancels(spec.pop("cancels", None), item, "context")
             unless = spec.pop("unless", None)  # "lol not joking": the joke is off
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
@@ -164,13 +159,8 @@ class Sections:
             self.fail(spec["doers"], "'figures.doers' must be a list of {cancels: [categories], en: [...], es: [...]}")
         for n, item in enumerate(spec["doers"].value):
             fields = self.mapping(item, "a figure's doers")
-            cancels = fields.get("cancels")
-            names = [str(c.value) for c in cancels.value] if isinstance(cancels, yaml.SequenceNode) else []
-            unknown = [c for c in names if c not in self.u.categories]
-            if not names or unknown:
-                self.fail(cancels or item, f"figures: 'cancels' must list danger categories (unknown: {unknown})")
             name = f"figure {n + 1}"
-            self.u.figure_groups[name] = frozenset(names)
+            self.u.figure_groups[name] = self.cancels(fields.get("cancels"), item, "figures")
             if "as_place" in fields:
                 where = str(fields["as_place"].value)
                 if where not in ("after", "anywhere"):
@@ -180,6 +170,14 @@ class Sections:
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
         self.u.figure_places = places
         return raw
+
+    def cancels(self, node, item, what: str) -> frozenset[str]:
+        """A context's or a figure's `cancels`: the danger categories it sets aside, every one known."""
+        names = [str(c.value) for c in node.value] if isinstance(node, yaml.SequenceNode) else []
+        unknown = [c for c in names if c not in self.u.categories]
+        if not names or unknown:
+            self.fail(node or item, f"{what}: 'cancels' must list danger categories (unknown: {unknown})")
+        return frozenset(names)
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
         spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place")}

@@ -60,12 +60,12 @@ class FailoverWorker(SimpleWorker):
 
 
 def warm() -> None:
-    """Import what the jobs run and compile the bot's understanding (about 1.2 s in all) before any job.
+    """Compile the bot's understanding (about a second) before any worker starts; the jobs' code is already
+    imported with wiring.
 
     Called below, when this module is imported: `rq worker-pool` imports its worker class in the pool's
-    own process, so every worker it forks (and forks again when one dies) starts with all of it. Without
-    it each worker paid that second on its first job: a page of the first burst after a start."""
-    import messaging.jobs  # noqa: F401  (and through it wiring, the stores, the sender)
+    own process, so every worker it forks (and forks again when one dies) starts with it. Without it each
+    worker paid that second when it started, beside the first burst's pages."""
     from bot.engine import FLOWS_DIR
     from bot.understanding import Understanding
 
