@@ -23,6 +23,7 @@ from store.crypto import Cipher, keyed_hash
 from store.exceptions import CaseCodeTaken
 from store.keys import HANDOFF_QUEUE, ROSTER_PHONES, case_code_key, holds_key, key_for, message_sid_key
 from store.replication import ReplicaWait
+from store.script_call import ScriptCall, ThreadConnections
 from store.turn_write import APPLIED, CODE_TAKEN, REFERENCE, TurnWrite, TurnWriter
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,9 @@ class RedisStore:
         self.cipher = cipher
         self._lookup_key = lookup_key
         self.retention = int(retention.total_seconds())
-        self.writer = TurnWriter(redis, self.retention, replicas)
-        self._open = redis.register_script(_OPEN)
+        connections = ThreadConnections(redis)
+        self.writer = TurnWriter(redis, self.retention, replicas, connections)
+        self._open = ScriptCall(connections, redis, _OPEN)
 
     def conversation_key(self, address: str) -> str:
         return keyed_hash(self._lookup_key, address)
@@ -77,7 +79,7 @@ class RedisStore:
             (stored, raw, opted_out, _, blocked), _, version, advocate_id = pipe.execute()
         else:
             stored, raw, opted_out, version, blocked, advocate_id = self._open(
-                keys=[*keys, ROSTER_PHONES], args=[conversation])
+                [key.encode() for key in (*keys, ROSTER_PHONES)], [conversation.encode()])
         # A STOP recorded by a turn that did not finish is still run as STOP when that text comes again.
         conv = self._conversation(conversation, address, raw, opted_out and not (stop and opted_out == STOP_PENDING))
         conv.version = int(version or 0)

@@ -21,6 +21,7 @@ from redis import Redis
 
 from store.keys import key_for
 from store.replication import ReplicaWait
+from store.script_call import ScriptCall, ThreadConnections
 
 APPLIED, CHANGED, CODE_TAKEN = 1, 0, -1
 REFERENCE = b"@"  # a MessageSid claim that names its turn's transcript item: "@<index>"
@@ -118,10 +119,11 @@ class TurnWrite:
 class TurnWriter:
     """Applies TurnWrites: one EVALSHA each (the script is loaded once per Redis, by redis-py)."""
 
-    def __init__(self, redis: Redis, ttl: int, replicas: ReplicaWait | None = None):
+    def __init__(self, redis: Redis, ttl: int, replicas: ReplicaWait | None = None,
+                 connections: ThreadConnections | None = None):
         self.redis = redis
         self.ttl = ttl
-        self._script = redis.register_script(_APPLY)
+        self._script = ScriptCall(connections or ThreadConnections(redis), redis, _APPLY)
         self.replicas = replicas  # when this Redis has replicas
 
     def begin(self, conversation: str, version: int) -> TurnWrite:
@@ -129,11 +131,11 @@ class TurnWriter:
 
     def apply(self, write: TurnWrite) -> int:
         """APPLIED, CHANGED (someone wrote first: run the turn again) or CODE_TAKEN (pick another code)."""
-        keys = [key_for(write.conversation, "version")]
+        keys = [key_for(write.conversation, "version").encode()]
         if self.replicas is not None and self.replicas.wanted():  # EVALSHA and WAIT, one round trip
             result = self.replicas.run(self._script, keys, [write.packed()])
         else:
-            result = int(self._script(keys=keys, args=[write.packed()]))
+            result = int(self._script(keys, [write.packed()]))
         if result == APPLIED:
             for then in write.after:
                 then()
