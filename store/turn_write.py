@@ -3,8 +3,8 @@
 Everything a turn changes is recorded on a redis-py pipeline that is never executed itself: the
 conversation's state and transcript, the MessageSid claim, the opt-out, the queue entry, the case code,
 outbox records and RQ's own job writes (RQ takes `pipeline=`). `apply()` sends them to one Lua script
-as a single packed argument (length-prefixed strings: redis-py packs one argument much faster than
-fifty): the script compares the conversation's version with the one the turn read, refuses if a case
+as its ARGV, framed once in RESP (store/script_call.py), each command as its length and its words, so
+the script runs them with `unpack` and parses nothing itself: the script compares the conversation's version with the one the turn read, refuses if a case
 code it reserves is taken, and only then runs every command. Redis runs a script whole, so a crash
 anywhere leaves either all of the turn or none of it; a concurrent turn that wrote first makes this
 one run again on fresh state instead of waiting for a lock.
@@ -13,7 +13,7 @@ A MessageSid's reply is kept by reference: the claim names the transcript item t
 index, known only inside the script), so the reply is not encrypted a second time.
 
 The script names the keys it touches outside the conversation's slot (queue, case code, outbox, RQ) only
-in its packed argument, which one Redis (with replicas, or Sentinel) allows and a Redis Cluster does not.
+in its arguments, which one Redis (with replicas, or Sentinel) allows and a Redis Cluster does not.
 """
 from __future__ import annotations
 
@@ -28,31 +28,24 @@ REFERENCE = b"@"  # a MessageSid claim that names its turn's transcript item: "@
 
 _APPLY = """
 local unpack = unpack or table.unpack
-local packed, pos = ARGV[1], 1
-local function take()
-  local colon = string.find(packed, ':', pos, true)
-  local size = tonumber(string.sub(packed, pos, colon - 1))
-  pos = colon + size + 1
-  return string.sub(packed, colon + 1, colon + size)
-end
 local version = redis.call('GET', KEYS[1]) or '0'
-if version ~= take() then return 0 end
-local ttl = take()
-for _ = 1, tonumber(take()) do
-  if redis.call('EXISTS', take()) == 1 then return -1 end
+if version ~= ARGV[1] then return 0 end
+local at = 4
+for _ = 1, tonumber(ARGV[3]) do
+  if redis.call('EXISTS', ARGV[at]) == 1 then return -1 end
+  at = at + 1
 end
-local references = {}
-for _ = 1, tonumber(take()) do
-  references[#references + 1] = {take(), take(), take()}
+local references, first = tonumber(ARGV[at]), at + 1
+at = first + 3 * references
+redis.call('SET', KEYS[1], tonumber(version) + 1, 'EX', ARGV[2])
+local last = #ARGV
+while at <= last do
+  local size = tonumber(ARGV[at])
+  redis.call(unpack(ARGV, at + 1, at + size))
+  at = at + size + 1
 end
-redis.call('SET', KEYS[1], tonumber(version) + 1, 'EX', ttl)
-while pos <= #packed do
-  local command = {}
-  for i = 1, tonumber(take()) do command[i] = take() end
-  redis.call(unpack(command))
-end
-for _, ref in ipairs(references) do
-  redis.call('SET', ref[1], '@' .. (redis.call('LLEN', ref[2]) - 1), 'EX', ref[3])
+for ref = first, first + 3 * (references - 1), 3 do
+  redis.call('SET', ARGV[ref], '@' .. (redis.call('LLEN', ARGV[ref + 1]) - 1), 'EX', ARGV[ref + 2])
 end
 return 1
 """
@@ -60,24 +53,20 @@ return 1
 
 def _encoded(value) -> bytes:
     """As redis-py sends an argument: bytes as they are, text as UTF-8, numbers by their repr."""
-    if isinstance(value, bytes):
+    kind = type(value)
+    if kind is bytes:
         return value
-    if isinstance(value, str):
+    if kind is str:
+        return value.encode("utf-8")
+    if kind is int:
+        return b"%d" % value
+    if isinstance(value, str):  # an enum of str (RQ's JobStatus)
         return value.encode("utf-8")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(value).encode()
     if isinstance(value, memoryview):
         return value.tobytes()
     raise TypeError(f"a turn's write can't send a {type(value).__name__}")
-
-
-def _pack_into(parts: list[bytes], items) -> None:
-    """Append each item length-prefixed ("<size>:<bytes>"); bytes and text, nearly all a turn sends, first."""
-    for item in items:
-        kind = type(item)
-        if kind is not bytes:
-            item = item.encode("utf-8") if kind is str else _encoded(item)
-        parts.append(b"%d:%b" % (len(item), item))
 
 
 class TurnWrite:
@@ -100,16 +89,17 @@ class TurnWrite:
         """Once every command ran, set `key` to "@<index>" of the last item of the list at `log_key`."""
         self.references.append((key, log_key, ttl))
 
-    def packed(self) -> bytes:
-        parts: list[bytes] = []
-        _pack_into(parts, (self.version, self.ttl, len(self.must_be_free), *self.must_be_free, len(self.references)))
-        for reference in self.references:
-            _pack_into(parts, reference)
+    def arguments(self) -> list[bytes]:
+        """The script's ARGV: the version read, the TTL, the keys that must be free, the references
+        (key, log key, TTL), then each command as its length and its words."""
+        words = [b"%d" % self.version, b"%d" % self.ttl, b"%d" % len(self.must_be_free),
+                 *(key.encode() for key in self.must_be_free), b"%d" % len(self.references)]
+        for key, log_key, ttl in self.references:
+            words += (key.encode(), log_key.encode(), b"%d" % ttl)
         for command, _options in self.pipe.command_stack:
-            count = b"%d" % len(command)
-            parts.append(b"%d:%b" % (len(count), count))
-            _pack_into(parts, command)
-        return b"".join(parts)
+            words.append(b"%d" % len(command))
+            words += map(_encoded, command)
+        return words
 
     @property
     def commands(self) -> int:
@@ -133,9 +123,9 @@ class TurnWriter:
         """APPLIED, CHANGED (someone wrote first: run the turn again) or CODE_TAKEN (pick another code)."""
         keys = [key_for(write.conversation, "version").encode()]
         if self.replicas is not None and self.replicas.wanted():  # EVALSHA and WAIT, one round trip
-            result = self.replicas.run(self._script, keys, [write.packed()])
+            result = self.replicas.run(self._script, keys, write.arguments())
         else:
-            result = int(self._script(keys, [write.packed()]))
+            result = int(self._script(keys, write.arguments()))
         if result == APPLIED:
             for then in write.after:
                 then()
