@@ -65,6 +65,7 @@ class Lexicon:
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer

@@ -60,6 +60,7 @@ class _Told:
     benign: list[tuple[int, int, bool]]  # idioms: where, and whether a number is part of it
     contexts: list[str]  # contexts found ("lol", "for a class")
     cancelled: set[str]  # the categories they cancel
+    supposed: list[tuple[int, frozenset[str]]]  # where a supposition starts, and what it cancels in its sentence
     doers: list[tuple[int, int, str]]  # doers of figures of speech, where, and their group
     past: bool  # told as long over ("years ago")
     sources: list[tuple[int, int]]  # told from elsewhere ("in the news")
@@ -74,6 +75,14 @@ def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     if age:
         return s <= start and end <= e
     return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
+
+
+def _supposed(words: Words, told: _Told, category: str, start: int) -> bool:
+    """Whether a must-catch match at `start` is supposed ("what if someone took my passport"): a supposition
+    that cancels its category starts before it in its sentence. Any other context ("lol", "my uber is here")
+    never cancels one: "lol he said he will kill me" is a threat."""
+    return any(s <= start and category in cancels and not any(s < b <= start for b in words.breaks)
+               for s, cancels in told.supposed)
 
 
 class Understanding(Negation):
@@ -159,9 +168,12 @@ class Understanding(Negation):
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts = [name for name in self.context_groups if name in found]
-        cancelled = {c for name in self.context_groups if found.pop(name, None) and not found.pop(name + UNLESS, None)
+        cancelled = {c for name in self.context_groups if name in found and name + UNLESS not in found
                      for c in self.context_groups[name]}
+        supposed = [(s, self.context_groups[name]) for name in self.supposing
+                    if name in found and name + UNLESS not in found for s, _, _ in found[name]]
         for name in self.context_groups:
+            found.pop(name, None)
             found.pop(name + UNLESS, None)
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
@@ -171,7 +183,7 @@ class Understanding(Negation):
         if found.pop(SOURCE_UNLESS, None):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
-        return _Told(benign, contexts, cancelled, doers, past, sources)
+        return _Told(benign, contexts, cancelled, supposed if cancelled else [], doers, past, sources)
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: _Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
@@ -185,7 +197,8 @@ class Understanding(Negation):
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in told.cancelled or any(_vetoes(idiom, (start, end)) for idiom in told.benign):
+                    if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
+                            or any(_vetoes(idiom, (start, end)) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
