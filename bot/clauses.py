@@ -15,6 +15,7 @@ _OPINION = frozenset({"think", "believe", "guess", "suspect"})
 _POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Words that make the texter a place, not who it happens to: "a ring busted near us", "cerca de nosotros".
 _NEAR = frozenset({"near", "nearby", "around", "cerca", "alrededor"})
+_SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", "then"})
 
 
 class Clauses(Lexicon):
@@ -42,7 +43,15 @@ class Clauses(Lexicon):
         return min(after)[1] if after else PEOPLE
 
     def joined(self, words: Words, i: int, j: int) -> bool:
-        return any(w in self.joins for w in words.surface[i:j])
+        """Whether a join between words i and j starts another clause. "and" straight before a verb keeps the
+        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not."""
+        surface = words.surface
+        return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
+                                            and not self.names_a_subject(surface[k + 1]))
+                   for k, w in enumerate(surface[i:j], i))
+
+    def names_a_subject(self, word: str) -> bool:
+        return word in self.boundaries or word in self.people_words or word in self.texter_words or word in _SUBJECTS
 
     def after_place_word(self, words: Words, i: int) -> bool:
         """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""

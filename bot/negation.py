@@ -7,6 +7,10 @@ from bot.clauses import Clauses
 from bot.patterns import Words
 
 
+# After "not", one of these closes the negation on a person set against another ("me, not them").
+_CONTRASTED = frozenset({"him", "her", "them", "us", "you"})
+
+
 class Negation(Clauses):
     """Whether a danger match is negated, and by which word."""
 
@@ -33,6 +37,8 @@ class Negation(Clauses):
         """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
         if words.surface[start] in self.boundaries or words.surface[start] in self.people_words:
             return None  # the match starts its own clause: "no, i am ok", "no contesta, su novio la golpea"
+        if self._negation_end(words, start) is not None:
+            return None  # the match is a negation itself ("no days off no pay"): the one before does not undo it
         i, left = start, reach
         while i > 0 and left > 0:
             i -= 1
@@ -43,6 +49,8 @@ class Negation(Clauses):
             end = self._negation_end(words, i)
             if end is not None and self._said(words, i):
                 return None  # "si digo que no, me pega": a no that is said, not a negation
+            if end is not None and end < start and words.surface[end] in _CONTRASTED:
+                return None  # "arrest me not them since im illegal": "not them" is said of them, and ends there
             if end is not None and end <= start:
                 # "si no pago, me matan": after "if", a negation is about the next word only.
                 before = words.surface[max(0, i - 3):i]  # "si no pago", "if i dont pay"
