@@ -35,11 +35,12 @@ class Clauses(Lexicon):
             return max(before)[2]
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
         # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
+        # A game or a sport may also be what is beaten ("we beat the other team").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
                  and not self.joined(words, end, s)
-                 and (self.after_place_word(words, s) if name in self.figure_places
-                      else end < s and all(w in self.determiners and w not in self.places_words
-                                            for w in words.surface[end:s]))]
+                 and ((name in self.figure_places and self.after_place_word(words, s))
+                      or end < s and all(w in self.determiners and w not in self.places_words
+                                         for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 
     def joined(self, words: Words, i: int, j: int) -> bool:

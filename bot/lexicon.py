@@ -74,7 +74,7 @@ class Lexicon:
         self.must_catch: tuple[MustCatch, ...] = ()
         self.texter_words: frozenset[str] = frozenset()  # "i", "me", "nos": the texter is in the sentence
         self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
-        self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
+        self.own_only: frozenset[str] = frozenset()  # told of someone else in the past: theirs ("he used to hit her")
         self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
         self.people_words: frozenset[str] = frozenset()  # "novio", "boss": a doer named starts a clause of its own
 

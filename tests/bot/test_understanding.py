@@ -313,3 +313,40 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("lol he said he will kill me", "threat"), ("jaja me quiere matar", "threat"),
+    ("my uber is here and he is at the door", "present_now"), ("no rush but they took my passport", "documents"),
+])
+def test_a_context_marker_never_cancels_a_must_catch_phrase(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what if someone took my passport, what could i do", "y si alguien me quitara el pasaporte que podria hacer",
+])
+def test_a_supposition_governs_a_must_catch_phrase_in_its_own_sentence(text):
+    assert ENGINE.understanding.read(text).danger == ()
+
+
+@pytest.mark.parametrize("text, category", [
+    ("i clean all day, no days off no pay", "debt"),  # a negation that is the danger is not undone by one before
+    ("they say the cops will arrest me not them since im illegal", "immigration_threat"),  # "not them" ends there
+    ("i dont think im safe tonight", "not_safe"), ("no creo que este segura aqui", "not_safe"),  # raised negation
+    ("we get moved around so nobody can find us", "sold_moved"),
+    ("my mom got drunk and hit me", "violence"),  # "and" before a verb keeps the subject, a parent's blow stands
+    ("he grabbed a knife from the kitchen", "weapon"), ("she waved a kitchen knife at me", "weapon"),
+])
+def test_danger_read_through_negation_scope_and_kitchen_words(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dog escaped the yard and hid under the porch",  # the dog does both
+    "the knife set i ordered came today", "beat the eggs until stiff", "le dimos una paliza al otro equipo",
+    "el frio de aqui me esta matando", "los pies me estan matando", "its not safe to drive on ice",
+    "me encerre en el bano a llorar", "my roommate wont let me leave dishes in the sink",
+])
+def test_what_only_looks_like_danger_is_read_as_it_is_meant(text):
+    assert ENGINE.understanding.read(text).danger == (), ENGINE.understanding.read(text)
