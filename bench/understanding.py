@@ -53,7 +53,7 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v15.yaml", "written for issue 19's third round before its tuning; first read in its fourth",
      True),
     (REPO / "bench" / "heldout_v16.yaml", "written for issue 19's fourth round before its tuning; measured once at its end "
-     "(its misses seen, never tuned on), never trained on", False),
+     "(its misses seen), its misses' families fixed in the fifth round, never trained on", False),
     (REPO / "bench" / "heldout_v17.yaml", "written by the lead beside issue 19's rounds, never shown to them; "
      "measured after each merge, never read to tune, never trained on", False),
     (REPO / "bench" / "heldout_v18.yaml", "written apart on 2026-12-03; read to tune (and trained on in) issue 19's "
