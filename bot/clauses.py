@@ -15,6 +15,8 @@ _OPINION = frozenset({"think", "believe", "guess", "suspect"})
 _POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Words that make the texter a place, not who it happens to: "a ring busted near us", "cerca de nosotros".
 _NEAR = frozenset({"near", "nearby", "around", "cerca", "alrededor"})
+_TOLD = frozenset({"told", "tells", "texted", "wrote", "messaged", "warned", "conto", "dijo", "cuenta", "platico",
+                   "escribio", "comento", "explico"})
 _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", "then"})
 
 
@@ -96,6 +98,8 @@ class Clauses(Lexicon):
                 continue  # "my little sister", "mi prima": someone else
             if j + 1 < high and surface[j + 1] in _OPINION:
                 continue  # "i think", "i believe": what the texter makes of it, not the texter in it
+            if surface[j] == "me" and _TOLD & set(surface[max(low, j - 1):min(high, j + 2)]):
+                continue  # "my neighbor told me", "mi amiga me conto": the texter hears the story, is not in it
             if _NEAR & set(surface[max(low, j - 2):j]) and surface[j] not in _POSSESSIVES:
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
