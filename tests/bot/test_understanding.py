@@ -310,6 +310,7 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
     ("en el trabajo me encierran", "confinement"),  # work is where, not who
     ("un chavo de un juego en linea tiene fotos mias y dice q las manda a mi escuela", "threat"),
     ("i'm scared my dad will kill me", "fear"),
+    ("my mom threatened to kill me", "threat"), ("mi mama me amenazo con matarme", "threat"),  # reported as a threat
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
