@@ -311,6 +311,7 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
     ("un chavo de un juego en linea tiene fotos mias y dice q las manda a mi escuela", "threat"),
     ("i'm scared my dad will kill me", "fear"),
     ("my mom threatened to kill me", "threat"), ("mi mama me amenazo con matarme", "threat"),  # reported as a threat
+    ("he is killing me", "threat"), ("my boyfriend is killing me", "threat"),  # "is killing me" of a person
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
@@ -348,6 +349,7 @@ def test_danger_read_through_negation_scope_and_kitchen_words(text, category):
     "the knife set i ordered came today", "beat the eggs until stiff", "le dimos una paliza al otro equipo",
     "el frio de aqui me esta matando", "los pies me estan matando", "its not safe to drive on ice",
     "me encerre en el bano a llorar", "my roommate wont let me leave dishes in the sink",
+    "these heels are killing me", "this student loan debt is killing me", "nos metieron una goliza",
 ])
 def test_what_only_looks_like_danger_is_read_as_it_is_meant(text):
     assert ENGINE.understanding.read(text).danger == (), ENGINE.understanding.read(text)
