@@ -198,7 +198,7 @@ class Understanding(Negation):
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
                     if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
-                            or any(_vetoes(idiom, (start, end)) for idiom in told.benign)):
+                            or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
@@ -218,6 +218,14 @@ class Understanding(Negation):
                     negator = self._negation_before(words, start, NEGATION_REACH)
                     answers.append((start if negator is None else negator, end, "reassured"))
         return danger, answers, stated, figured, told_now
+
+    def _vetoes(self, words: Words, idiom: tuple[int, int, bool], start: int, end: int, sure: bool) -> bool:
+        """An idiom read across another person's words does not cancel a must-catch phrase that person says or
+        does: "my sister said he is outside", "we were watching a movie and he pulled a gun on me"."""
+        surface = words.surface
+        if sure and any(surface[p] in self.people_words for p in range(idiom[0] + 1, min(start, idiom[1] - 1) + 1)):
+            return False
+        return _vetoes(idiom, (start, end))
 
     def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool) -> set[str]:
         """The danger categories a reassurance, a story of someone else or a past now over settles."""

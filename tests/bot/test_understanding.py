@@ -312,6 +312,8 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
     ("i'm scared my dad will kill me", "fear"),
     ("my mom threatened to kill me", "threat"), ("mi mama me amenazo con matarme", "threat"),  # reported as a threat
     ("he is killing me", "threat"), ("my boyfriend is killing me", "threat"),  # "is killing me" of a person
+    ("my sister said he is outside", "present_now"), ("mi hermana dice que el esta afuera", "present_now"),
+    ("we were watching a movie and he pulled a gun on me", "weapon"), ("at work he kills me if i dont finish", "threat"),
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
