@@ -15,6 +15,9 @@ _OPINION = frozenset({"think", "believe", "guess", "suspect"})
 _POSSESSIVES = frozenset({"my", "our", "mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"})
 # Words that make the texter a place, not who it happens to: "a ring busted near us", "cerca de nosotros".
 _NEAR = frozenset({"near", "nearby", "around", "cerca", "alrededor"})
+_TOLD = frozenset({"told", "tells", "texted", "wrote", "messaged", "warned", "conto", "dijo", "cuenta", "platico",
+                   "escribio", "comento", "explico"})
+_SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", "then"})
 
 
 class Clauses(Lexicon):
@@ -34,15 +37,24 @@ class Clauses(Lexicon):
             return max(before)[2]
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
         # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
+        # A game or a sport may also be what is beaten ("we beat the other team").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
                  and not self.joined(words, end, s)
-                 and (self.after_place_word(words, s) if name in self.figure_places
-                      else end < s and all(w in self.determiners and w not in self.places_words
-                                            for w in words.surface[end:s]))]
+                 and ((name in self.figure_places and self.after_place_word(words, s))
+                      or end < s and all(w in self.determiners and w not in self.places_words
+                                         for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 
     def joined(self, words: Words, i: int, j: int) -> bool:
-        return any(w in self.joins for w in words.surface[i:j])
+        """Whether a join between words i and j starts another clause. "and" straight before a verb keeps the
+        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not."""
+        surface = words.surface
+        return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
+                                            and not self.names_a_subject(surface[k + 1]))
+                   for k, w in enumerate(surface[i:j], i))
+
+    def names_a_subject(self, word: str) -> bool:
+        return word in self.boundaries or word in self.people_words or word in self.texter_words or word in _SUBJECTS
 
     def after_place_word(self, words: Words, i: int) -> bool:
         """Whether the words before i say where, not who ("en el trabajo me encierran": work is the place)."""
@@ -86,6 +98,8 @@ class Clauses(Lexicon):
                 continue  # "my little sister", "mi prima": someone else
             if j + 1 < high and surface[j + 1] in _OPINION:
                 continue  # "i think", "i believe": what the texter makes of it, not the texter in it
+            if surface[j] == "me" and _TOLD & set(surface[max(low, j - 1):min(high, j + 2)]):
+                continue  # "my neighbor told me", "mi amiga me conto": the texter hears the story, is not in it
             if _NEAR & set(surface[max(low, j - 2):j]) and surface[j] not in _POSSESSIVES:
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True

@@ -65,6 +65,7 @@ class Lexicon:
         self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
+        self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer
@@ -73,7 +74,7 @@ class Lexicon:
         self.must_catch: tuple[MustCatch, ...] = ()
         self.texter_words: frozenset[str] = frozenset()  # "i", "me", "nos": the texter is in the sentence
         self.someone_else: frozenset[str] = frozenset()  # "cousin", "maestra": after "my", someone else
-        self.own_only: frozenset[str] = frozenset()  # categories only the texter's own ("they'll deport me")
+        self.own_only: frozenset[str] = frozenset()  # told of someone else in the past: theirs ("he used to hit her")
         self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
         self.people_words: frozenset[str] = frozenset()  # "novio", "boss": a doer named starts a clause of its own
 

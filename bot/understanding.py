@@ -14,7 +14,7 @@ from typing import Iterable
 import yaml
 
 from bot.danger_model import MIN_WORDS, DangerModel
-from bot.clauses import Clauses
+from bot.negation import Negation
 from bot.lexicon import LANGUAGES
 from bot.patterns import Pattern, Words, match, negates_itself
 from bot.understanding_file import Compiler
@@ -60,6 +60,7 @@ class _Told:
     benign: list[tuple[int, int, bool]]  # idioms: where, and whether a number is part of it
     contexts: list[str]  # contexts found ("lol", "for a class")
     cancelled: set[str]  # the categories they cancel
+    supposed: list[tuple[int, frozenset[str]]]  # where a supposition starts, and what it cancels in its sentence
     doers: list[tuple[int, int, str]]  # doers of figures of speech, where, and their group
     past: bool  # told as long over ("years ago")
     sources: list[tuple[int, int]]  # told from elsewhere ("in the news")
@@ -76,7 +77,15 @@ def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
 
 
-class Understanding(Clauses):
+def _supposed(words: Words, told: _Told, category: str, start: int) -> bool:
+    """Whether a must-catch match at `start` is supposed ("what if someone took my passport"): a supposition
+    that cancels its category starts before it in its sentence. Any other context ("lol", "my uber is here")
+    never cancels one: "lol he said he will kill me" is a threat."""
+    return any(s <= start and category in cancels and not any(s < b <= start for b in words.breaks)
+               for s, cancels in told.supposed)
+
+
+class Understanding(Negation):
     def __init__(self, data: yaml.Node | None, path: Path, model: DangerModel | None = None):
         super().__init__()
         self.model = model
@@ -159,9 +168,12 @@ class Understanding(Clauses):
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts = [name for name in self.context_groups if name in found]
-        cancelled = {c for name in self.context_groups if found.pop(name, None) and not found.pop(name + UNLESS, None)
+        cancelled = {c for name in self.context_groups if name in found and name + UNLESS not in found
                      for c in self.context_groups[name]}
+        supposed = [(s, self.context_groups[name]) for name in self.supposing
+                    if name in found and name + UNLESS not in found for s, _, _ in found[name]]
         for name in self.context_groups:
+            found.pop(name, None)
             found.pop(name + UNLESS, None)
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
@@ -171,7 +183,7 @@ class Understanding(Clauses):
         if found.pop(SOURCE_UNLESS, None):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
-        return _Told(benign, contexts, cancelled, doers, past, sources)
+        return _Told(benign, contexts, cancelled, supposed if cancelled else [], doers, past, sources)
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: _Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
@@ -185,7 +197,8 @@ class Understanding(Clauses):
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
-                    if meaning in told.cancelled or any(_vetoes(idiom, (start, end)) for idiom in told.benign):
+                    if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
+                            or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
@@ -205,6 +218,14 @@ class Understanding(Clauses):
                     negator = self._negation_before(words, start, NEGATION_REACH)
                     answers.append((start if negator is None else negator, end, "reassured"))
         return danger, answers, stated, figured, told_now
+
+    def _vetoes(self, words: Words, idiom: tuple[int, int, bool], start: int, end: int, sure: bool) -> bool:
+        """An idiom read across another person's words does not cancel a must-catch phrase that person says or
+        does: "my sister said he is outside", "we were watching a movie and he pulled a gun on me"."""
+        surface = words.surface
+        if sure and any(surface[p] in self.people_words for p in range(idiom[0] + 1, min(start, idiom[1] - 1) + 1)):
+            return False
+        return _vetoes(idiom, (start, end))
 
     def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool) -> set[str]:
         """The danger categories a reassurance, a story of someone else or a past now over settles."""
@@ -234,22 +255,6 @@ class Understanding(Clauses):
         # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".
         return self.meanings.get(name) if self._negated(words, start, 1) else None
 
-    def _negator_at(self, words: Words, i: int) -> bool:
-        return self._negation_end(words, i) is not None
-
-    def _negation_end(self, words: Words, i: int) -> int | None:
-        """Where the negation that starts at word i ends ("no one" is two words), or None."""
-        for option in self.negator_index.get(words.marked[i], ()):
-            if tuple(words.marked[i:i + len(option)]) == option:
-                return i + len(option)
-        return None
-
-    def _said(self, words: Words, i: int) -> bool:
-        """Whether the word at i is a "no" someone says ("if i say no", "si digo que no")."""
-        before = words.surface[max(0, i - 2):i]
-        return words.surface[i] == "no" and bool(before) and (
-            before[-1] in self.saying or (before[-1] == "que" and len(before) == 2 and before[0] in self.saying))
-
     def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
         stems = words.stems[lang]
         index = self.patterns_by_lang[lang]
@@ -265,28 +270,3 @@ class Understanding(Clauses):
                         end = match(pattern.elements, 0, words, stems, start, self)
                         if end is not None:
                             yield start, end, pattern
-
-    def _negated(self, words: Words, start: int, reach: int) -> bool:
-        return self._negation_before(words, start, reach) is not None
-
-    def _negation_before(self, words: Words, start: int, reach: int) -> int | None:
-        """Where a negation starts within `reach` words before `start`, in the same clause; None if none."""
-        if words.surface[start] in self.boundaries or words.surface[start] in self.people_words:
-            return None  # the match starts its own clause: "no, i am ok", "no contesta, su novio la golpea"
-        i, left = start, reach
-        while i > 0 and left > 0:
-            i -= 1
-            if words.surface[i] not in self.negation_skips:
-                left -= 1  # "nobody has ever hit me": "has" and "ever" do not take the negation's reach
-            if i + 1 in words.breaks or words.surface[i] in self.boundaries:
-                return None  # another clause, or another subject ("no he hits me")
-            end = self._negation_end(words, i)
-            if end is not None and self._said(words, i):
-                return None  # "si digo que no, me pega": a no that is said, not a negation
-            if end is not None and end <= start:
-                # "si no pago, me matan": after "if", a negation is about the next word only.
-                before = words.surface[max(0, i - 3):i]  # "si no pago", "if i dont pay"
-                conditional = any(w in self.conditionals for w in before) and not any(
-                    j in words.breaks for j in range(max(1, i - 2), i + 1))
-                return None if conditional and end < start - 1 else i
-        return None

@@ -99,6 +99,11 @@ class Sections:
             name = f"context {n + 1}"
             self.u.context_groups[name] = self.cancels(spec.pop("cancels", None), item, "context")
             unless = spec.pop("unless", None)  # "lol not joking": the joke is off
+            scope = spec.pop("scope", None)  # "sentence": a supposition, which governs even a must-catch phrase
+            if scope is not None:
+                if str(scope.value) != "sentence":
+                    self.fail(scope, "a context's 'scope' is 'sentence' (it cancels must-catch phrases in its sentence)")
+                self.u.supposing |= {name}
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
             if unless is not None:
@@ -180,7 +185,7 @@ class Sections:
         return frozenset(names)
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
-        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place")}
+        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")

@@ -77,9 +77,11 @@ def test_a_must_catch_form_read_as_no_danger_stops_start_up_naming_its_line(tmp_
     old = '      - "{means} (kill|hurt) us"\n'
     text = path.read_text(encoding="utf-8")
     assert old in text
-    # "lol" says a joke, which takes the threat out (a context): such a form must not be on the list.
-    path.write_text(text.replace(old, old + '      - "{means} kill me lol"\n'), encoding="utf-8")
-    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "kill me lol" in row)
+    # A supposition ("what if someone…") governs its sentence, which takes the threat out: such a form must not be
+    # on the list. ("lol" does not: no context marker cancels a must-catch phrase.)
+    path.write_text(text.replace(old, old + '      - "what if someone {means} kill me"\n'), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if "what if someone {means} kill me" in row)
     with pytest.raises(UnderstandingError, match=rf"understanding\.yaml:{line}: must_catch .* is not read as threat"):
         Understanding.load(path)
 

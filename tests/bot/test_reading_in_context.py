@@ -89,8 +89,9 @@ def test_others_naming_an_unknown_category_stops_start_up_naming_the_line(tmp_pa
     shutil.copytree(ROOT / "flows", flows)
     path = flows / "understanding.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "  own_only: [immigration_threat]" in text
-    path.write_text(text.replace("  own_only: [immigration_threat]", "  own_only: [deportation]"), encoding="utf-8")
+    assert "  own_only: [immigration_threat, violence, threat]" in text
+    path.write_text(text.replace("  own_only: [immigration_threat, violence, threat]", "  own_only: [deportation]"),
+                    encoding="utf-8")
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "[deportation]" in row)
     with pytest.raises(UnderstandingError, match=rf"understanding\.yaml:{line}: 'others.own_only': unknown category"):
         Understanding.load(path)

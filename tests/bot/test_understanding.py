@@ -310,6 +310,48 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
     ("en el trabajo me encierran", "confinement"),  # work is where, not who
     ("un chavo de un juego en linea tiene fotos mias y dice q las manda a mi escuela", "threat"),
     ("i'm scared my dad will kill me", "fear"),
+    ("my mom threatened to kill me", "threat"), ("mi mama me amenazo con matarme", "threat"),  # reported as a threat
+    ("he is killing me", "threat"), ("my boyfriend is killing me", "threat"),  # "is killing me" of a person
+    ("my sister said he is outside", "present_now"), ("mi hermana dice que el esta afuera", "present_now"),
+    ("we were watching a movie and he pulled a gun on me", "weapon"), ("at work he kills me if i dont finish", "threat"),
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("lol he said he will kill me", "threat"), ("jaja me quiere matar", "threat"),
+    ("my uber is here and he is at the door", "present_now"), ("no rush but they took my passport", "documents"),
+])
+def test_a_context_marker_never_cancels_a_must_catch_phrase(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what if someone took my passport, what could i do", "y si alguien me quitara el pasaporte que podria hacer",
+])
+def test_a_supposition_governs_a_must_catch_phrase_in_its_own_sentence(text):
+    assert ENGINE.understanding.read(text).danger == ()
+
+
+@pytest.mark.parametrize("text, category", [
+    ("i clean all day, no days off no pay", "debt"),  # a negation that is the danger is not undone by one before
+    ("they say the cops will arrest me not them since im illegal", "immigration_threat"),  # "not them" ends there
+    ("i dont think im safe tonight", "not_safe"), ("no creo que este segura aqui", "not_safe"),  # raised negation
+    ("we get moved around so nobody can find us", "sold_moved"),
+    ("my mom got drunk and hit me", "violence"),  # "and" before a verb keeps the subject, a parent's blow stands
+    ("he grabbed a knife from the kitchen", "weapon"), ("she waved a kitchen knife at me", "weapon"),
+])
+def test_danger_read_through_negation_scope_and_kitchen_words(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dog escaped the yard and hid under the porch",  # the dog does both
+    "the knife set i ordered came today", "beat the eggs until stiff", "le dimos una paliza al otro equipo",
+    "el frio de aqui me esta matando", "los pies me estan matando", "its not safe to drive on ice",
+    "me encerre en el bano a llorar", "my roommate wont let me leave dishes in the sink",
+    "these heels are killing me", "this student loan debt is killing me", "nos metieron una goliza",
+])
+def test_what_only_looks_like_danger_is_read_as_it_is_meant(text):
+    assert ENGINE.understanding.read(text).danger == (), ENGINE.understanding.read(text)
