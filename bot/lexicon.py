@@ -52,6 +52,7 @@ class Lexicon:
         self.conditionals: frozenset[str] = frozenset()
         self.negation_skips: frozenset[str] = frozenset()  # "has", "ever": not counted in a negation's reach
         self.pleas: frozenset[str] = frozenset()  # words that, drawn out ("ayudaaa"), are an urgent plea
+        self.pleas_alone: frozenset[str] = frozenset()  # words that, the whole message ("ayuda"), are an urgent plea
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
         self.overrule_below = 0.0
@@ -98,6 +99,8 @@ class Lexicon:
                 marked.append(known[0])
                 for n, stem in enumerate(known[1:]):
                     stems[n].append(stem)
+        if len(surface) == 1 and surface[0] in self.pleas_alone:
+            return self.words(surface[0] + " urgente")  # "ayuda", the whole message: a plea, not a topic
         return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks)
 
     def _spelled(self, piece: str) -> tuple[str, ...]:

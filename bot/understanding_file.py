@@ -43,6 +43,8 @@ class Compiler(Sections):
             u.saying = frozenset(fold(w) for w, _ in self.strings(top["saying"], "'saying'"))
         if "pleas" in top:
             u.pleas = frozenset(fold(w) for w, _ in self.strings(top["pleas"], "'pleas'"))
+        if "pleas_alone" in top:
+            u.pleas_alone = frozenset(fold(w) for w, _ in self.strings(top["pleas_alone"], "'pleas_alone'"))
         if "negation_skips" in top:
             u.negation_skips = frozenset(fold(w) for w, _ in self.strings(top["negation_skips"], "'negation_skips'"))
         if "fillers" in top:
