@@ -31,7 +31,7 @@ class Clauses(Lexicon):
         low = max((b for b in words.breaks if b <= start), default=0)
         high = min((b for b in words.breaks if b > start), default=len(words.surface))
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
-                  and not self.joined(words, e, start)
+                  and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
                   and (self.figure_places.get(name) == "anywhere" or not self.after_place_word(words, s))]
         if before:
             return max(before)[2]
@@ -52,6 +52,15 @@ class Clauses(Lexicon):
         return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
                                             and not self.names_a_subject(surface[k + 1]))
                    for k, w in enumerate(surface[i:j], i))
+
+    def subject_kept(self, words: Words, low: int, s: int, e: int, start: int) -> bool:
+        """Across "and" before a verb, the doer kept is the earlier clause's subject ("my dog escaped the yard and
+        hid"), which starts it; a doer after other words there is that verb's object ("i take care of her kids and
+        clean from 5am to midnight": the texter cleans)."""
+        surface = words.surface
+        if "and" not in surface[e:start]:
+            return True
+        return all(w in self.determiners or w in _POSSESSIVES for w in surface[low:s])
 
     def names_a_subject(self, word: str) -> bool:
         return word in self.boundaries or word in self.people_words or word in self.texter_words or word in _SUBJECTS
