@@ -13,7 +13,7 @@ from datetime import timedelta
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from bot.advocates import Advocate
+from bot.advocates import Advocate, Role
 from bot.capacity import by_language, fewest_first, first_pages, with_room
 from bot.conversation import Conversation, Outcome, Priority, RequestAdvocate
 from bot.engine import Engine
@@ -109,13 +109,13 @@ class Router:
 
     def none_free(self, conv: Conversation, write=None) -> int:
         """Page the supervisors and the on-call advocates: how many wait, and that nobody is free."""
-        waiting = {c.key for c in self.store.waiting_requests()} | {conv.key}
-        people = {a.id: a for a in self.roster.supervisors() + [a for a in self.roster.all() if a.on_call]}
+        waiting = self.store.waiting_count(conv.key)
+        people = [a for a in self.roster.all() if a.role is Role.SUPERVISOR or a.on_call]  # one read of the roster
         fields = request_fields(conv)
-        text = self.messenger.texts("none_free", count=str(len(waiting)), **fields)
-        for advocate in people.values():
+        text = self.messenger.texts("none_free", count=str(waiting), **fields)
+        for advocate in people:
             self.messenger.to_advocate(advocate.id, text, "page", conv, write)
-        log.info("nobody free waiting=%s paged=%s", len(waiting), len(people))
+        log.info("nobody free waiting=%s paged=%s", waiting, len(people))
         return len(people)
 
     def _offer(self, conv: Conversation, advocate: Advocate, n: int, write=None) -> None:

@@ -260,6 +260,17 @@ class RedisStore:
         return self._named_by(HANDOFF_QUEUE, self.redis.zrange(HANDOFF_QUEUE, 0, -1),  # type: ignore[arg-type]  # redis-py types replies loosely
                               lambda conv: conv.priority is not None)
 
+    def waiting_count(self, also: str) -> int:
+        """How many requests wait, `also` among them, in one round trip and nothing decrypted: a page that says
+        how many wait is sent on a request's own turn, and reading every waiting conversation made a burst's
+        turns slower the longer the queue grew. Entries of conversations gone since still count until the
+        console's next read of the queue drops them."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zcard(HANDOFF_QUEUE)
+        pipe.zscore(HANDOFF_QUEUE, also)
+        count, score = pipe.execute()
+        return int(count) + (score is None)
+
     def _named_by(self, index: str, members: list[bytes], belongs) -> list[Conversation]:
         """The conversations an index (the queue, an advocate's holds) names, read in one round trip: the
         console asks every few seconds. Members whose conversation expired or moved on leave the index."""
