@@ -100,6 +100,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--time-limit", type=float, default=45.0,
                         help="seconds a measured phase may last (warm-up: a quarter of it)")
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs in this directory")
+    parser.add_argument("--timezone", help="the line's LANTERN_TIMEZONE for every app: one where it is office hours "
+                                           "now measures the daytime flow (requests find nobody free, supervisors "
+                                           "are paged), the default zone at night the after-hours one")
     parser.add_argument("--against", default=BEFORE,
                         help="also run this git revision's app under its own Procfile (default %(default)s; '' skips it)")
     return parser.parse_args(argv)
@@ -124,7 +127,8 @@ def bench_app(label: str, app_target: str, args: argparse.Namespace, redis: Redi
     target = Target("127.0.0.1", port, f"http://127.0.0.1:{port}", "bench-auth-token-not-real",
                     "AC" + "0" * 32, "+15555550199")
     command = procfile_web_command(app_target, port, args.workers, tree)
-    server = Gunicorn.start(command, server_env(app_environment(redis.url, target) | (extra_env or {})), port,
+    hours = {"LANTERN_TIMEZONE": args.timezone} if args.timezone else {}
+    server = Gunicorn.start(command, server_env(app_environment(redis.url, target) | hours | (extra_env or {})), port,
                             logs / f"{label}.log", tree)
     try:
         server.wait_ready()
@@ -198,7 +202,8 @@ def print_apps(runs: list[AppRun], args) -> None:
     command = " ".join([Path(runs[0].command[0]).name, "APP", *runs[0].command[2:]])
     print(f"{revision()} | {os.cpu_count()} CPUs | {command}")
     print(f"{args.connections} connections, {args.requests} measured requests per app in {args.rounds} rounds "
-          f"({args.warmup} warm-up at each start), one app at a time")
+          f"({args.warmup} warm-up at each start), one app at a time"
+          + (f", LANTERN_TIMEZONE={args.timezone}" if args.timezone else ""))
     print(f"{'':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}"
           f"   CPU µs/req: {'gunicorn':>8} {'redis':>6} {'driver':>6}   other processes")
     for run in runs:
