@@ -37,8 +37,8 @@ class ThreadConnections:
         self._local = threading.local()
 
     def round_trip(self, payload: bytes):
-        """Send `payload` (one or more RESP commands) and read one reply; a failure of the socket closes the
-        connection and is tried again as the client's retry policy says."""
+        """Send `payload` (one RESP command) and read its reply; a failure of the socket closes the connection
+        and is tried again as the client's retry policy says."""
         connection = self._connection()
         return connection.retry.call_with_retry(lambda: self._once(connection, payload),
                                                 lambda _error: connection.disconnect())
