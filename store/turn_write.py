@@ -5,8 +5,8 @@ conversation's state and transcript, the MessageSid claim, the opt-out, the queu
 outbox records and RQ's own job writes (RQ takes `pipeline=`). `apply()` sends them to one Lua script
 as its ARGV, framed once in RESP (store/script_call.py), each command as its length and its words, so
 the script runs them with `unpack` and parses nothing itself. It compares the conversation's version
-with the one the turn read, refuses if a case
-code it reserves is taken, and only then runs every command. Redis runs a script whole, so a crash
+with the one the turn read, refuses if a case code it reserves is taken, and only then runs every
+command. Redis runs a script whole, so a crash
 anywhere leaves either all of the turn or none of it; a concurrent turn that wrote first makes this
 one run again on fresh state instead of waiting for a lock.
 
