@@ -29,7 +29,7 @@ class DangerModel:
     idf: dict[str, float]
     weight: dict[str, float]  # coefficient per n-gram (only those the model uses)
     trained_on: str
-    _grams: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _grams: dict[str, tuple[tuple[str, ...], float, float]] = field(default_factory=dict, compare=False, repr=False)
     # n-gram → (idf, idf × weight): one lookup per n-gram when a message is scored, inside every webhook.
     _terms: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -54,31 +54,40 @@ class DangerModel:
 
     def probability(self, text: str) -> float:
         """P(danger) for a message already read into words (lower case, spelled out, space-separated)."""
-        counts: dict[str, int] = {}
-        for word in text.split():
-            for gram in self._known_grams(word):
-                counts[gram] = counts.get(gram, 0) + 1
-        if not counts:
-            return 0.0
         terms, log = self._terms, math.log
+        grams: list[str] = []
         squares = dot = 0.0
-        for gram, n in counts.items():  # sublinear tf × idf, l2-normalised, dotted with the weights
-            idf, weighted = terms[gram]
-            tf = 1.0 if n == 1 else 1 + log(n)
-            squares += (tf * idf) ** 2
-            dot += tf * weighted
-        score = self.intercept + dot / math.sqrt(squares)
+        for word in text.split():  # each n-gram counted once, as most are: sublinear tf is then 1
+            known, word_squares, word_dot = self._known_grams(word)
+            grams += known
+            squares += word_squares
+            dot += word_dot
+        if not grams:
+            return 0.0
+        if len(set(grams)) < len(grams):  # an n-gram said n times weighs 1 + log(n) times, not n times
+            counts: dict[str, int] = {}
+            for gram in grams:
+                counts[gram] = counts.get(gram, 0) + 1
+            for gram, n in counts.items():
+                if n > 1:
+                    idf, weighted = terms[gram]
+                    tf = 1 + log(n)
+                    squares += (tf * tf - n) * idf * idf
+                    dot += (tf - n) * weighted
+        score = self.intercept + dot / math.sqrt(squares)  # tf × idf, l2-normalised, dotted with the weights
         return 1 / (1 + math.exp(-score))
 
-
-    def _known_grams(self, word: str) -> tuple[str, ...]:
-        """The n-grams of one word that the model knows; words recur, so each is worked out once."""
-        grams = self._grams.get(word)
-        if grams is None:
+    def _known_grams(self, word: str) -> tuple[tuple[str, ...], float, float]:
+        """The n-grams of one word that the model knows, with the sums a message adds up when each is said
+        once (idf², idf × weight); words recur, so each is worked out once."""
+        known = self._grams.get(word)
+        if known is None:
             grams = tuple(g for g in char_wb_ngrams(word, *self.ngram_range) if g in self.idf)
+            terms = self._terms
+            known = (grams, sum(terms[g][0] ** 2 for g in grams), sum(terms[g][1] for g in grams))
             if len(self._grams) < 50_000:
-                self._grams[word] = grams
-        return grams
+                self._grams[word] = known
+        return known
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from bot.intents import fold
 from bot.must_catch import MustCatch
-from bot.patterns import Pattern, Words
+from bot.patterns import Gated, Words
 
 LANGUAGES = ("en", "es")
 # Words, numbers ("8am" is two words: 8, am), emoji (each a word of its own), and what ends a clause.
@@ -57,7 +57,7 @@ class Lexicon:
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
         self.overrule_below = 0.0
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self.patterns_by_lang: dict[str, dict[str, list[Pattern]]] = {}  # lang → first-stem key → patterns
+        self.patterns_by_lang: dict[str, dict[str, Gated]] = {}  # lang → first-stem key → its patterns, gated
         self.fuzzy_index: dict[str, set[str]] = {}
         self.sound_index: dict[str, str] = {}  # how a pattern word sounds (sounds_like) → the word
         self.fillers: frozenset[str] = frozenset()  # "ever", "siempre": a pattern reads past them

@@ -20,7 +20,7 @@ class Grammar(Protocol):
     fillers: frozenset[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Words:
     """A message as the matcher sees it: words, their stems per language, and where clauses break."""
 
@@ -30,7 +30,7 @@ class Words:
     breaks: set[int] = field(default_factory=set)  # a clause ends before this index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pattern:
     """A compiled phrase: elements are ('alt', {stem sequences}), ('gap',), ('not',) or ('num', lo, hi)."""
 
@@ -42,6 +42,27 @@ class Pattern:
     # that rules a pattern out before it is matched word by word.
     required: tuple[frozenset[str], ...] = ()
     sure: bool = False  # from the must-catch list: danger whatever the model says, never settled
+
+
+# The patterns that start with one key: those that need no other word, and the others by their gate, the word
+# (of the set they need that holds fewest) the message must hold, each with its place in the key's list (which
+# orders what is found) and its other needs.
+Gated = tuple[tuple[tuple[int, Pattern], ...], dict[str, tuple[tuple[int, Pattern, tuple[frozenset[str], ...]], ...]]]
+
+
+def gate(patterns: list[Pattern]) -> Gated:
+    """One key's patterns, gated: a message is tried only on the patterns whose gate word it holds, so the
+    many patterns that start with "me" or "i" are not each looked at to be ruled out."""
+    ungated: list[tuple[int, Pattern]] = []
+    gated: dict[str, list[tuple[int, Pattern, tuple[frozenset[str], ...]]]] = {}
+    for seq, pattern in enumerate(patterns):
+        if not pattern.required:
+            ungated.append((seq, pattern))
+            continue
+        first, *rest = pattern.required  # the fewest words first (bot/understanding_file.py)
+        for word in first:
+            gated.setdefault(word, []).append((seq, pattern, tuple(rest)))
+    return tuple(ungated), {word: tuple(entries) for word, entries in gated.items()}
 
 
 def key_for_word(stem: str, word: str) -> str:
@@ -99,10 +120,14 @@ def _words_at(index, elements, k: int, words: Words, stems: list[str], i: int, u
         options = more or ()
     elif more:
         options = options + more
+    # The word after this one, unless a clause ends between: what a several-word option must go on with.
+    after = i + 1 < len(stems) and i + 1 not in words.breaks
+    stem_after, marked_after = (stems[i + 1], marked[i + 1]) if after else ("", "")
     for option in options:
         n = len(option)
         # One word (most options) is already matched by its key; more must follow it, in the clause.
-        if n > 1 and not _follows(option, words, stems, i):
+        if n > 1 and (not after or option[1] != stem_after and option[1] != marked_after
+                      or n > 2 and not _follows(option, words, stems, i)):
             continue
         end = match(elements, k + 1, words, stems, i + n, u)
         if end is not None:

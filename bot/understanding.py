@@ -124,10 +124,11 @@ class Understanding(Negation):
         if self.model is None or sure:
             return reading  # a must-catch phrase is danger whatever the model says
         said = " ".join(words.surface)
-        if not decided and self.model.probability(said) >= self.model.threshold:
-            # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
-            return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
-        if (reading.danger and set(reading.categories) <= self.overrulable and len(words.surface) >= MIN_WORDS
+        if not decided:
+            if self.model.probability(said) >= self.model.threshold:
+                # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
+                return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
+        elif (reading.danger and set(reading.categories) <= self.overrulable and len(words.surface) >= MIN_WORDS
                 and self.model.probability(said) < self.overrule_below):
             # Only a soft category ("scared", "hiding"), and the model is sure it is not danger: two
             # readers disagree strongly, and "my son hides the remote" is not a crisis.
@@ -262,11 +263,24 @@ class Understanding(Negation):
         present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
         for start, stem in enumerate(stems):
             for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
-                for pattern in index.get(key, ()):
-                    for need in pattern.required:
-                        if need.isdisjoint(present):
-                            break  # a word it needs is nowhere in the message
-                    else:
-                        end = match(pattern.elements, 0, words, stems, start, self)
-                        if end is not None:
-                            yield start, end, pattern
+                keyed = index.get(key)
+                if keyed is None:
+                    continue
+                ungated, gated = keyed
+                hits: dict[int, tuple[int, Pattern]] = {}
+                for seq, pattern in ungated:
+                    end = match(pattern.elements, 0, words, stems, start, self)
+                    if end is not None:
+                        hits[seq] = (end, pattern)
+                for word in gated.keys() & present:
+                    for seq, pattern, rest in gated[word]:
+                        for need in rest:
+                            if need.isdisjoint(present):
+                                break  # a word it needs is nowhere in the message
+                        else:
+                            end = match(pattern.elements, 0, words, stems, start, self)
+                            if end is not None:
+                                hits[seq] = (end, pattern)
+                for seq in sorted(hits) if len(hits) > 1 else hits:  # in the order the file gives them
+                    end, pattern = hits[seq]
+                    yield start, end, pattern

@@ -8,7 +8,7 @@ import yaml
 
 from bot.intents import fold
 from bot.lexicon import LANGUAGES, sounds_like
-from bot.patterns import GAPS, NUMBER, Pattern, index_options, key_for_word, match
+from bot.patterns import GAPS, NUMBER, Pattern, gate, index_options, key_for_word, match
 from bot.understanding_sections import FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS, Sections
 
 
@@ -127,6 +127,7 @@ class Compiler(Sections):
         u = self.u
         u.patterns_by_lang = {lang: {} for lang in LANGUAGES}
         compiled_sure: set[tuple[str, str, str]] = set()
+        by_key: dict[tuple[str, str], list[Pattern]] = {}
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
             elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith(("context ", "figure ")))
@@ -137,7 +138,9 @@ class Compiler(Sections):
                 compiled_sure.add((name, lang, repr(elements)))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
-                u.patterns_by_lang[lang].setdefault(key, []).append(pattern)
+                by_key.setdefault((lang, key), []).append(pattern)
+        for (lang, key), listed in by_key.items():
+            u.patterns_by_lang[lang][key] = gate(listed)
 
     def plain(self, text: str) -> tuple[str, ...]:
         words: list[str] = []
