@@ -45,23 +45,29 @@ class Pattern:
 
 
 # The patterns that start with one key: those that need no other word, and the others by their gate, the word
-# (of the set they need that holds fewest) the message must hold, each with its place in the key's list (which
-# orders what is found) and its other needs.
-Gated = tuple[tuple[tuple[int, Pattern], ...], dict[str, tuple[tuple[int, Pattern, tuple[frozenset[str], ...]], ...]]]
+# (of the set they need that holds fewest) the message must hold. Each with its place in the key's list (which
+# orders what is found), where matching goes on once the key is found (past the first element when that is
+# one word, as it mostly is: else from it), and, when gated, its other needs.
+Entry = tuple[int, Pattern, int]
+Gated = tuple[tuple[Entry, ...], dict[str, tuple[tuple[int, Pattern, int, tuple[frozenset[str], ...]], ...]]]
 
 
 def gate(patterns: list[Pattern]) -> Gated:
     """One key's patterns, gated: a message is tried only on the patterns whose gate word it holds, so the
     many patterns that start with "me" or "i" are not each looked at to be ruled out."""
-    ungated: list[tuple[int, Pattern]] = []
-    gated: dict[str, list[tuple[int, Pattern, tuple[frozenset[str], ...]]]] = {}
+    ungated: list[Entry] = []
+    gated: dict[str, list[tuple[int, Pattern, int, tuple[frozenset[str], ...]]]] = {}
     for seq, pattern in enumerate(patterns):
+        first = pattern.elements[0]
+        # The key is a word of the first element: past it, unless that element holds several-word options
+        # (or is a negation or a number), which are matched from the start.
+        past_key = int(first[0] == "alt" and all(len(o) == 1 for options in first[1].values() for o in options))
         if not pattern.required:
-            ungated.append((seq, pattern))
+            ungated.append((seq, pattern, past_key))
             continue
-        first, *rest = pattern.required  # the fewest words first (bot/understanding_file.py)
-        for word in first:
-            gated.setdefault(word, []).append((seq, pattern, tuple(rest)))
+        fewest, *rest = pattern.required  # the fewest words first (bot/understanding_file.py)
+        for word in fewest:
+            gated.setdefault(word, []).append((seq, pattern, past_key, tuple(rest)))
     return tuple(ungated), {word: tuple(entries) for word, entries in gated.items()}
 
 

@@ -90,6 +90,7 @@ class Understanding(Negation):
         super().__init__()
         self.model = model
         Compiler(self, path).compile(data)
+        self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
         self._check_must_catch(path)
 
     def _check_must_catch(self, path: Path) -> None:
@@ -168,14 +169,18 @@ class Understanding(Negation):
         """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
-        contexts = [name for name in self.context_groups if name in found]
-        cancelled = {c for name in self.context_groups if name in found and name + UNLESS not in found
-                     for c in self.context_groups[name]}
-        supposed = [(s, self.context_groups[name]) for name in self.supposing
-                    if name in found and name + UNLESS not in found for s, _, _ in found[name]]
-        for name in self.context_groups:
-            found.pop(name, None)
-            found.pop(name + UNLESS, None)
+        contexts: list[str] = []
+        cancelled: set[str] = set()
+        supposed: list[tuple[int, frozenset[str]]] = []
+        for name, cancels in self.context_groups.items():
+            spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
+            if spans is None:
+                continue
+            contexts.append(name)
+            if switched_off is None:
+                cancelled |= cancels
+                if name in self.supposing:
+                    supposed += [(s, cancels) for s, _, _ in spans]
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
@@ -268,17 +273,17 @@ class Understanding(Negation):
                     continue
                 ungated, gated = keyed
                 hits: dict[int, tuple[int, Pattern]] = {}
-                for seq, pattern in ungated:
-                    end = match(pattern.elements, 0, words, stems, start, self)
+                for seq, pattern, past in ungated:
+                    end = match(pattern.elements, past, words, stems, start + past, self)
                     if end is not None:
                         hits[seq] = (end, pattern)
                 for word in gated.keys() & present:
-                    for seq, pattern, rest in gated[word]:
+                    for seq, pattern, past, rest in gated[word]:
                         for need in rest:
                             if need.isdisjoint(present):
                                 break  # a word it needs is nowhere in the message
                         else:
-                            end = match(pattern.elements, 0, words, stems, start, self)
+                            end = match(pattern.elements, past, words, stems, start + past, self)
                             if end is not None:
                                 hits[seq] = (end, pattern)
                 for seq in sorted(hits) if len(hits) > 1 else hits:  # in the order the file gives them
