@@ -1,6 +1,6 @@
 """A turn's two scripts, sent on a connection of the calling thread's own, with no client work but the socket's.
 
-Every turn makes two round trips, its read (`_OPEN`) and its write (`_APPLY`). Through redis-py's command
+Every turn makes two round trips, its read (an MGET and an HGET, pipelined) and its write (`_APPLY`). Through redis-py's command
 path each cost the web process about 65 µs of CPU, of which the socket itself (send, wait, read, parse) is
 about 30: the rest is the pool (a lock, a readiness poll and observability counters on every borrow and
 return), the retry wrapper, argument encoding and the script helper. Here the EVALSHA is packed once into
@@ -9,7 +9,7 @@ TLS, timeouts, the health check and the retry policy are the client's), then rea
 own parser: about 32 µs.
 
 What the pool's checks guarded is kept: a connection whose round trip failed in any way is closed (no
-reply half-read is ever left for the next one), a process that forked makes its own, and a connection
+reply half-read is ever left for the next one: of two pipelined, an error in the first closes it too), a process that forked makes its own, and a connection
 that went stale (Redis restarted, or the Sentinel primary moved) fails its round trip, is reconnected
 and tried once more under the client's retry policy, as redis-py does. A script Redis no longer holds
 (restarted, or a new primary) is loaded and run again.
@@ -36,19 +36,22 @@ class ThreadConnections:
         self.pool = redis.connection_pool
         self._local = threading.local()
 
-    def round_trip(self, payload: bytes):
-        """Send `payload` (one RESP command) and read its reply; a failure of the socket closes the connection
-        and is tried again as the client's retry policy says."""
+    def round_trip(self, payload: bytes, replies: int = 1):
+        """Send `payload` (one RESP command, or `replies` of them pipelined) and read its reply (a list of
+        them when several); a failure of the socket closes the connection and is tried again as the
+        client's retry policy says."""
         connection = self._connection()
-        return connection.retry.call_with_retry(lambda: self._once(connection, payload),
+        return connection.retry.call_with_retry(lambda: self._once(connection, payload, replies),
                                                 lambda _error: connection.disconnect())
 
     @staticmethod
-    def _once(connection, payload: bytes):
+    def _once(connection, payload: bytes, replies: int):
         try:
             connection.connect()  # a no-op when connected; else as the pool connects (Sentinel: the primary)
             connection.send_packed_command([payload])
-            return connection.read_response()
+            if replies == 1:
+                return connection.read_response()
+            return [connection.read_response() for _ in range(replies)]
         except NoScriptError:
             raise
         except BaseException:

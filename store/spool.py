@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 SUFFIX = ".spool"
 TAKEN = ".replaying"
 STALE_SECONDS = 30.0  # a replay takes milliseconds a message: a file taken this long ago lost its process
+_SETTLED_NS = 1_000_000_000  # far past the filesystem clock's tick (a few ms at most)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Spool:
         self.directory = directory
         self.cipher = cipher
         self._locks: dict[Path, int] = {}  # files this process took, locked until released
+        self._listed_empty: int | None = None  # the directory's mtime (ns) when it was last listed empty
 
     @property
     def own_file(self) -> Path:
@@ -67,11 +69,25 @@ class Spool:
                 os.close(fd)  # and with it the lock
 
     def pending(self) -> bool:
-        """A message waits in this directory: spooled, or in a replay under way (any process's)."""
+        """A message waits in this directory: spooled, or in a replay under way (any process's).
+
+        Asked before every message, so the directory is listed only when it changed since it was last
+        listed empty (its modification time, one stat): a file made, renamed or removed changes it."""
         try:
-            return any(name.endswith(SUFFIX) or TAKEN in name for name in os.listdir(self.directory))
+            changed = os.stat(self.directory).st_mtime_ns
         except FileNotFoundError:
             return False
+        if changed == self._listed_empty:
+            return False
+        listed_at = time.time_ns()
+        try:
+            waiting = any(name.endswith(SUFFIX) or TAKEN in name for name in os.listdir(self.directory))
+        except FileNotFoundError:
+            return False
+        # Trusted only when the change was older than the clock's tick at listing: a file made after the
+        # listing then has a later time (one made within the same tick could have the same).
+        self._listed_empty = changed if not waiting and listed_at - changed > _SETTLED_NS else None
+        return waiting
 
     def take(self) -> tuple[list[Path], list[Spooled]]:
         """Take every spool file in the directory (this process's and others'), oldest message first."""

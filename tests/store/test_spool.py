@@ -40,3 +40,30 @@ def test_messages_spooled_while_another_replay_takes_the_file_are_all_read_once(
     done.set()
     replayer.join(timeout=30)
     assert sorted(read) == sorted(f"SM{w:02d}{n:04d}" for w in range(writers) for n in range(each))
+
+
+def test_a_file_another_process_spools_after_an_empty_listing_is_seen_at_the_next_message(tmp_path):
+    """pending() lists the directory only when it changed since it was listed empty: a spool file made by
+    another web process (or one it left when it died) right after must still be seen, or its survivors'
+    messages wait for a restart (rule 8)."""
+    import os
+    import time
+
+    spool = Spool(tmp_path, Cipher((KEY,)))
+    other = Spool(tmp_path, Cipher((KEY,)))
+    old = time.time_ns() - 5_000_000_000
+    os.utime(tmp_path, ns=(old, old))  # last changed long ago: the empty listing is remembered
+    assert not spool.pending() and not spool.pending()
+    (tmp_path / "inbound-otherhost-4242.spool").write_bytes(b"")  # a file made at once after the listing
+    assert spool.pending()
+    taken, _ = other.take()
+    assert spool.pending()  # taken, mid-replay: still waiting
+    other.release(taken)
+    assert not spool.pending()
+    # Changed within the clock's tick of the listing: never remembered as empty, so a file made in that
+    # same tick (the same mtime) is still found.
+    assert not spool.pending()
+    now = os.stat(tmp_path).st_mtime_ns
+    (tmp_path / "inbound-otherhost-4243.spool").write_bytes(b"")
+    os.utime(tmp_path, ns=(now, now))  # as if made within the same tick as the change before
+    assert spool.pending()
