@@ -1,9 +1,10 @@
 """The plain data the engine works on: conversations, inbound messages, outcomes and effects."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
+
+import orjson
 
 from bot.outreach import Card, ForgetSafetyWord, ScheduleCheckIn
 
@@ -101,11 +102,11 @@ class Conversation:
         data = dict(vars(self))  # not asdict(): its deep copy costs more than the rest of the write
         data["priority"] = self.priority.value if self.priority else None
         del data["version"]
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(data).decode()  # compact, UTF-8 as it is (json's ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, raw: str) -> "Conversation":
-        data = json.loads(raw)
+    def from_json(cls, raw: str | bytes) -> "Conversation":
+        data = orjson.loads(raw)
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data and name != "version"}
         if known.get("priority"):
             known["priority"] = Priority(known["priority"])

@@ -42,10 +42,11 @@ class Cipher:
         self._keys = [_aead_key(k) for k in keys]
         self._by_id = dict(self._keys)
 
-    def encrypt(self, text: str) -> bytes:
+    def encrypt(self, text: str | bytes) -> bytes:
+        """`text`, or its UTF-8 bytes (as orjson writes them), sealed."""
         key_id, aead = self._keys[0]
         nonce = os.urandom(12)
-        sealed = aead.encrypt(nonce, text.encode("utf-8"), key_id)
+        sealed = aead.encrypt(nonce, text if isinstance(text, bytes) else text.encode("utf-8"), key_id)
         return PREFIX + base64.urlsafe_b64encode(key_id + nonce + sealed)
 
     def decrypt(self, token: bytes | str) -> str:

@@ -10,6 +10,7 @@ import secrets
 import time
 from datetime import timedelta
 
+import orjson
 from redis import Redis
 
 from bot.conversation import (
@@ -93,7 +94,7 @@ class RedisStore:
         raw = self.redis.lindex(key_for(conversation, "log"), int(stored[len(REFERENCE):]))
         if raw is None:
             return []
-        item = json.loads(self.cipher.decrypt(raw))
+        item = orjson.loads(self.cipher.decrypt(raw))
         return [entry["text"] for entry in item if entry.get("by") == "bot"][:1]
 
     def _conversation(self, conversation: str, address: str, raw: bytes | None, opted_out) -> Conversation:
@@ -149,7 +150,7 @@ class RedisStore:
             if outcome.replies:
                 entries.append({"at": now, "by": "bot", "text": "\n".join(outcome.replies)})
             if entries:  # one encrypted item for the turn's lines: one encryption fewer in every turn
-                pipe.rpush(log_key, self.cipher.encrypt(json.dumps(entries, ensure_ascii=False)))
+                pipe.rpush(log_key, self.cipher.encrypt(orjson.dumps(entries)))
                 pipe.expire(log_key, self.retention)
             pipe.set(state_key, self.cipher.encrypt(conv.to_json()), ex=keep_for(conv, now, self.retention))
         if ForgetSafetyWord in kinds:  # STOP ends it, DELETE erases it: in the same write
