@@ -18,4 +18,4 @@ USER lantern
 
 EXPOSE 8000
 # The Procfile's web line, word for word (tests/test_docker.py checks it).
-CMD ["sh", "-c", "exec gunicorn app:app --config config/gunicorn.py --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-2} --worker-class config.gunicorn.ThreadWorker --threads ${WEB_THREADS:-64} --timeout 20 --no-control-socket"]
+CMD ["sh", "-c", "exec gunicorn app:app --config config/gunicorn.py --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-3} --worker-class config.gunicorn.ThreadWorker --threads ${WEB_THREADS:-64} --timeout 20 --no-control-socket"]

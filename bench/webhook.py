@@ -8,8 +8,8 @@ Choices, and why:
 - Its own redis-server (tests/redis_server.py) on a free loopback port, flushed before each app:
   never a shared Redis. Only 127.0.0.1 is used, for Redis, the servers and the load.
 - Both apps run the Procfile's `web:` command (read from the Procfile, so the two stay in line),
-  bound to 127.0.0.1 and with the Procfile's own default of 2 workers: on 2 cores one sync worker
-  per core is what a small deployment runs. Lantern is `app:app`, the baseline `bench.baseline:app`.
+  bound to 127.0.0.1 and with the Procfile's own default workers (3: on 2 cores, one process more
+  than the cores keeps both busy while one waits on Redis; --workers sets another count for every app). Lantern is `app:app`, the baseline `bench.baseline:app`.
   Lantern gets what LANTERN_ENV=production requires, with secrets made up for the run.
 - The apps run one after the other, never together, on the same port: PUBLIC_BASE_URL (which the
   signature covers) is then the same, and both get byte-identical signed requests. They take turns in
@@ -25,7 +25,7 @@ Choices, and why:
 - 2000 warm-up requests (workers booting, imports, connection pools), then 12000 measured, the
   same ones for both apps, signed and encoded beforehand. A time limit per phase (45 s, a quarter
   of it for warm-up) bounds the whole run however slow a build is; it is reported when it bites.
-- Latency runs from connect to the last byte, queueing included: with 16 connections on 2 workers
+- Latency runs from connect to the last byte, queueing included: with 16 connections on 3 workers
   a request mostly waits for a worker, so p99 tracks throughput as much as the request's own cost.
 - Only the web role runs: the RQ jobs Lantern enqueues (pages, escalations) wait in the private
   Redis and are thrown away with it.
