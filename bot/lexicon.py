@@ -56,6 +56,7 @@ class Lexicon:
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
         self.overrule_below = 0.0
+        self.sure_above = 1.0  # the model this sure of danger stands against an idiom, a context, a reassurance
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self.patterns_by_lang: dict[str, dict[str, Gated]] = {}  # lang → first-stem key → its patterns, gated
         self.fuzzy_index: dict[str, set[str]] = {}

@@ -129,6 +129,12 @@ class Understanding(Negation):
             if self.model.probability(said) >= self.model.threshold:
                 # Unsure, so danger (safety rule 6): the advocate sees that the bot was not sure.
                 return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
+        elif (not reading.danger and not reading.meanings & _SETTLED and len(words.surface) >= MIN_WORDS
+                and self.sure_above < 1.0 and self.model.probability(said) >= self.sure_above):
+            # The patterns set it aside (an idiom, a context, a story told) and found no danger, but the other
+            # reader is all but sure it is danger: two readers disagree, so danger (rule 6). Never against a
+            # reassurance said ("hes not here", "estoy bien"): that settles a message.
+            return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
         elif (reading.danger and set(reading.categories) <= self.overrulable and len(words.surface) >= MIN_WORDS
                 and self.model.probability(said) < self.overrule_below):
             # Only a soft category ("scared", "hiding"), and the model is sure it is not danger: two

@@ -74,7 +74,8 @@ class Sections:
         return tuple(out)
 
     def backstop(self, node) -> None:
-        """`backstop`: the categories the statistical model may overrule, and how sure it must be."""
+        """`backstop`: the categories the statistical model may overrule, and how sure it must be; and how sure
+        it must be of danger to stand against the patterns' "not danger" (`above`; 1: never)."""
         spec = self.mapping(node, "'backstop'")
         names = [w for w, _ in self.strings(spec.get("overrules"), "'backstop.overrules'")]
         below = spec.get("below")
@@ -84,7 +85,14 @@ class Sections:
             value = -1.0
         if not 0 < value < 0.5:
             self.fail(below or node, "'backstop.below' must be a probability under 0.5")
-        self.u.overrulable, self.u.overrule_below = frozenset(names), value
+        above = spec.get("above")
+        try:
+            sure = float(above.value) if above is not None else 1.0
+        except (TypeError, ValueError):
+            sure = -1.0
+        if not 0.5 < sure <= 1.0:
+            self.fail(above, "'backstop.above' must be a probability over 0.5")
+        self.u.overrulable, self.u.overrule_below, self.u.sure_above = frozenset(names), value, sure
         self.backstop_node = node
 
     def context(self, node) -> list[tuple[str, str, str, Any]]:

@@ -270,6 +270,28 @@ def test_a_need_said_only_in_the_dangers_own_words_is_not_added():
     assert outcome.intent == "danger" and "also needs" not in outcome.conversation.answers
 
 
+def test_a_model_all_but_sure_of_danger_stands_against_an_idiom_but_never_against_a_reassurance():
+    """Where the patterns set a message aside (an idiom, a figure of speech, a story) and found no danger, a
+    backstop above `backstop.above` still raises it as possible danger: two readers disagree (rule 6). A
+    reassurance said ("hes not here") settles a message whatever the model says."""
+    from bot.danger_model import DangerModel, char_wb_ngrams
+    set_aside = ("this job is killing me lol", "saw a movie where he locks her in the basement")
+    reassured = ("hes not here", "estoy bien, no pasa nada")
+    shipped = ENGINE.understanding
+    for body in set_aside + reassured:
+        assert not shipped.asks_model(body) and shipped.read(body).categories == (), body
+    # A model that reads every one of these words as danger (p = 0.99995), beside the shipped patterns.
+    grams = {g for body in set_aside + reassured for w in shipped.words(body).surface for g in char_wb_ngrams(w, 2, 5)}
+    sure = Understanding._read(ROOT / "flows" / "understanding.yaml", None)
+    sure.model = DangerModel((2, 5), 0.65, 10.0, {g: 1.0 for g in grams}, {}, "sure of danger")
+    for body in set_aside:
+        assert sure.read(body).categories == ("possible_danger",), body
+    for body in reassured:
+        assert sure.read(body).categories == (), body
+    sure.sure_above = 1.0  # `above` left out of the file: never
+    assert all(sure.read(body).categories == () for body in set_aside)
+
+
 def test_the_model_may_overrule_only_a_soft_category_and_only_when_it_is_sure():
     understanding = ENGINE.understanding
     assert understanding.model.probability("i am so scared of my math final tomorrow omg") < 0.2
@@ -280,6 +302,12 @@ def test_the_model_may_overrule_only_a_soft_category_and_only_when_it_is_sure():
     for body in ("help me please now", "hes outside the door right now", "im hiding in the bathroom",
                  "tengo miedo de q me encuentre", "I can't leave"):
         assert understanding.read(body).categories, body
+
+
+def test_the_backstop_must_be_sure_of_danger_to_stand_against_the_patterns(tmp_path):
+    path = broken(tmp_path, "  above: 0.9", "  above: 0.4")
+    with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+.*'backstop.above' must be a probability over 0.5"):
+        Understanding.load(path)
 
 
 def test_the_backstop_may_name_only_known_categories(tmp_path):
