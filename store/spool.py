@@ -41,6 +41,12 @@ class Spool:
         self.cipher = cipher
         self._locks: dict[Path, int] = {}  # files this process took, locked until released
         self._listed_empty: int | None = None  # the directory's mtime (ns) when it was last listed empty
+        try:  # made now, not at the first outage: a directory it can't make is said at start, and every
+            # message's check (pending) is then a stat that finds it, not an exception
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            log.warning("spool directory can't be made (%s): messages during a Redis outage will be lost",
+                        type(exc).__name__)
 
     @property
     def own_file(self) -> Path:

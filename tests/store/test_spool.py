@@ -67,3 +67,11 @@ def test_a_file_another_process_spools_after_an_empty_listing_is_seen_at_the_nex
     (tmp_path / "inbound-otherhost-4243.spool").write_bytes(b"")
     os.utime(tmp_path, ns=(now, now))  # as if made within the same tick as the change before
     assert spool.pending()
+
+
+def test_the_spool_directory_is_made_when_the_web_role_starts_not_at_the_first_outage(tmp_path):
+    """Made private (0700) at start: a directory it can't make is said then, and not found in a Redis outage."""
+    directory = tmp_path / "instance" / "spool"
+    spool = Spool(directory, Cipher((KEY,)))
+    assert directory.is_dir() and (directory.stat().st_mode & 0o777) == 0o700
+    assert not spool.pending()
