@@ -36,6 +36,7 @@ _FELT = frozenset({"fear", "hiding", "not_safe"})
 _WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
                   "sentia", "sentimos", "sentiamos"})
 FELT_REACH = 3
+_WERE_AFTER = frozenset({"we", "they", "you"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -241,7 +242,11 @@ class Understanding(Negation):
         if category not in _FELT:
             return False
         low = max((b for b in words.breaks if b <= start), default=0)
-        return any(w in _WAS for w in words.surface[max(low, start - FELT_REACH):start + 1])
+        surface = words.surface
+        # "were" alone is as often "we're" typed without its apostrophe ("we got out and were hiding"): it is
+        # the past only after its subject.
+        return any(surface[k] in _WAS and (surface[k] != "were" or k > low and surface[k - 1] in _WERE_AFTER)
+                   for k in range(max(low, start - FELT_REACH), start + 1))
 
     def _vetoes(self, words: Words, idiom: tuple[int, int, bool], start: int, end: int, sure: bool) -> bool:
         """An idiom read across another person's words does not cancel a must-catch phrase that person says or
