@@ -168,7 +168,8 @@ class Understanding(Negation):
         settled = self._settled(words, danger, stated, told, told_now, where)
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(told.benign)
-                   or bool(told.contexts) or bool(told.sources) or figured or len(words.surface) < MIN_WORDS)
+                   or any(c not in self.backstop_contexts for c in told.contexts) or bool(told.sources) or figured
+                   or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
