@@ -18,6 +18,10 @@ _NEAR = frozenset({"near", "nearby", "around", "cerca", "alrededor"})
 _TOLD = frozenset({"told", "tells", "texted", "wrote", "messaged", "warned", "conto", "dijo", "cuenta", "platico",
                    "escribio", "comento", "explico"})
 _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", "then"})
+# A join, and the texter as the subject after one: "lo deportaron el ano pasado y yo tengo la custodia" tells two
+# things, and only the second is the texter's.
+_AND = frozenset({"and", "but", "y", "pero"})
+_I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 
 
 class Clauses(Lexicon):
@@ -84,15 +88,19 @@ class Clauses(Lexicon):
         settling = {self.clause_of(clauses, start) for start in reassured}
         return {c for c, (_, start, sure) in danger.items() if not sure and self.clause_of(clauses, start) in settling}
 
-    def told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool) -> set[str]:
+    def told_of_others(self, words: Words, danger: dict, sources: list[tuple[int, int]], past: bool,
+                       where: dict[str, list[int]] | None = None) -> set[str]:
         """Danger told from elsewhere ("in the news", "my professor said") and, for what is only ever the texter's
         own (`own_only`: deportation), told of someone else in the past ("my cousin got deported last year"):
-        settled when its sentence does not name the texter. A must-catch phrase never is."""
+        settled when no sentence it is told in names the texter (`where`: each category's matches, else the one
+        in `danger`; "my cousin got deported last year and now they say they will deport me" stands). A
+        must-catch phrase never is."""
         if not danger or not (sources or past):
             return set()
+        where = where or {}
         return {c for c, (_, start, sure) in danger.items()
                 if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
-                and not self.names_texter(words, start, sources)}
+                and not any(self.names_texter(words, s, sources) for s in where.get(c, (start,)))}
 
     def names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
         """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
@@ -100,6 +108,10 @@ class Clauses(Lexicon):
         low = max((b for b in words.breaks if b <= i), default=0)
         high = min((b for b in words.breaks if b > i), default=len(words.surface))
         surface = words.surface
+        # Within it, the clause of word i: from after the last join before it, to a join that makes the texter
+        # the subject of what follows ("... and i have custody now").
+        low = max((k + 1 for k in range(low, i) if surface[k] in _AND), default=low)
+        high = min((k for k in range(i + 1, high - 1) if surface[k] in _AND and surface[k + 1] in _I), default=high)
         for j in range(low, high):
             if surface[j] not in self.texter_words or any(s <= j < e for s, e in skip):
                 continue

@@ -68,6 +68,7 @@ class Lexicon:
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
+        self.backstop_contexts: frozenset[str] = frozenset()  # contexts after which the backstop is still asked
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer

@@ -29,6 +29,14 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 # Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
 _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
+# A feeling told as then, a few words after one of these in its clause ("i was so scared back then", "tuve mucho
+# miedo esa vez", "estaba bien asustada"): with a reassurance, it is over too. Only feelings: a blow or a threat
+# told so ("i was hit") stands as it did.
+_FELT = frozenset({"fear", "hiding", "not_safe"})
+_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
+                  "sentia", "sentimos", "sentiamos"})
+FELT_REACH = 3
+_WERE_AFTER = frozenset({"we", "they", "you"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -159,14 +167,15 @@ class Understanding(Negation):
             for start, end, pattern in self._matches(words, lang):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
         told = self._how_told(found)
-        danger, answers, stated, figured, told_now = self._weigh(words, found, told)
+        danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
                     or not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in answers)}
-        settled = self._settled(words, danger, stated, told, told_now)
+        settled = self._settled(words, danger, stated, told, told_now, where)
         # Any danger word, even denied or in an idiom, or a reassurance: the patterns have looked closely.
         decided = (any(name in self.categories for name in found) or bool(meanings & _SETTLED) or bool(told.benign)
-                   or bool(told.contexts) or bool(told.sources) or figured or len(words.surface) < MIN_WORDS)
+                   or any(c not in self.backstop_contexts for c in told.contexts) or bool(told.sources) or figured
+                   or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
         sure = any(is_sure for _, _, is_sure in danger.values())
         return words, Reading(signals, frozenset(meanings)), decided, sure
@@ -200,9 +209,10 @@ class Understanding(Negation):
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: _Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
         denied; with where reassurances were stated, whether a figure was set aside and whether danger was
-        told as happening now."""
+        told as happening now; and where each category's matches start."""
         figured = told_now = False
         danger: dict[str, tuple[Signal, int, bool]] = {}  # category → signal, where it starts, must-catch
+        where: dict[str, list[int]] = {}
         answers: list[tuple[int, int, str]] = []
         stated: list[int] = []
         for name, spans in found.items():
@@ -216,7 +226,8 @@ class Understanding(Negation):
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
                     said = " ".join(words.surface[start:end])
-                    told_now = told_now or not _IMPERFECT.search(said)
+                    told_now = told_now or not (_IMPERFECT.search(said) or self._felt_then(words, start, meaning))
+                    where.setdefault(meaning, []).append(start)
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
                         danger[meaning] = (Signal(meaning, said), start, pattern.sure)
@@ -229,7 +240,20 @@ class Understanding(Negation):
                     # answers nothing.
                     negator = self._negation_before(words, start, NEGATION_REACH)
                     answers.append((start if negator is None else negator, end, "reassured"))
-        return danger, answers, stated, figured, told_now
+        return danger, answers, stated, figured, told_now, where
+
+    @staticmethod
+    def _felt_then(words: Words, start: int, category: str) -> bool:
+        """Whether a feeling is told as then: "was", "tuve", "estaba" a few words before it in its clause, or
+        its first word ("were hiding")."""
+        if category not in _FELT:
+            return False
+        low = max((b for b in words.breaks if b <= start), default=0)
+        surface = words.surface
+        # "were" alone is as often "we're" typed without its apostrophe ("we got out and were hiding"): it is
+        # the past only after its subject.
+        return any(surface[k] in _WAS and (surface[k] != "were" or k > low and surface[k - 1] in _WERE_AFTER)
+                   for k in range(max(low, start - FELT_REACH), start + 1))
 
     def _vetoes(self, words: Words, idiom: tuple[int, int, bool], start: int, end: int, sure: bool) -> bool:
         """An idiom read across another person's words does not cancel a must-catch phrase that person says or
@@ -239,10 +263,11 @@ class Understanding(Negation):
             return False
         return _vetoes(idiom, (start, end))
 
-    def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool) -> set[str]:
+    def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool,
+                 where: dict[str, list[int]]) -> set[str]:
         """The danger categories a reassurance, a story of someone else or a past now over settles."""
         settled = self.settled_by_reassurance(words, danger, stated)
-        settled |= self.told_of_others(words, danger, told.sources, told.past)
+        settled |= self.told_of_others(words, danger, told.sources, told.past, where)
         past = told.past or bool(stated and danger and not told_now)
         # "me amenazaba pero se fue, estoy bien": every danger told is what used to happen.
         if past and stated:

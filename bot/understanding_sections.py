@@ -108,6 +108,14 @@ class Sections:
             self.u.context_groups[name] = self.cancels(spec.pop("cancels", None), item, "context")
             unless = spec.pop("unless", None)  # "lol not joking": the joke is off
             scope = spec.pop("scope", None)  # "sentence": a supposition, which governs even a must-catch phrase
+            # "asks_backstop: true": the context says how a word is meant (a knife as a tool), not that the message
+            # is settled, so the statistical backstop is still asked when no pattern read danger.
+            asks = spec.pop("asks_backstop", None)
+            if asks is not None:
+                if str(asks.value).lower() not in ("true", "false"):
+                    self.fail(asks, "a context's 'asks_backstop' is true or false")
+                if str(asks.value).lower() == "true":
+                    self.u.backstop_contexts |= {name}
             if scope is not None:
                 if str(scope.value) != "sentence":
                     self.fail(scope, "a context's 'scope' is 'sentence' (it cancels must-catch phrases in its sentence)")
@@ -193,7 +201,8 @@ class Sections:
         return frozenset(names)
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
-        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope")}
+        spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope",
+                                                                                  "asks_backstop")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")

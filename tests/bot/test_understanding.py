@@ -383,3 +383,34 @@ def test_danger_read_through_negation_scope_and_kitchen_words(text, category):
 ])
 def test_what_only_looks_like_danger_is_read_as_it_is_meant(text):
     assert ENGINE.understanding.read(text).danger == (), ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i was so scared back then but im safe now", "tuve mucho miedo esa vez pero ya estoy a salvo",  # a feeling then
+    "lo deportaron el ano pasado y yo tengo la custodia de los ninos",  # someone else's story, the texter apart
+    "cut my finger on the big knife making dinner, just a bandaid",  # a knife as a tool
+    "my uncle is taking me hunting with his rifle",
+])
+def test_a_feeling_then_a_story_of_another_and_a_tool_are_not_danger(text):
+    assert ENGINE.understanding.read(text).danger == (), ENGINE.understanding.read(text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("i was so scared, he hit me again last night, but im ok now", "violence"),  # a blow told now stands
+    ("we got out and were hiding, he keeps calling", "hiding"),  # "were" is "we're" here
+    ("my cousin got deported last year and now they say they will deport me", "immigration_threat"),
+    ("we were cooking and he held the knife to my throat", "weapon"),  # a tool held at someone
+    ("he goes hunting but keeps his rifle by the bed and says its for me", "weapon"),
+    ("we were cooking dinner and he has a gun", "weapon"),  # a must-catch phrase, whatever the context
+])
+def test_the_same_words_told_now_or_against_someone_stay_danger(text, category):
+    assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
+
+
+def test_a_context_that_asks_the_backstop_leaves_a_message_without_danger_words_to_it(tmp_path):
+    # The tool context says how a weapon word is meant; with none in the message, the backstop still reads it.
+    assert ENGINE.understanding.asks_model("i cooked dinner and he laughed and said next time it will be my throat")
+    assert not ENGINE.understanding.asks_model("lol i cooked dinner and burned it again")
+    path = broken(tmp_path, "    asks_backstop: true\n", "    asks_backstop: maybe\n")
+    with pytest.raises(UnderstandingError, match=r"'asks_backstop' is true or false"):
+        Understanding.load(path)
