@@ -37,6 +37,8 @@ _WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvi
                   "sentia", "sentimos", "sentiamos"})
 FELT_REACH = 3
 _WERE_AFTER = frozenset({"we", "they", "you"})
+# A text this short is remembered with its reading, up to MEMO_LIMIT of them (then forgotten, all at once).
+MEMO_CHARS, MEMO_LIMIT = 24, 4096
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -99,7 +101,10 @@ class Understanding(Negation):
         self.model = model
         Compiler(self, path).compile(data)
         self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
+        self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks set memo_limit to 0
+        self.memo_limit = MEMO_LIMIT
         self._check_must_catch(path)
+        self._memo.clear()  # the must-catch forms are not what people text most
 
     def _check_must_catch(self, path: Path) -> None:
         """Every form of every must-catch phrase reads as danger in its category, or the app does not start."""
@@ -129,6 +134,25 @@ class Understanding(Negation):
 
     # --- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
+        """What `text` says. A short message is read once per process and remembered: most are the same few
+        answers ("1", "yes", "no", "hi", "ok"), and a reading depends on nothing but the text."""
+        if len(text) > MEMO_CHARS:
+            return self._reading(text)
+        reading = self._memo.get(text)
+        if reading is None:
+            reading = self._reading(text)
+            if len(self._memo) >= self.memo_limit:
+                self._memo.clear()  # a few thousand short texts: whatever is common comes back at once
+            if self.memo_limit:
+                self._memo[text] = reading
+        return reading
+
+    def remember(self, limit: int) -> None:
+        """Remember up to `limit` short texts' readings from now on (0: none: benchmarks read every text)."""
+        self.memo_limit = limit
+        self._memo.clear()
+
+    def _reading(self, text: str) -> Reading:
         words, reading, decided, sure = self._read_by_patterns(text)
         if self.model is None or sure:
             return reading  # a must-catch phrase is danger whatever the model says

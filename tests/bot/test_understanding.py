@@ -414,3 +414,14 @@ def test_a_context_that_asks_the_backstop_leaves_a_message_without_danger_words_
     path = broken(tmp_path, "    asks_backstop: true\n", "    asks_backstop: maybe\n")
     with pytest.raises(UnderstandingError, match=r"'asks_backstop' is true or false"):
         Understanding.load(path)
+
+
+def test_a_short_message_is_read_once_and_remembered_as_read_afresh():
+    """Most messages are the same few short answers: read once per process, the same reading after."""
+    understanding = ENGINE.understanding
+    for body in ("1", "yes", "no pasa nada", "he hit me", "tengo 15"):
+        first = understanding.read(body)
+        assert understanding.read(body) is first and first == understanding._reading(body), body
+    long = "my boss keeps my passport and says i owe him for the trip"
+    assert understanding.read(long) is not understanding.read(long)  # a long text is never kept
+    assert understanding.read(long).categories
