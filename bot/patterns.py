@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
 SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
@@ -159,3 +159,35 @@ def index_options(options) -> dict[str, tuple[tuple[str, ...], ...]]:
     for option in sorted(options, key=len, reverse=True):
         index.setdefault(option[0], []).append(option)
     return {first: tuple(found) for first, found in index.items()}
+
+
+def find(words: Words, lang: str, index: dict[str, Gated],
+         grammar: Grammar) -> Iterator[tuple[int, int, Pattern]]:
+    """Every match (start, end, pattern) of `lang`'s patterns (`index`, gated: see gate) in the message, by start,
+    each start's in the order the file gives them."""
+    stems = words.stems[lang]
+    marked, surface = words.marked, words.surface
+    present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
+    for start, stem in enumerate(stems):
+        for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
+            keyed = index.get(key)
+            if keyed is None:
+                continue
+            ungated, gated = keyed
+            hits: dict[int, tuple[int, Pattern]] = {}
+            for seq, pattern, past in ungated:
+                end = match(pattern.elements, past, words, stems, start + past, grammar)
+                if end is not None:
+                    hits[seq] = (end, pattern)
+            for word in gated.keys() & present:
+                for seq, pattern, past, rest in gated[word]:
+                    for need in rest:
+                        if need.isdisjoint(present):
+                            break  # a word it needs is nowhere in the message
+                    else:
+                        end = match(pattern.elements, past, words, stems, start + past, grammar)
+                        if end is not None:
+                            hits[seq] = (end, pattern)
+            for seq in sorted(hits) if len(hits) > 1 else hits:  # in the order the file gives them
+                end, pattern = hits[seq]
+                yield start, end, pattern

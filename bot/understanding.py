@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.negation import Negation
 from bot.lexicon import LANGUAGES
-from bot.patterns import Pattern, Words, match, negates_itself
+from bot.patterns import Pattern, Words, find, negates_itself
+from bot.signals import Reading, Signal
 from bot.understanding_file import Compiler
 from bot.understanding_sections import (FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS,
                                         UnderstandingError)
@@ -41,26 +41,6 @@ _WERE_AFTER = frozenset({"we", "they", "you"})
 MEMO_CHARS, MEMO_LIMIT = 24, 4096
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One danger category a message raised, and the words that raised it."""
-
-    category: str
-    words: str
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one message says, before the flow decides what it answers."""
-
-    danger: tuple[Signal, ...] = ()
-    meanings: frozenset[str] = frozenset()
-
-    @property
-    def categories(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.category for s in self.danger))
 
 
 @dataclass(frozen=True)
@@ -188,7 +168,7 @@ class Understanding(Negation):
         words = self.words(text)
         found: dict[str, list[tuple[int, int, Pattern]]] = {}
         for lang in LANGUAGES:
-            for start, end, pattern in self._matches(words, lang):
+            for start, end, pattern in find(words, lang, self.patterns_by_lang[lang], self):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
         told = self._how_told(found)
         danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
@@ -315,32 +295,3 @@ class Understanding(Negation):
             return name
         # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".
         return self.meanings.get(name) if self._negated(words, start, 1) else None
-
-    def _matches(self, words: Words, lang: str) -> Iterable[tuple[int, int, Pattern]]:
-        stems = words.stems[lang]
-        index = self.patterns_by_lang[lang]
-        marked, surface = words.marked, words.surface
-        present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
-        for start, stem in enumerate(stems):
-            for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
-                keyed = index.get(key)
-                if keyed is None:
-                    continue
-                ungated, gated = keyed
-                hits: dict[int, tuple[int, Pattern]] = {}
-                for seq, pattern, past in ungated:
-                    end = match(pattern.elements, past, words, stems, start + past, self)
-                    if end is not None:
-                        hits[seq] = (end, pattern)
-                for word in gated.keys() & present:
-                    for seq, pattern, past, rest in gated[word]:
-                        for need in rest:
-                            if need.isdisjoint(present):
-                                break  # a word it needs is nowhere in the message
-                        else:
-                            end = match(pattern.elements, past, words, stems, start + past, self)
-                            if end is not None:
-                                hits[seq] = (end, pattern)
-                for seq in sorted(hits) if len(hits) > 1 else hits:  # in the order the file gives them
-                    end, pattern = hits[seq]
-                    yield start, end, pattern

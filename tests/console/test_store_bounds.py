@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from redis import Redis
 
 from tests.apps import create_app, lantern_of
 from config.settings import load_settings
-from tests.conftest import environ_for
+from tests.conftest import SAM, environ_for
 from tests.console.conftest import PASSWORDS, sign_in
 from tests.redis_server import RedisServer
 
@@ -36,27 +37,35 @@ def test_a_forged_sign_in_cookie_opens_nothing(app, advocates):
     assert client.get("/console/").status_code == 302  # to sign-in
 
 
-def test_healthz_shows_redis_memory_and_warns_past_80_percent(app, advocates, raw_redis, caplog, redis_url):
+def test_healthz_shows_redis_memory_and_warns_past_80_percent(redis_url, caplog):
     if redis_url is None:
         pytest.skip("the embedded store has no memory figures")
-    memory = app.test_client().get("/healthz").get_json()["memory"]
-    assert memory["used_bytes"] > 0 and memory["policy"]
-    raw_redis.config_set("maxmemory", int(memory["used_bytes"] / 0.82))
+    # Its own Redis: maxmemory is the whole server's, and the other tests' writes on a shared one would
+    # move the figure under it (and could meet the limit set here).
+    server = RedisServer.start()
     try:
+        settings = load_settings(environ_for(server.url), dotenv=False)
+        app = create_app(settings)
+        stores = lantern_of(app).stores
+        stores.roster.add("Sam Okafor", SAM)
+        stores.credentials.set_password(stores.roster.named("Sam Okafor").id, PASSWORDS["Sam Okafor"])
+        raw = Redis.from_url(server.url)
+        raw.set("lantern-test:ballast", b"x" * (4 << 20))  # a line's worth of data: room for a session at 82%
+        memory = app.test_client().get("/healthz").get_json()["memory"]
+        assert memory["used_bytes"] > 0 and memory["policy"]
+        raw.config_set("maxmemory", int(memory["used_bytes"] / 0.82))
         # A fresh app for a fresh reading: the gauge reads at most every 10 s per process.
-        fresh = create_app(lantern_of(app).settings)
+        fresh = create_app(settings)
         with caplog.at_level(logging.WARNING, logger="store.memory_gauge"):
             health = fresh.test_client().get("/healthz").get_json()
         assert health["status"] == "ok" and "maxmemory" in health["warning"]
         assert health["memory"]["percent"] >= 80
         assert any("redis memory at" in r.getMessage() for r in caplog.records)
-        lantern_of(fresh).stores.credentials.set_password(
-            lantern_of(fresh).stores.roster.named("Sam Okafor").id, PASSWORDS["Sam Okafor"])
         client = fresh.test_client()
         sign_in(client, "Sam Okafor")
         assert "The store is" in client.get("/console/").get_data(as_text=True)
     finally:
-        raw_redis.config_set("maxmemory", 0)
+        server.stop()
 
 
 def test_with_redis_down_the_console_shows_its_own_503_page(redis_url):
