@@ -1,9 +1,8 @@
 """Read a message in the person's own words: danger by category, and what it answers (flows/understanding.yaml).
 
-The words are read as bot/lexicon.py says (folded, spelled out, stemmed, a typo corrected). A match right after a negation ("not",
-"nobody", "no", "nunca"…) within its clause does not count: "nobody is hurting me" is not danger, while
-patterns that are themselves negations ("can not leave", "no me dejan salir") stay danger.
-"""
+The words are read as bot/lexicon.py says (folded, spelled out, stemmed, a typo corrected). A match right after a
+negation ("not", "nobody", "nunca"…) in its clause does not count: "nobody is hurting me" is not danger, while patterns
+that are themselves negations ("can not leave", "no me dejan salir") stay danger."""
 from __future__ import annotations
 
 import re
@@ -81,6 +80,8 @@ class Understanding(Negation):
         self.model = model
         Compiler(self, path).compile(data)
         self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
+        self._told_names = frozenset({"benign", FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, *self.context_groups,
+                                      *self._switched_off.values(), *self.figure_groups})  # what _how_told takes
         self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks set memo_limit to 0
         self.memo_limit = MEMO_LIMIT
         self._check_must_catch(path)
@@ -186,6 +187,8 @@ class Understanding(Negation):
 
     def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]]) -> _Told:
         """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
+        if found.keys().isdisjoint(self._told_names):
+            return _Told([], [], set(), [], [], False, [])  # most messages: told plainly
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts: list[str] = []
