@@ -82,7 +82,7 @@ class Understanding(Negation):
         self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
         self._told_names = frozenset({"benign", FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, *self.context_groups,
                                       *self._switched_off.values(), *self.figure_groups})  # what _how_told takes
-        self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks set memo_limit to 0
+        self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks call remember(0)
         self.memo_limit = MEMO_LIMIT
         self._check_must_catch(path)
         self._memo.clear()  # the must-catch forms are not what people text most
@@ -122,9 +122,9 @@ class Understanding(Negation):
         reading = self._memo.get(text)
         if reading is None:
             reading = self._reading(text)
-            if len(self._memo) >= self.memo_limit:
-                self._memo.clear()  # a few thousand short texts: whatever is common comes back at once
             if self.memo_limit:
+                if len(self._memo) >= self.memo_limit:
+                    self._memo.clear()  # a few thousand short texts: whatever is common comes back at once
                 self._memo[text] = reading
         return reading
 
