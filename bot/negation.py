@@ -53,8 +53,8 @@ class Negation(Clauses):
                 return None  # "arrest me not them since im illegal": "not them" is said of them, and ends there
             if end is not None and end <= start:
                 # "si no pago, me matan": after "if", a negation is about the next word only.
-                before = words.surface[max(0, i - 3):i]  # "si no pago", "if i dont pay"
-                conditional = any(w in self.conditionals for w in before) and not any(
-                    j in words.breaks for j in range(max(1, i - 2), i + 1))
-                return None if conditional and end < start - 1 else i
+                # The "if" may start its clause ("lo cobra todo, si no quiero me pega"), but no break after it.
+                conditional = any(words.surface[k] in self.conditionals and not any(
+                    j in words.breaks for j in range(k + 1, i + 1)) for k in range(max(0, i - 3), i))
+                return None if conditional and end < start else i
         return None
