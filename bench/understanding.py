@@ -2,19 +2,9 @@
 
 Prints, per language and per danger category, recall and false alarms on the corpus in
 tests/bot/corpus.yaml; free-text answers understood at every question the bot asks; µs per message.
-The same figures on sets of texts written apart from the rules show how far they carry beyond the corpus:
-bench/heldout.yaml, heldout_fresh, heldout_final, heldout_last and heldout_v5 to heldout_v8 were read to
-improve the rules after their first run; heldout_v9 to heldout_v11 were never read (v9's false alarms'
-categories guided one change, v11's figures chose the backstop's veto) until issue 19's second round, which
-read v9 to v13 to improve the rules and trains the model on v12 and v13 too; heldout_v14 was written before
-that round and first read (and trained on) in issue 19's third round; bench/heldout_v15.yaml was written at the start of that
-round, before anything was read, and never read while tuning it: the honest measure. bench/heldout_v18.yaml and heldout_v19.yaml, written apart, were read to tune issue 19's fifth and sixth rounds and are trained on since;
-heldout_v16, v17 and v20 were read to tune its seventh round and are trained on since; heldout_v21 and v22, written
-apart, were read to tune its eighth round and are trained on since. heldout_v23, written apart after the
-seventh round and kept from the eighth and the lead, was the honest measure of the eighth; it was read to tune the
-ninth and is trained on since. heldout_v24, written apart after the eighth round and kept from the ninth and the
-lead, was measured before and after it and never read: the honest measure now (later sets are kept outside the
-repo until they have measured a round).
+The same figures on sets of texts written apart from the rules show how far they carry beyond the corpus; HELDOUT
+below says how each set has been used. A set read to improve the rules flatters them: only the figures on a set
+never read are honest, and the newest sets are kept outside the repo until they have measured a round.
 tests/bot/test_corpus.py fails when the corpus misses a target.
 """
 from __future__ import annotations

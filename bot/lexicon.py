@@ -17,6 +17,7 @@ import re
 import Stemmer
 from rapidfuzz.distance import OSA
 
+from bot.danger_model import MIN_WORDS
 from bot.intents import fold
 from bot.must_catch import MustCatch
 from bot.patterns import Gated, Words
@@ -55,7 +56,7 @@ class Lexicon:
         self.pleas_alone: frozenset[str] = frozenset()  # words that, the whole message ("ayuda"), are an urgent plea
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
-        self.overrule_below = 0.0
+        self.overrule_below, self.overrule_long = 0.0, (0, 0.0)  # soft categories; any, from this many words
         self.sure_above = 1.0  # the model this sure of danger stands against an idiom, a context, a reassurance
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self.patterns_by_lang: dict[str, dict[str, Gated]] = {}  # lang → first-stem key → its patterns, gated
@@ -80,6 +81,12 @@ class Lexicon:
         self.own_only: frozenset[str] = frozenset()  # told of someone else in the past: theirs ("he used to hit her")
         self.stands_when_told: frozenset[str] = frozenset()  # never settled as told of others (a minor)
         self.people_words: frozenset[str] = frozenset()  # "novio", "boss": a doer named starts a clause of its own
+
+    def overrules_below(self, categories: tuple[str, ...], words: int) -> float:
+        """How unlikely the model must find danger to overrule what the patterns read (none of it must-catch):
+        only a soft category (`backstop.overrules`), or any in a long message (`backstop.long`)."""
+        soft = self.overrule_below if set(categories) <= self.overrulable and words >= MIN_WORDS else 0.0
+        return max(soft, self.overrule_long[1] if words >= self.overrule_long[0] > 0 else 0.0)
 
     def words(self, text: str) -> Words:
         surface: list[str] = []

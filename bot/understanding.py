@@ -148,10 +148,9 @@ class Understanding(Negation):
             # reader is all but sure it is danger: two readers disagree, so danger (rule 6). Never against a
             # reassurance said ("hes not here", "estoy bien"): that settles a message.
             return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
-        elif (reading.danger and set(reading.categories) <= self.overrulable and len(words.surface) >= MIN_WORDS
-                and self.model.probability(said) < self.overrule_below):
-            # Only a soft category ("scared", "hiding"), and the model is sure it is not danger: two
-            # readers disagree strongly, and "my son hides the remote" is not a crisis.
+        elif reading.danger and self.model.probability(said) < self.overrules_below(reading.categories, len(words.surface)):
+            # Two readers disagree strongly: only a soft category ("my son hides the remote"), or a long message
+            # that tells its day ("my uncle carries a machete on the farm to cut cane"), the model sure it is not.
             return Reading((), reading.meanings)
         return reading
 

@@ -93,7 +93,21 @@ class Sections:
         if not 0.5 < sure <= 1.0:
             self.fail(above, "'backstop.above' must be a probability over 0.5")
         self.u.overrulable, self.u.overrule_below, self.u.sure_above = frozenset(names), value, sure
+        self.u.overrule_long = self._long(spec.get("long"))
         self.backstop_node = node
+
+    def _long(self, node) -> tuple[int, float]:
+        """`backstop.long`: from how many words the model may overrule any category, and below what."""
+        if node is None:
+            return 0, 0.0
+        spec = self.mapping(node, "'backstop.long'")
+        try:
+            words, below = int(spec["words"].value), float(spec["below"].value)
+        except (KeyError, TypeError, ValueError):
+            words, below = 0, -1.0
+        if words < 8 or not 0 < below < 0.5:
+            self.fail(node, "'backstop.long' needs words (8 or more) and below (a probability under 0.5)")
+        return words, below
 
     def context(self, node) -> list[tuple[str, str, str, Any]]:
         """`context`: phrases that, anywhere in a message, say some categories are not meant (a joke, a class)."""

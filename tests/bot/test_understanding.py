@@ -304,6 +304,34 @@ def test_the_model_may_overrule_only_a_soft_category_and_only_when_it_is_sure():
         assert understanding.read(body).categories, body
 
 
+def test_a_model_sure_a_long_message_is_not_danger_overrules_any_category_but_never_a_must_catch_phrase():
+    """`backstop.long`: a message of 15 words or more that the model finds all but certainly not danger is a day
+    told with a danger word in it. A shorter message keeps what the patterns read, and so does a must-catch
+    phrase at any length: the model may never overrule one."""
+    from bot.danger_model import DangerModel, char_wb_ngrams
+    day = "my uncle carries a machete at the farm every day to cut the sugar cane, anyway do you have clinic info"
+    short = "my uncle has a machete on the farm"
+    sure = "it was a normal day at the farm and then he pulled a knife on me and said nobody would know"
+    shipped = ENGINE.understanding
+    assert shipped.read(short).categories == ("weapon",) and shipped.read(sure).danger
+    grams = {g for body in (day, short, sure) for w in shipped.words(body).surface for g in char_wb_ngrams(w, 2, 5)}
+    calm = Understanding._read(ROOT / "flows" / "understanding.yaml", None)
+    calm.model = DangerModel((2, 5), 0.65, -10.0, {g: 1.0 for g in grams}, {}, "sure it is not danger")
+    assert len(calm.words(day).surface) >= 15 and calm.read(day).categories == ()
+    assert calm.read(short).categories == ("weapon",)  # too short to overrule a weapon
+    assert "weapon" in calm.read(sure).categories  # "pulled a knife on me": must-catch
+    calm.overrule_long = (0, 0.0)  # `long` left out of the file: never
+    assert calm.read(day).categories == ("weapon",)
+
+
+@pytest.mark.parametrize("line", ["  long: {words: 4, below: 0.2}", "  long: {words: 15, below: 0.7}", "  long: 15",
+                                  "  long: {words: 15}"])
+def test_the_backstop_long_overrule_needs_a_length_and_a_low_probability(tmp_path, line):
+    path = broken(tmp_path, "  long: {words: 15, below: 0.2}", line)
+    with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+.*'backstop.long'"):
+        Understanding.load(path)
+
+
 def test_the_backstop_must_be_sure_of_danger_to_stand_against_the_patterns(tmp_path):
     path = broken(tmp_path, "  above: 0.9", "  above: 0.4")
     with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+.*'backstop.above' must be a probability over 0.5"):
