@@ -148,7 +148,8 @@ class Understanding(Negation):
             # reader is all but sure it is danger: two readers disagree, so danger (rule 6). Never against a
             # reassurance said ("hes not here", "estoy bien"): that settles a message.
             return Reading((Signal(POSSIBLE_DANGER, said),), reading.meanings)
-        elif reading.danger and self.model.probability(said) < self.overrules_below(reading.categories, len(words.surface)):
+        elif (reading.danger and (below := self.overrules_below(reading.categories, len(words.surface)))
+                and self.model.probability(said) < below):
             # Two readers disagree strongly: only a soft category ("my son hides the remote"), or a long message
             # that tells its day ("my uncle carries a machete on the farm to cut cane"), the model sure it is not.
             return Reading((), reading.meanings)
