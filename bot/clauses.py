@@ -22,6 +22,9 @@ _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", 
 # things, and only the second is the texter's.
 _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
+# A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
+HEDGES = ("reassured", "unsure", "played_down")
+_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino"})
 
 
 class Clauses(Lexicon):
@@ -125,6 +128,16 @@ class Clauses(Lexicon):
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
         return False
+
+    @staticmethod
+    def insisted_at(words: Words, found: dict) -> int:
+        """Where danger starts to be told against a hedge: at the first contrast after the first hedge ("its whatever
+        pero my boss keeps my whole paycheck lol", "im ok for now but the boss is sitting right next to me"); the
+        message's end when there is none. Danger told from there is meant: a laugh beside it is nerves, and the
+        statistical backstop does not overrule it. Danger before it stays as it was ("its a joke lol but im ok")."""
+        surface = words.surface
+        first = min((s for name in HEDGES for s, _, _ in found.get(name, ())), default=len(surface))
+        return next((i for i in range(first + 1, len(surface)) if surface[i] in _CONTRASTS), len(surface))
 
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
