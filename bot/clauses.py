@@ -139,6 +139,14 @@ class Clauses(Lexicon):
         first = min((s for name in HEDGES for s, _, _ in found.get(name, ())), default=len(surface))
         return next((i for i in range(first + 1, len(surface)) if surface[i] in _CONTRASTS), len(surface))
 
+    @staticmethod
+    def laugh_reach(words: Words, laughs: list[int], insisted: int) -> int:
+        """Where a laugh ("lol", "jaja") stops cancelling danger: at the end of the last laugh's sentence, since a
+        laugh says how what came before it was meant, not what follows ("lol idk the math anymore, i work every
+        day and the debt just keeps going up"); and where danger is insisted on against a hedge."""
+        last = max(laughs, default=-1)
+        return min(insisted, min((b for b in words.breaks if b > last), default=len(words.surface)))
+
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at
         an object pronoun that starts a verb of its own ("estoy bien me vigilan")."""

@@ -16,5 +16,6 @@ class Told:
     doers: list[tuple[int, int, str]]  # doers of figures of speech, where, and their group
     past: bool  # told as long over ("years ago")
     sources: list[tuple[int, int]]  # told from elsewhere ("in the news")
-    laughed: set[str]  # the categories only a laugh cancels ("lol"), before `insisted`
+    laughed: set[str]  # the categories only a laugh cancels ("lol"): before `laughs_reach` only
+    laughs_reach: int  # where a laugh stops cancelling (Clauses.laugh_reach)
     insisted: int  # where danger starts to be told against a hedge ("its nothing but …"; Clauses.insisted_at)

@@ -158,7 +158,7 @@ class Understanding(Negation):
         for lang in LANGUAGES:
             for start, end, pattern in find(words, lang, self.patterns_by_lang[lang], self):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
-        told = self._how_told(found, self.insisted_at(words, found))
+        told = self._how_told(found, words)
         danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
@@ -173,15 +173,17 @@ class Understanding(Negation):
         sure = any(is_sure or start >= told.insisted and c not in settled for c, (_, start, is_sure) in danger.items())
         return words, Reading(signals, frozenset(meanings)), decided, sure
 
-    def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]], insisted: int) -> Told:
+    def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]], words: Words) -> Told:
         """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
+        insisted = self.insisted_at(words, found)
         if found.keys().isdisjoint(self._told_names):
-            return Told([], [], set(), [], [], False, [], set(), insisted)  # most messages: told plainly
+            return Told([], [], set(), [], [], False, [], set(), 0, insisted)  # most messages: told plainly
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts: list[str] = []
         cancelled: set[str] = set()
         laughed: set[str] = set()
+        laughs: list[int] = []
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
             spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
@@ -190,6 +192,7 @@ class Understanding(Negation):
             contexts.append(name)
             if switched_off is None:
                 (laughed if name in self.laughs else cancelled).update(cancels)
+                laughs += [s for s, _, _ in spans if name in self.laughs]
                 if name in self.supposing:
                     supposed += [(s, cancels) for s, _, _ in spans]
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
@@ -201,7 +204,7 @@ class Understanding(Negation):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
         return Told(benign, contexts, cancelled | laughed, supposed if cancelled else [], doers, past, sources,
-                     laughed - cancelled, insisted)
+                     laughed - cancelled, self.laugh_reach(words, laughs, insisted), insisted)
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
@@ -217,7 +220,7 @@ class Understanding(Negation):
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
                     if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
-                            and (meaning not in told.laughed or start < told.insisted)
+                            and (meaning not in told.laughed or start < told.laughs_reach)
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
