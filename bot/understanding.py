@@ -288,6 +288,8 @@ class Understanding(Negation):
             return None  # "i do not know", "yes not tonight": the answer is taken back
         if self.meanings.get(name) == name:
             return name  # a need stays a need: "i haven't eaten" is food
+        if self.meanings.get(name) in self.categories and self.asked(words, start):
+            return self.meanings[name] if self.answered_no(words, end) else None  # "you asked if im safe, no"
         if not self._negated(words, start, NEGATION_REACH):
             return name
         # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".
