@@ -140,12 +140,19 @@ class Clauses(Lexicon):
         return next((i for i in range(first + 1, len(surface)) if surface[i] in _CONTRASTS), len(surface))
 
     @staticmethod
-    def laugh_reach(words: Words, laughs: list[int], insisted: int) -> int:
+    def laugh_reach(words: Words, laughs: list[tuple[int, int]], found: dict, insisted: int) -> int:
         """Where a laugh ("lol", "jaja") stops cancelling danger: at the end of the last laugh's sentence, since a
         laugh says how what came before it was meant, not what follows ("lol idk the math anymore, i work every
-        day and the debt just keeps going up"); and where danger is insisted on against a hedge."""
-        last = max(laughs, default=-1)
-        return min(insisted, min((b for b in words.breaks if b > last), default=len(words.surface)))
+        day and the debt just keeps going up"); a laugh said with a hedge ("whatever lol", "jaja ni modo") is the
+        hedge's nerves and reaches only what came before it; and nothing from where danger is insisted on."""
+        hedges = [(s, e) for name in HEDGES for s, e, _ in found.get(name, ())]
+        reach = 0
+        for s, e in laughs:
+            if any(he == s or e == hs for hs, he in hedges):
+                reach = max(reach, s)
+            else:
+                reach = max(reach, min((b for b in words.breaks if b > s), default=len(words.surface)))
+        return min(insisted, reach)
 
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at

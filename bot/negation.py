@@ -31,12 +31,15 @@ class Negation(Clauses):
             before[-1] in self.saying or (before[-1] == "que" and len(before) == 2 and before[0] in self.saying))
 
     def asked(self, words: Words, start: int) -> bool:
-        """Whether a reassurance is asked, not said: right after "if" ("you asked if im safe", "no se si estoy bien")."""
+        """Whether a reassurance is asked, not said: right after "if" ("you asked if im safe", "no se si estoy
+        bien")."""
         return start > 0 and words.surface[start - 1] in self.conditionals
 
     def answered_no(self, words: Words, end: int) -> bool:
-        """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not")."""
-        return end in words.breaks and end < len(words.surface) and self._negator_at(words, end)
+        """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not",
+        "si estoy bien? la verdad no")."""
+        answer = range(end, min(end + 4, len(words.surface)))
+        return end in words.breaks and any(self._negator_at(words, k) for k in answer)
 
     def _negated(self, words: Words, start: int, reach: int) -> bool:
         return self._negation_before(words, start, reach) is not None

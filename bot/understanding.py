@@ -183,7 +183,7 @@ class Understanding(Negation):
         contexts: list[str] = []
         cancelled: set[str] = set()
         laughed: set[str] = set()
-        laughs: list[int] = []
+        laughs: list[tuple[int, int]] = []
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
             spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
@@ -192,7 +192,7 @@ class Understanding(Negation):
             contexts.append(name)
             if switched_off is None:
                 (laughed if name in self.laughs else cancelled).update(cancels)
-                laughs += [s for s, _, _ in spans if name in self.laughs]
+                laughs += [(s, e) for s, e, _ in spans if name in self.laughs]
                 if name in self.supposing:
                     supposed += [(s, cancels) for s, _, _ in spans]
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
@@ -204,7 +204,7 @@ class Understanding(Negation):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
         return Told(benign, contexts, cancelled | laughed, supposed if cancelled else [], doers, past, sources,
-                     laughed - cancelled, self.laugh_reach(words, laughs, insisted), insisted)
+                     laughed - cancelled, self.laugh_reach(words, laughs, found, insisted), insisted)
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
