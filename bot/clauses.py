@@ -24,7 +24,9 @@ _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 # A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
 HEDGES = ("reassured", "unsure", "played_down")
-_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino"})
+_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino", "except"})
+# Two words that say "except that": "its just that he took my phone", "solo que no me dejan salir".
+_CONTRAST_PAIRS = frozenset({("just", "that"), ("solo", "que"), ("nomas", "que"), ("only", "that"), ("es", "que")})
 
 
 class Clauses(Lexicon):
@@ -137,7 +139,8 @@ class Clauses(Lexicon):
         statistical backstop does not overrule it. Danger before it stays as it was ("its a joke lol but im ok")."""
         surface = words.surface
         first = min((s for name in HEDGES for s, _, _ in found.get(name, ())), default=len(surface))
-        return next((i for i in range(first + 1, len(surface)) if surface[i] in _CONTRASTS), len(surface))
+        return next((i for i in range(first + 1, len(surface))
+                     if surface[i] in _CONTRASTS or tuple(surface[i:i + 2]) in _CONTRAST_PAIRS), len(surface))
 
     @staticmethod
     def laugh_reach(words: Words, laughs: list[tuple[int, int]], found: dict, insisted: int) -> int:
