@@ -146,9 +146,10 @@ class Clauses(Lexicon):
     def laugh_reach(words: Words, laughs: list[tuple[int, int]], found: dict, insisted: int) -> int:
         """Where a laugh ("lol", "jaja") stops cancelling danger: at the end of the last laugh's sentence, since a
         laugh says how what came before it was meant, not what follows ("lol idk the math anymore, i work every
-        day and the debt just keeps going up"); a laugh said with a hedge ("whatever lol", "jaja ni modo") is the
-        hedge's nerves and reaches only what came before it; and nothing from where danger is insisted on."""
-        hedges = [(s, e) for name in HEDGES for s, e, _ in found.get(name, ())]
+        day and the debt just keeps going up"); a laugh said with a hedge ("whatever lol", "lol idk") is the
+        hedge's nerves and reaches only what came before it, though not with a reassurance ("im ok lol i got locked
+        in the bathroom at work"); and nothing from where danger is insisted on."""
+        hedges = [(s, e) for name in HEDGES[1:] for s, e, _ in found.get(name, ())]  # "im ok lol": not nerves
         reach = 0
         for s, e in laughs:
             if any(he == s or e == hs for hs, he in hedges):
