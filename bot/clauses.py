@@ -24,6 +24,7 @@ _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 # A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
 HEDGES = ("reassured", "unsure", "played_down")
+_NERVOUS = ("unsure", "played_down")  # the hedges a laugh beside is nerves with ("whatever lol"; not "im ok lol")
 _CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino", "except"})
 # Two words that say "except that": "its just that he took my phone", "solo que no me dejan salir".
 _CONTRAST_PAIRS = frozenset({("just", "that"), ("solo", "que"), ("nomas", "que"), ("only", "that"), ("es", "que")})
@@ -149,7 +150,7 @@ class Clauses(Lexicon):
         day and the debt just keeps going up"); a laugh said with a hedge ("whatever lol", "lol idk") is the
         hedge's nerves and reaches only what came before it, though not with a reassurance ("im ok lol i got locked
         in the bathroom at work"); and nothing from where danger is insisted on."""
-        hedges = [(s, e) for name in HEDGES[1:] for s, e, _ in found.get(name, ())]  # "im ok lol": not nerves
+        hedges = [(s, e) for name in _NERVOUS for s, e, _ in found.get(name, ())]
         reach = 0
         for s, e in laughs:
             if any(he == s or e == hs for hs, he in hedges):
