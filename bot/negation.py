@@ -18,7 +18,10 @@ class Negation(Clauses):
         return self._negation_end(words, i) is not None
 
     def _negation_end(self, words: Words, i: int) -> int | None:
-        """Where the negation that starts at word i ends ("no one" is two words), or None."""
+        """Where the negation that starts at word i ends ("no one" is two words), or None. "nada mas" is "only"
+        ("nada mas me pega cuando toma": he hits her only when he drinks), not a negation."""
+        if words.surface[i] == "nada" and words.surface[i + 1:i + 2] == ["mas"]:
+            return None
         for option in self.negator_index.get(words.marked[i], ()):
             if tuple(words.marked[i:i + len(option)]) == option:
                 return i + len(option)
