@@ -22,6 +22,12 @@ _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", 
 # things, and only the second is the texter's.
 _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
+# A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
+HEDGES = ("reassured", "unsure", "played_down")
+_NERVOUS = ("unsure", "played_down")  # the hedges a laugh beside is nerves with ("whatever lol"; not "im ok lol")
+_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino", "except"})
+# Two words that say "except that": "its just that he took my phone", "solo que no me dejan salir".
+_CONTRAST_PAIRS = frozenset({("just", "that"), ("solo", "que"), ("nomas", "que"), ("only", "that"), ("es", "que")})
 
 
 class Clauses(Lexicon):
@@ -125,6 +131,33 @@ class Clauses(Lexicon):
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
         return False
+
+    @staticmethod
+    def insisted_at(words: Words, found: dict) -> int:
+        """Where danger starts to be told against a hedge: at the first contrast after the first hedge ("its whatever
+        pero my boss keeps my whole paycheck lol", "im ok for now but the boss is sitting right next to me"); the
+        message's end when there is none. Danger told from there is meant: a laugh beside it is nerves, and the
+        statistical backstop does not overrule it. Danger before it stays as it was ("its a joke lol but im ok")."""
+        surface = words.surface
+        first = min((s for name in HEDGES for s, _, _ in found.get(name, ())), default=len(surface))
+        return next((i for i in range(first + 1, len(surface))
+                     if surface[i] in _CONTRASTS or tuple(surface[i:i + 2]) in _CONTRAST_PAIRS), len(surface))
+
+    @staticmethod
+    def laugh_reach(words: Words, laughs: list[tuple[int, int]], found: dict, insisted: int) -> int:
+        """Where a laugh ("lol", "jaja") stops cancelling danger: at the end of the last laugh's sentence, since a
+        laugh says how what came before it was meant, not what follows ("lol idk the math anymore, i work every
+        day and the debt just keeps going up"); a laugh said with a hedge ("whatever lol", "lol idk") is the
+        hedge's nerves and reaches only what came before it, though not with a reassurance ("im ok lol i got locked
+        in the bathroom at work"); and nothing from where danger is insisted on."""
+        hedges = [(s, e) for name in _NERVOUS for s, e, _ in found.get(name, ())]
+        reach = 0
+        for s, e in laughs:
+            if any(he == s or e == hs for hs, he in hedges):
+                reach = max(reach, s)
+            else:
+                reach = max(reach, min((b for b in words.breaks if b > s), default=len(words.surface)))
+        return min(insisted, reach)
 
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at

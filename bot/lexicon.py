@@ -56,8 +56,7 @@ class Lexicon:
         self.pleas_alone: frozenset[str] = frozenset()  # words that, the whole message ("ayuda"), are an urgent plea
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
-        self.overrule_below, self.overrule_long = 0.0, (0, 0.0)  # soft categories; any, from this many words
-        self.sure_above = 1.0  # the model this sure of danger stands against an idiom, a context, a reassurance
+        self.overrule_below, self.overrule_long, self.sure_above = 0.0, (0, 0.0), 1.0  # the model's, backstop:
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self.patterns_by_lang: dict[str, dict[str, Gated]] = {}  # lang → first-stem key → its patterns, gated
         self.fuzzy_index: dict[str, set[str]] = {}
@@ -70,6 +69,7 @@ class Lexicon:
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
         self.backstop_contexts: frozenset[str] = frozenset()  # contexts after which the backstop is still asked
+        self.laughs: frozenset[str] = frozenset()  # contexts that laugh ("lol"): danger insisted on stands against them
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer

@@ -18,7 +18,10 @@ class Negation(Clauses):
         return self._negation_end(words, i) is not None
 
     def _negation_end(self, words: Words, i: int) -> int | None:
-        """Where the negation that starts at word i ends ("no one" is two words), or None."""
+        """Where the negation that starts at word i ends ("no one" is two words), or None. "nada mas" is "only"
+        ("nada mas me pega cuando toma": he hits her only when he drinks), not a negation."""
+        if words.surface[i] == "nada" and words.surface[i + 1:i + 2] == ["mas"]:
+            return None
         for option in self.negator_index.get(words.marked[i], ()):
             if tuple(words.marked[i:i + len(option)]) == option:
                 return i + len(option)
@@ -29,6 +32,17 @@ class Negation(Clauses):
         before = words.surface[max(0, i - 2):i]
         return words.surface[i] == "no" and bool(before) and (
             before[-1] in self.saying or (before[-1] == "que" and len(before) == 2 and before[0] in self.saying))
+
+    def asked(self, words: Words, start: int) -> bool:
+        """Whether a reassurance is asked, not said: right after "if" ("you asked if im safe", "no se si estoy
+        bien")."""
+        return start > 0 and words.surface[start - 1] in self.conditionals
+
+    def answered_no(self, words: Words, end: int) -> bool:
+        """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not",
+        "si estoy bien? la verdad no")."""
+        answer = range(end, min(end + 4, len(words.surface)))
+        return end in words.breaks and any(self._negator_at(words, k) for k in answer)
 
     def _negated(self, words: Words, start: int, reach: int) -> bool:
         return self._negation_before(words, start, reach) is not None

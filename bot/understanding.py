@@ -6,7 +6,6 @@ that are themselves negations ("can not leave", "no me dejan salir") stay danger
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -16,6 +15,7 @@ from bot.negation import Negation
 from bot.lexicon import LANGUAGES
 from bot.patterns import Pattern, Words, find, negates_itself
 from bot.signals import Reading, Signal
+from bot.told import Told
 from bot.understanding_file import Compiler
 from bot.understanding_sections import (FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS,
                                         UnderstandingError)
@@ -42,19 +42,6 @@ MEMO_CHARS, MEMO_LIMIT = 24, 4096
 _LOADED: dict[tuple, "Understanding"] = {}
 
 
-@dataclass(frozen=True)
-class _Told:
-    """How a message is told, from the patterns that say so (bot/understanding.py's reading only)."""
-
-    benign: list[tuple[int, int, bool]]  # idioms: where, and whether a number is part of it
-    contexts: list[str]  # contexts found ("lol", "for a class")
-    cancelled: set[str]  # the categories they cancel
-    supposed: list[tuple[int, frozenset[str]]]  # where a supposition starts, and what it cancels in its sentence
-    doers: list[tuple[int, int, str]]  # doers of figures of speech, where, and their group
-    past: bool  # told as long over ("years ago")
-    sources: list[tuple[int, int]]  # told from elsewhere ("in the news")
-
-
 def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     """Whether a benign phrase cancels a danger match. An idiom cancels the danger it overlaps ("hit me up"), but
     not a longer danger phrase that holds it whole ("creo q es trata" is not the question "que es trata"); an age
@@ -66,7 +53,7 @@ def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
 
 
-def _supposed(words: Words, told: _Told, category: str, start: int) -> bool:
+def _supposed(words: Words, told: Told, category: str, start: int) -> bool:
     """Whether a must-catch match at `start` is supposed ("what if someone took my passport"): a supposition
     that cancels its category starts before it in its sentence. Any other context ("lol", "my uber is here")
     never cancels one: "lol he said he will kill me" is a threat."""
@@ -171,7 +158,7 @@ class Understanding(Negation):
         for lang in LANGUAGES:
             for start, end, pattern in find(words, lang, self.patterns_by_lang[lang], self):
                 found.setdefault(pattern.name, []).append((start, end, pattern))
-        told = self._how_told(found)
+        told = self._how_told(found, words)
         danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
         meanings = {m for s, e, m in answers if m not in SHORT_ANSWERS
@@ -182,17 +169,21 @@ class Understanding(Negation):
                    or any(c not in self.backstop_contexts for c in told.contexts) or bool(told.sources) or figured
                    or len(words.surface) < MIN_WORDS)
         signals = tuple(signal for c, (signal, _, _) in danger.items() if c not in settled)
-        sure = any(is_sure for _, _, is_sure in danger.values())
+        # A must-catch phrase, or danger insisted on against a hedge: the model is not asked.
+        sure = any(is_sure or start >= told.insisted and c not in settled for c, (_, start, is_sure) in danger.items())
         return words, Reading(signals, frozenset(meanings)), decided, sure
 
-    def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]]) -> _Told:
+    def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]], words: Words) -> Told:
         """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
+        insisted = self.insisted_at(words, found)
         if found.keys().isdisjoint(self._told_names):
-            return _Told([], [], set(), [], [], False, [])  # most messages: told plainly
+            return Told([], [], set(), [], [], False, [], set(), 0, insisted)  # most messages: told plainly
         benign = [(s, e, any(el[0] == "num" for el in p.elements)) for s, e, p in found.pop("benign", [])]
         # "lol", "for a class": these categories are not meant anywhere in this message.
         contexts: list[str] = []
         cancelled: set[str] = set()
+        laughed: set[str] = set()
+        laughs: list[tuple[int, int]] = []
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
             spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
@@ -200,7 +191,8 @@ class Understanding(Negation):
                 continue
             contexts.append(name)
             if switched_off is None:
-                cancelled |= cancels
+                (laughed if name in self.laughs else cancelled).update(cancels)
+                laughs += [(s, e) for s, e, _ in spans if name in self.laughs]
                 if name in self.supposing:
                     supposed += [(s, cancels) for s, _, _ in spans]
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
@@ -211,9 +203,10 @@ class Understanding(Negation):
         if found.pop(SOURCE_UNLESS, None):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
             sources, doers, benign = [], [], []
-        return _Told(benign, contexts, cancelled, supposed if cancelled else [], doers, past, sources)
+        return Told(benign, contexts, cancelled | laughed, supposed if cancelled else [], doers, past, sources,
+                     laughed - cancelled, self.laugh_reach(words, laughs, found, insisted), insisted)
 
-    def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: _Told):
+    def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
         denied; with where reassurances were stated, whether a figure was set aside and whether danger was
         told as happening now; and where each category's matches start."""
@@ -227,6 +220,7 @@ class Understanding(Negation):
                 meaning = self._meaning(words, name, start, end, pattern)
                 if meaning in self.categories:
                     if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
+                            and (meaning not in told.laughed or start < told.laughs_reach)
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
                     if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
@@ -270,7 +264,7 @@ class Understanding(Negation):
             return False
         return _vetoes(idiom, (start, end))
 
-    def _settled(self, words: Words, danger: dict, stated: list[int], told: _Told, told_now: bool,
+    def _settled(self, words: Words, danger: dict, stated: list[int], told: Told, told_now: bool,
                  where: dict[str, list[int]]) -> set[str]:
         """The danger categories a reassurance, a story of someone else or a past now over settles."""
         settled = self.settled_by_reassurance(words, danger, stated)
@@ -294,6 +288,8 @@ class Understanding(Negation):
             return None  # "i do not know", "yes not tonight": the answer is taken back
         if self.meanings.get(name) == name:
             return name  # a need stays a need: "i haven't eaten" is food
+        if self.meanings.get(name) in self.categories and self.asked(words, start):
+            return self.meanings[name] if self.answered_no(words, end) else None  # "you asked if im safe, no"
         if not self._negated(words, start, NEGATION_REACH):
             return name
         # Turned into its opposite only by a negation right before it: "not safe", "no estoy bien".

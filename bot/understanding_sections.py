@@ -125,6 +125,9 @@ class Sections:
             # "asks_backstop: true": the context says how a word is meant (a knife as a tool), not that the message
             # is settled, so the statistical backstop is still asked when no pattern read danger.
             asks = spec.pop("asks_backstop", None)
+            # "laugh: true": a laugh ("lol", "jaja"), which does not cancel danger insisted on against a hedge.
+            if str(getattr(spec.pop("laugh", None), "value", "false")).lower() == "true":
+                self.u.laughs |= {name}
             if asks is not None:
                 if str(asks.value).lower() not in ("true", "false"):
                     self.fail(asks, "a context's 'asks_backstop' is true or false")
@@ -216,7 +219,7 @@ class Sections:
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
         spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope",
-                                                                                  "asks_backstop")}
+                                                                                  "asks_backstop", "laugh")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")

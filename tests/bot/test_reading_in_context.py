@@ -49,6 +49,17 @@ def urgent_pages(outcome) -> list:
     # Danger in words the lexicon did not have.
     "he said he'd end me", "they kick the new girls who talk back", "me entregaron a otro señor",
     "dispararon a la casa anoche",
+    # Danger told against a hedge: a laugh beside it is nerves, and the backstop does not overrule it.
+    "its probably nothing but he keeps saying i will vanish and no one will look lol",
+    "im fine for now but he is sitting right next to me reading my screen",
+    "no es nada grave pero el patron se queda con todo mi sueldo jaja",
+    # A laugh reaches its own sentence and those before it, not the next; beside a hedge, only what came before.
+    "lol no idea anymore, i work every day and what i owe him keeps growing",
+    "whatever lol the woman who crossed us says we owe her for the trip",
+    # A reassurance asked, and answered no.
+    "you asked if im safe. no. not really", "me preguntas si estoy bien, la verdad no",
+    # "nada mas" is "only", not a negation.
+    "nada mas nos pega cuando llega borracho",
 ])
 def test_danger_read_in_context_pages_an_advocate_urgent(body):
     outcome = first_message(body)
@@ -77,6 +88,10 @@ def test_danger_read_in_context_pages_an_advocate_urgent(body):
     "what if someone took my id, would that be illegal", "que pasaria si alguien me quitara mis papeles",
     # Spanish told in the imperfect, with a reassurance.
     "mi ex me golpeaba pero ya estoy bien",
+    # A laugh still says how what came before it was meant, and a figure stays a figure after a hedge.
+    "my brother wrestled me and pinned me down for an hour lol, its fine", "idk but my mom is gonna kill me lol",
+    # "jk" takes back what was said wherever it is; a reassurance after "if" asked and answered yes.
+    "its fine but he reads all my texts lol jk its my little sister", "you asked if im safe, yes, all good now",
 ])
 def test_what_only_looks_like_danger_pages_nobody(body):
     outcome = first_message(body)
