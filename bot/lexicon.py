@@ -131,9 +131,12 @@ class Lexicon:
         verb = attached.group(1)
         if len(verb) < 4 and verb not in _SHORT_VERBS:
             return None  # "perla" is a pearl, "carla" a name
-        if verb in self.vocab_words or self.stemmers["es"].stemWord(verb) in self.known_stems["es"]:
+        if verb in self.vocab_words:
             return verb, attached.group(2)
-        return None
+        # A verb's ending comes off when it is stemmed ("golpear" → "golpe"); a word that only ends like one keeps
+        # it ("fuerte" is not "fuer te", "muerte" not "muer te").
+        stem = self.stemmers["es"].stemWord(verb)
+        return (verb, attached.group(2)) if stem != verb and stem in self.known_stems["es"] else None
 
     def _corrected(self, word: str) -> str:
         """The pattern word one typo away, for words the patterns and the common words don't know."""
