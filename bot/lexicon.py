@@ -31,6 +31,8 @@ _RUN = re.compile(r"(\w)\1{2,}")
 # the verb and the pronoun, as the patterns are written ("vender la", "ir se"), when the verb is one they use.
 _ATTACHED = re.compile(r"^(\w*?(?:ar|er|ir|ando|iendo))(me|te|se|nos|la|lo|las|los|le|les)$")
 _SHORT_VERBS = frozenset({"ir", "ver", "dar"})
+# Verbs the Spanish stemmer leaves whole ("usarme", "echarle", "abrirnos" still come apart).
+_WHOLE_VERBS = frozenset({"ir", "ver", "dar", "oir", "reir", "huir", "usar", "echar", "abrir"})
 # How Spanish is typed by ear: these spell the same sound ("golpisa" is "golpiza", "bolvio" is "volvio").
 _SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k"), ("z", "s"), ("v", "b"), ("ll", "y"),
                ("ge", "je"), ("gi", "ji"), ("h", ""))
@@ -138,7 +140,12 @@ class Lexicon:
         verb = attached.group(1)
         if len(verb) < 4 and verb not in _SHORT_VERBS:
             return None  # "perla" is a pearl, "carla" a name
-        if verb in self.vocab_words or self.stemmers["es"].stemWord(verb) in self.known_stems["es"]:
+        if verb in self.vocab_words:
+            return verb, attached.group(2)
+        # A verb's ending comes off when it is stemmed ("golpear" → "golpe"); a word that only ends like one keeps
+        # it ("fuerte" is not "fuer te", "muerte" not "muer te").
+        stem = self.stemmers["es"].stemWord(verb)
+        if (stem != verb or verb in _WHOLE_VERBS) and stem in self.known_stems["es"]:
             return verb, attached.group(2)
         return None
 

@@ -57,9 +57,19 @@ def test_danger_in_a_persons_own_words_is_danger_from_the_first_message(body):
     # A one-letter slip in a longer word.
     ("he will kil me", "threat"), ("im so scard", "fear"), ("hep me", "urgent_help"),
     ("he has a knif", "weapon"), ("they took my pasport", "documents"),
+    # Por favor cut short; a word that only ends like a verb with its pronoun is read whole.
+    ("ayudame x fa", "urgent_help"), ("auxilio por fis", "urgent_help"), ("no puedo hablar fuerte, me oye", "hiding"),
 ])
 def test_text_is_read_the_way_people_type_it(body, category):
     assert category in categories(body)
+
+
+def test_a_pronoun_comes_off_a_verb_only():
+    words = ENGINE.understanding.words
+    assert words("quieren golpearla").surface == ["quieren", "golpear", "la"]
+    assert words("usarme").surface == ["usar", "me"]
+    assert words("hablar fuerte").surface == ["hablar", "fuerte"]
+    assert words("amenaza de muerte").surface == ["amenaza", "de", "muerte"]
 
 
 @pytest.mark.parametrize("body", [
