@@ -48,26 +48,39 @@ class Pattern:
 # (of the set they need that holds fewest) the message must hold. Each with its place in the key's list (which
 # orders what is found), where matching goes on once the key is found (past the first element when that is
 # one word, as it mostly is: else from it), and, when gated, its other needs.
-Entry = tuple[int, Pattern, int]
-Gated = tuple[tuple[Entry, ...], dict[str, tuple[tuple[int, Pattern, int, tuple[frozenset[str], ...]], ...]]]
+Entry = tuple[int, Pattern, int, "frozenset[str] | None"]
+Gated = tuple[tuple[Entry, ...],
+              dict[str, tuple[tuple[int, Pattern, int, "frozenset[str] | None", tuple[frozenset[str], ...]], ...]]]
 
 
-def gate(patterns: list[Pattern]) -> Gated:
+def _next_words(pattern: Pattern, key: str, past_key: int) -> frozenset[str] | None:
+    """The words one of which must come right after the key for `pattern` to match there, when that is known from
+    the pattern alone: the next element's words, or the second words of the several-word options the key starts."""
+    first, elements = pattern.elements[0], pattern.elements
+    if past_key:
+        then = elements[1] if len(elements) > 1 else None
+        return frozenset(then[1]) if then is not None and then[0] == "alt" else None
+    options = first[1].get(key, ()) if first[0] == "alt" else ()
+    return frozenset(o[1] for o in options) if options and all(len(o) > 1 for o in options) else None
+
+
+def gate(patterns: list[Pattern], key: str) -> Gated:
     """One key's patterns, gated: a message is tried only on the patterns whose gate word it holds, so the
     many patterns that start with "me" or "i" are not each looked at to be ruled out."""
     ungated: list[Entry] = []
-    gated: dict[str, list[tuple[int, Pattern, int, tuple[frozenset[str], ...]]]] = {}
+    gated: dict[str, list[tuple[int, Pattern, int, frozenset[str] | None, tuple[frozenset[str], ...]]]] = {}
     for seq, pattern in enumerate(patterns):
         first = pattern.elements[0]
         # The key is a word of the first element: past it, unless that element holds several-word options
         # (or is a negation or a number), which are matched from the start.
         past_key = int(first[0] == "alt" and all(len(o) == 1 for options in first[1].values() for o in options))
+        nexts = _next_words(pattern, key, past_key)  # most patterns tried fail there: find() rules them out
         if not pattern.required:
-            ungated.append((seq, pattern, past_key))
+            ungated.append((seq, pattern, past_key, nexts))
             continue
         fewest, *rest = pattern.required  # the fewest words first (bot/understanding_file.py)
         for word in fewest:
-            gated.setdefault(word, []).append((seq, pattern, past_key, tuple(rest)))
+            gated.setdefault(word, []).append((seq, pattern, past_key, nexts, tuple(rest)))
     return tuple(ungated), {word: tuple(entries) for word, entries in gated.items()}
 
 
@@ -168,19 +181,28 @@ def find(words: Words, lang: str, index: dict[str, Gated],
     stems = words.stems[lang]
     marked, surface = words.marked, words.surface
     present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
+    fillers, last = grammar.fillers, len(stems) - 1
     for start, stem in enumerate(stems):
+        # The word right after this one as a pattern's next element names it (none at the end); unknown if it is a
+        # filler, which a pattern reads past.
+        after: tuple[str, ...] | None = () if start == last else (
+            None if surface[start + 1] in fillers else (stems[start + 1], marked[start + 1]))
         for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
             keyed = index.get(key)
             if keyed is None:
                 continue
             ungated, gated = keyed
             hits: dict[int, tuple[int, Pattern]] = {}
-            for seq, pattern, past in ungated:
+            for seq, pattern, past, nexts in ungated:
+                if nexts is not None and after is not None and nexts.isdisjoint(after):
+                    continue  # what must come next does not
                 end = match(pattern.elements, past, words, stems, start + past, grammar)
                 if end is not None:
                     hits[seq] = (end, pattern)
             for word in gated.keys() & present:
-                for seq, pattern, past, rest in gated[word]:
+                for seq, pattern, past, nexts, rest in gated[word]:
+                    if nexts is not None and after is not None and nexts.isdisjoint(after):
+                        continue
                     for need in rest:
                         if need.isdisjoint(present):
                             break  # a word it needs is nowhere in the message

@@ -140,7 +140,7 @@ class Compiler(Sections):
             for key in self.first_keys(pattern.elements):
                 by_key.setdefault((lang, key), []).append(pattern)
         for (lang, key), listed in by_key.items():
-            u.patterns_by_lang[lang][key] = gate(listed)
+            u.patterns_by_lang[lang][key] = gate(listed, key)
 
     def plain(self, text: str) -> tuple[str, ...]:
         words: list[str] = []
