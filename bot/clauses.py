@@ -22,6 +22,19 @@ _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", 
 # things, and only the second is the texter's.
 _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
+# A pronoun that only picks up the doer just named: "my son, he grabbed my phone", "my coach said he'd kill us". Only
+# across a comma or a verb of saying, and only when the pronoun can be that doer ("my mom said he would kill me":
+# "he" is someone else, and stands).
+_PRONOUNS = {"he": "male", "she": "female", "el": "male", "ella": "female", "they": "", "ellos": "", "ellas": ""}
+_REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelled", "swore", "joked", "dijo", "dice",
+                        "grito", "que", "us", "me", "nos"})
+_GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
+                            "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
+                            "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
+                            "profesora", "entrenadora", "companera", "amiga", "nena", "abue"), "female"),
+           **dict.fromkeys(("dad", "father", "papa", "pops", "brother", "bro", "grandpa", "son", "nephew", "uncle",
+                            "husband", "boyfriend", "papi", "padre", "hermano", "hermanito", "abuelo", "suegro", "hijo",
+                            "sobrino", "maestro", "profesor", "entrenador", "companero", "amigo", "nene"), "male")}
 
 
 class Clauses(Lexicon):
@@ -38,7 +51,8 @@ class Clauses(Lexicon):
                   and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
                   and (self.figure_places.get(name) == "anywhere" or not self.after_place_word(words, s))]
         if before:
-            return max(before)[2]
+            s, _, name = max(before)
+            return self.antecedent(words, doers, s) if name == PEOPLE else name
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
         # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
         # A game or a sport may also be what is beaten ("we beat the other team").
@@ -48,6 +62,23 @@ class Clauses(Lexicon):
                       or end < s and all(w in self.determiners and w not in self.places_words
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
+
+    @staticmethod
+    def antecedent(words: Words, doers: list[tuple[int, int, str]], s: int) -> str:
+        """The group of the doer a pronoun at s picks up ("my son, he…", "my coach said he…"), else PEOPLE."""
+        pronoun = _PRONOUNS.get(words.surface[s])
+        named = [(e, b, name) for b, e, name in doers if e <= s] if pronoun is not None else []
+        if not named:
+            return PEOPLE
+        e, b, name = max(named)  # the doer named last: if it may mean harm ("my boyfriend, he…"), so does the pronoun
+        gap = words.surface[e:s]
+        # Named as the texter's own ("my son", "mi hijo"), not an object ("with the baby, he took my keys").
+        if b == 0 or words.surface[b - 1] not in _POSSESSIVES:
+            return PEOPLE
+        if not (gap or s in words.breaks) or not all(w in _REPORTING for w in gap):
+            return PEOPLE
+        gender = _GENDER.get(words.surface[e - 1], "")
+        return PEOPLE if pronoun and gender and gender != pronoun else name
 
     def joined(self, words: Words, i: int, j: int) -> bool:
         """Whether a join between words i and j starts another clause. "and" straight before a verb keeps the
