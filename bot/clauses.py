@@ -28,6 +28,12 @@ _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 _PRONOUNS = {"he": "male", "she": "female", "el": "male", "ella": "female", "they": "", "ellos": "", "ellas": ""}
 _REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelled", "swore", "joked", "dijo", "dice",
                         "grito", "que", "us", "me", "nos"})
+# A blow told laughing as what someone is going to do is a threat ("lol my sister is gonna strangle me", "threatens to
+# smack us with the chancla lmao"): where the doer's threats are hyperbole, so is this one. A blow told as done, or
+# without a laugh ("my dad is going to beat me when he sees my grades"), stays a blow.
+_FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threaten", "va", "van", "amenaza"})
+_LAUGHS = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "hehe", "rofl", "jaja", "jajaja", "jajaj", "jajajaja",
+                     "jeje", "jsjs", "xd"})
 _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
                             "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
                             "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
@@ -62,6 +68,15 @@ class Clauses(Lexicon):
                       or end < s and all(w in self.determiners and w not in self.places_words
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
+
+    def figured(self, words: Words, doers: list[tuple[int, int, str]], meaning: str, start: int, end: int) -> bool:
+        """Whether the doer of a danger match makes it a figure of speech ("my mom is gonna kill me")."""
+        group = self.figure_groups[self.doer(words, doers, start, end)]
+        if meaning in group:
+            return True
+        low = max((b for b in words.breaks if b <= start), default=0)
+        return (meaning == "violence" and "threat" in group and not _LAUGHS.isdisjoint(words.surface)
+                and not _FUTURE.isdisjoint(words.surface[max(low, start - 3):end]))
 
     @staticmethod
     def antecedent(words: Words, doers: list[tuple[int, int, str]], s: int) -> str:

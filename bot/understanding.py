@@ -229,7 +229,7 @@ class Understanding(Negation):
                     if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                    if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
+                    if told.doers and self.figured(words, told.doers, meaning, start, end):
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
                     said = " ".join(words.surface[start:end])
