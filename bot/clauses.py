@@ -34,6 +34,12 @@ _REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelle
 _FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threaten", "va", "van", "amenaza"})
 _LAUGHS = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "hehe", "rofl", "jaja", "jajaja", "jajaj", "jajajaja",
                      "jeje", "jsjs", "xd"})
+# Danger told as now, in its stretch of the message (up to a "but" or a stop): "that was years ago, but he still follows
+# me", "sali de eso hace anos pero ahora me sigue amenazando". A past told over does not settle it.
+_NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "keep", "still", "lately", "recently",
+                  "currently", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun", "ultimamente",
+                  "otra"})
+_CONTRASTS = frozenset({"but", "though", "although", "however", "pero", "aunque"})
 _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
                             "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
                             "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
@@ -171,6 +177,22 @@ class Clauses(Lexicon):
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
         return False
+
+    def over(self, words: Words, danger: dict, where: dict[str, list[int]]) -> set[str]:
+        """The danger told as over, once a past and a reassurance are told: all but a must-catch phrase and what is
+        told as now in its own stretch of the message ("years ago, im ok, but he keeps texting me threats")."""
+        return {c for c, (_, start, sure) in danger.items()
+                if not sure and not any(self.told_as_now(words, i) for i in where.get(c, (start,)))}
+
+    @staticmethod
+    def told_as_now(words: Words, i: int) -> bool:
+        """Whether the stretch holding word i, between stops, commas and a "but", says now ("still", "ahora")."""
+        surface = words.surface
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(surface))
+        low = max((k for k in range(low, i + 1) if surface[k] in _CONTRASTS), default=low)
+        high = min((k for k in range(i + 1, high) if surface[k] in _CONTRASTS), default=high)
+        return not _NOW.isdisjoint(surface[low:high])
 
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at

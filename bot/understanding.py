@@ -280,7 +280,7 @@ class Understanding(Negation):
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
-            settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
+            settled |= self.over(words, danger, where)  # what is told as now stands: "but now he keeps calling"
         return settled
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:
