@@ -40,6 +40,10 @@ _NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "kee
                   "currently", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun", "ultimamente",
                   "otra"})
 _CONTRASTS = frozenset({"but", "though", "although", "however", "pero", "aunque"})
+# Spanish says who by the verb: after "dijo que", a verb of one person is the sayer's ("mi mama dijo que me va a
+# matar"); of several, someone else's ("mi mama dice que me van a matar").
+_SAYS_ONE = frozenset({"dijo", "dice", "decia", "grito", "escribio", "aviso"})
+_PLURAL = frozenset({"van", "quieren", "pueden", "iban", "querian", "piensan", "amenazan", "vamos", "dicen", "tienen"})
 _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
                             "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
                             "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
@@ -103,10 +107,13 @@ class Clauses(Lexicon):
 
     def joined(self, words: Words, i: int, j: int) -> bool:
         """Whether a join between words i and j starts another clause. "and" straight before a verb keeps the
-        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not."""
+        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not. Nor does
+        "que" after one saying it, with a verb of one person: "mi hermana dijo que me va a matar" is hers."""
         surface = words.surface
         return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
                                             and not self.names_a_subject(surface[k + 1]))
+                   and not (w == "que" and k > i and surface[k - 1] in _SAYS_ONE
+                            and _PLURAL.isdisjoint(surface[k + 1:k + 4]))
                    for k, w in enumerate(surface[i:j], i))
 
     def subject_kept(self, words: Words, low: int, s: int, e: int, start: int) -> bool:
