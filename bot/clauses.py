@@ -44,6 +44,14 @@ _CONTRASTS = frozenset({"but", "though", "although", "however", "pero", "aunque"
 # matar"); of several, someone else's ("mi mama dice que me van a matar").
 _SAYS_ONE = frozenset({"dijo", "dice", "decia", "grito", "escribio", "aviso"})
 _PLURAL = frozenset({"van", "quieren", "pueden", "iban", "querian", "piensan", "amenazan", "vamos", "dicen", "tienen"})
+# A feeling told as then, a few words after one of these in its clause ("i was so scared back then", "tuve mucho
+# miedo esa vez", "estaba bien asustada"): with a reassurance, it is over too. Only feelings: a blow or a threat
+# told so ("i was hit") stands as it did.
+_FELT = frozenset({"fear", "hiding", "not_safe"})
+_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
+                  "sentia", "sentimos", "sentiamos"})
+FELT_REACH = 3
+_WERE_AFTER = frozenset({"we", "they", "you"})
 _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
                             "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
                             "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
@@ -184,6 +192,19 @@ class Clauses(Lexicon):
                 continue  # "near us", "cerca de nosotros": where it happened, not to whom
             return True
         return False
+
+    @staticmethod
+    def felt_then(words: Words, start: int, category: str) -> bool:
+        """Whether a feeling is told as then: "was", "tuve", "estaba" a few words before it in its clause, or
+        its first word ("were hiding")."""
+        if category not in _FELT:
+            return False
+        low = max((b for b in words.breaks if b <= start), default=0)
+        surface = words.surface
+        # "were" alone is as often "we're" typed without its apostrophe ("we got out and were hiding"): it is
+        # the past only after its subject.
+        return any(surface[k] in _WAS and (surface[k] != "were" or k > low and surface[k - 1] in _WERE_AFTER)
+                   for k in range(max(low, start - FELT_REACH), start + 1))
 
     def over(self, words: Words, danger: dict, where: dict[str, list[int]]) -> set[str]:
         """The danger told as over, once a past and a reassurance are told: all but a must-catch phrase and what is

@@ -69,6 +69,7 @@ class Lexicon:
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
         self.backstop_contexts: frozenset[str] = frozenset()  # contexts after which the backstop is still asked
+        self.context_also: frozenset[str] = frozenset()  # contexts that count only with their `also` phrases found
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer

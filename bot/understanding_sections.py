@@ -13,6 +13,7 @@ from bot.lexicon import LANGUAGES, Lexicon
 from bot.must_catch import MustCatch, inflect
 
 UNLESS = " unless"  # the patterns that switch a context off are named after it with this
+ALSO = " also"  # the patterns a context needs found too (a question of rights, and "just curious")
 PEOPLE = "figure people"  # doers who may mean a threat or a blow (he, my boyfriend, el patron)
 FIGURES_UNLESS = "figure unless"  # a danger kept secret, or tied to leaving or the police: never a figure
 PAST = "past"  # "years ago", "hace mucho": with a reassurance, the danger told is over
@@ -107,6 +108,7 @@ class Sections:
             name = f"context {n + 1}"
             self.u.context_groups[name] = self.cancels(spec.pop("cancels", None), item, "context")
             unless = spec.pop("unless", None)  # "lol not joking": the joke is off
+            also = spec.pop("also", None)  # "can they keep my tips?" counts only with "just curious" found too
             scope = spec.pop("scope", None)  # "sentence": a supposition, which governs even a must-catch phrase
             # "asks_backstop: true": the context says how a word is meant (a knife as a tool), not that the message
             # is settled, so the statistical backstop is still asked when no pattern read danger.
@@ -124,6 +126,10 @@ class Sections:
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
             if unless is not None:
                 raw += [(name + UNLESS, lang, text, entry) for text, entry in self.strings(unless, f"{name} unless")
+                        for lang in LANGUAGES]
+            if also is not None:
+                self.u.context_also |= {name}
+                raw += [(name + ALSO, lang, text, entry) for text, entry in self.strings(also, f"{name} also")
                         for lang in LANGUAGES]
         return raw
 
@@ -202,7 +208,7 @@ class Sections:
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
         spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope",
-                                                                                  "asks_backstop")}
+                                                                                  "asks_backstop", "also")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")
