@@ -25,7 +25,7 @@ _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 # A pronoun that only picks up the doer just named: "my son, he grabbed my phone", "my coach said he'd kill us". Only
 # across a comma or a verb of saying, and only when the pronoun can be that doer ("my mom said he would kill me":
 # "he" is someone else, and stands).
-_PRONOUNS = {"he": "male", "she": "female", "el": "male", "ella": "female", "they": "", "ellos": "", "ellas": ""}
+_PRONOUNS = {"he": "male", "she": "female", "el": "male", "ella": "female"}  # "they" may be anyone
 _REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelled", "swore", "joked", "dijo", "dice",
                         "grito", "que", "us", "me", "nos"})
 # A blow told laughing as what someone is going to do is a threat ("lol my sister is gonna strangle me", "threatens to
@@ -73,7 +73,7 @@ class Clauses(Lexicon):
         high = min((b for b in words.breaks if b > start), default=len(words.surface))
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
                   and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
-                  and (self.figure_places.get(name) == "anywhere" or not self.after_place_word(words, s))]
+                  and (self.figure_places.get(name) in ("anywhere", "holder") or not self.after_place_word(words, s))]
         if before:
             s, _, name = max(before)
             return self.antecedent(words, doers, s) if name == PEOPLE else name
@@ -82,7 +82,7 @@ class Clauses(Lexicon):
         # A game or a sport may also be what is beaten ("we beat the other team").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
                  and not self.joined(words, end, s)
-                 and ((name in self.figure_places and self.after_place_word(words, s))
+                 and ((self.figure_places.get(name) in ("after", "anywhere") and self.after_place_word(words, s))
                       or end < s and all(w in self.determiners and w not in self.places_words
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
@@ -120,7 +120,7 @@ class Clauses(Lexicon):
         surface = words.surface
         return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
                                             and not self.names_a_subject(surface[k + 1]))
-                   and not (w == "que" and k > i and surface[k - 1] in _SAYS_ONE
+                   and not (w == "que" and i < k <= i + 2 and surface[k - 1] in _SAYS_ONE
                             and _PLURAL.isdisjoint(surface[k + 1:k + 4]))
                    for k, w in enumerate(surface[i:j], i))
 

@@ -40,6 +40,9 @@ _CACHE_LIMIT = 50_000
 class Lexicon:
     """What the compiler makes of the file: words, spellings, negations, patterns by language and first key."""
 
+    context_also: frozenset[str] = frozenset()  # contexts that count only with their `also` phrases found
+    figure_unless: frozenset[str] = frozenset()  # doers' groups with an `unless` of their own
+
     def __init__(self) -> None:
         self.stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
         self.spellings: dict[str, tuple[str, ...]] = {}
@@ -69,7 +72,6 @@ class Lexicon:
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
         self.backstop_contexts: frozenset[str] = frozenset()  # contexts after which the backstop is still asked
-        self.context_also: frozenset[str] = frozenset()  # contexts that count only with their `also` phrases found
         self.figure_groups: dict[str, frozenset[str]] = {}  # doers' name → what said of them is a figure of speech
         self.figure_places: dict[str, str] = {}  # doers that say where too ("en el partido"): "after" or "anywhere"
         self.determiners: frozenset[str] = frozenset()  # "the", "el": skipped to find the word before a doer

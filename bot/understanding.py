@@ -74,7 +74,8 @@ class Understanding(Negation):
         self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
         self._told_names = frozenset({"benign", FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, *self.context_groups,
                                       *self._switched_off.values(), *self.figure_groups,
-                                      *(name + ALSO for name in self.context_also)})  # what _how_told takes
+                                      *(name + ALSO for name in self.context_also),
+                                      *(name + UNLESS for name in self.figure_unless)})  # what _how_told takes
         self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks call remember(0)
         self.memo_limit = MEMO_LIMIT
         self._check_must_catch(path)
@@ -198,7 +199,8 @@ class Understanding(Negation):
                 cancelled |= cancels
                 if name in self.supposing:
                     supposed += [(s, cancels) for s, _, _ in spans]
-        doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
+        off = {name for name in self.figure_unless if found.pop(name + UNLESS, None)}  # "el taquero tiene una pistola"
+        doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ()) if name not in off]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
         past = bool(found.pop(PAST, None))

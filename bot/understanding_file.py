@@ -101,7 +101,7 @@ class Compiler(Sections):
         u = self.u
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
         as_written = ("benign", *u.context_groups, *(n + UNLESS for n in u.context_groups), *u.figure_groups, FIGURES_UNLESS, PAST,
-                      SOURCE, SOURCE_UNLESS, *(n + ALSO for n in u.context_also))
+                      SOURCE, SOURCE_UNLESS, *(n + ALSO for n in u.context_also), *(n + UNLESS for n in u.figure_unless))
         for name, lang, text, _ in raw_patterns:
             if name in as_written:
                 continue  # typos are corrected towards what people mean, not towards idioms or doers

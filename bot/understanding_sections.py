@@ -190,11 +190,16 @@ class Sections:
             self.u.figure_groups[name] = self.cancels(fields.get("cancels"), item, "figures")
             if "as_place" in fields:
                 where = str(fields["as_place"].value)
-                if where not in ("after", "anywhere"):
-                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger) or 'anywhere'")
+                if where not in ("after", "anywhere", "holder"):
+                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger), 'anywhere' or 'holder' "
+                                                  "(after a place word, before the danger only: who holds it)")
                 places[name] = where
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+            if "unless" in fields:  # "a taquero's knife", but not his gun: this group's doers are no figure then
+                self.u.figure_unless |= {name}
+                raw += [(name + UNLESS, lang, text, entry) for text, entry in self.strings(fields["unless"], f"{name} unless")
+                        for lang in LANGUAGES]
         self.u.figure_places = places
         return raw
 
