@@ -192,13 +192,12 @@ class Understanding(Negation):
             spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
             if name in self.context_also and found.pop(name + ALSO, None) is None:
                 spans = None  # "can they keep my tips?" is a question of rights only with "just curious" told too
-            if spans is None:
-                continue
+            if spans is None or switched_off is not None:
+                continue  # switched off ("lol not joking", "le puse seguro porque el quiere entrar"): not told so
             contexts.append(name)
-            if switched_off is None:
-                cancelled |= cancels
-                if name in self.supposing:
-                    supposed += [(s, cancels) for s, _, _ in spans]
+            cancelled |= cancels
+            if name in self.supposing:
+                supposed += [(s, cancels) for s, _, _ in spans]
         off = {name for name in self.figure_unless if found.pop(name + UNLESS, None)}  # "el taquero tiene una pistola"
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ()) if name not in off]
         if found.pop(FIGURES_UNLESS, None):
