@@ -25,9 +25,45 @@ _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
 # A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
 HEDGES = ("reassured", "unsure", "played_down")
 _NERVOUS = ("unsure", "played_down")  # the hedges a laugh beside is nerves with ("whatever lol"; not "im ok lol")
-_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "aunque", "sino", "except"})
+_CONTRASTS = frozenset({"but", "pero", "though", "tho", "although", "however", "aunque", "sino", "except"})
 # Two words that say "except that": "its just that he took my phone", "solo que no me dejan salir".
 _CONTRAST_PAIRS = frozenset({("just", "that"), ("solo", "que"), ("nomas", "que"), ("only", "that"), ("es", "que")})
+# A pronoun that only picks up the doer just named: "my son, he grabbed my phone", "my coach said he'd kill us". Only
+# across a comma or a verb of saying, and only when the pronoun can be that doer ("my mom said he would kill me":
+# "he" is someone else, and stands).
+_PRONOUNS = {"he": "male", "she": "female", "el": "male", "ella": "female"}  # "they" may be anyone
+_REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelled", "swore", "joked", "dijo", "dice",
+                        "grito", "que", "us", "me", "nos"})
+# A blow told laughing as what someone is going to do is a threat ("lol my sister is gonna strangle me", "threatens to
+# smack us with the chancla lmao"): where the doer's threats are hyperbole, so is this one. A blow told as done, or
+# without a laugh ("my dad is going to beat me when he sees my grades"), stays a blow.
+_FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threaten", "va", "van", "amenaza"})
+_LAUGHS = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "hehe", "rofl", "jaja", "jajaja", "jajaj", "jajajaja",
+                     "jeje", "jsjs", "xd"})
+# Danger told as now, in its stretch of the message (up to a "but" or a stop): "that was years ago, but he still follows
+# me", "sali de eso hace anos pero ahora me sigue amenazando". A past told over does not settle it.
+_NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "keep", "still", "lately", "recently",
+                  "currently", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun", "ultimamente",
+                  "otra"})
+# Spanish says who by the verb: after "dijo que", a verb of one person is the sayer's ("mi mama dijo que me va a
+# matar"); of several, someone else's ("mi mama dice que me van a matar").
+_SAYS_ONE = frozenset({"dijo", "dice", "decia", "grito", "escribio", "aviso"})
+_PLURAL = frozenset({"van", "quieren", "pueden", "iban", "querian", "piensan", "amenazan", "vamos", "dicen", "tienen"})
+# A feeling told as then, a few words after one of these in its clause ("i was so scared back then", "tuve mucho
+# miedo esa vez", "estaba bien asustada"): with a reassurance, it is over too. Only feelings: a blow or a threat
+# told so ("i was hit") stands as it did.
+_FELT = frozenset({"fear", "hiding", "not_safe"})
+_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
+                  "sentia", "sentimos", "sentiamos"})
+FELT_REACH = 3
+_WERE_AFTER = frozenset({"we", "they", "you"})
+_GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
+                            "nana", "abuela", "wife", "aunt", "tia", "daughter", "niece", "girlfriend", "mami", "madre",
+                            "hermana", "hermanita", "suegra", "cunada", "esposa", "hija", "sobrina", "maestra",
+                            "profesora", "entrenadora", "companera", "amiga", "nena", "abue"), "female"),
+           **dict.fromkeys(("dad", "father", "papa", "pops", "brother", "bro", "grandpa", "son", "nephew", "uncle",
+                            "husband", "boyfriend", "papi", "padre", "hermano", "hermanito", "abuelo", "suegro", "hijo",
+                            "sobrino", "maestro", "profesor", "entrenador", "companero", "amigo", "nene"), "male")}
 
 
 class Clauses(Lexicon):
@@ -42,25 +78,55 @@ class Clauses(Lexicon):
         high = min((b for b in words.breaks if b > start), default=len(words.surface))
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
                   and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
-                  and (self.figure_places.get(name) == "anywhere" or not self.after_place_word(words, s))]
+                  and (self.figure_places.get(name) in ("anywhere", "holder") or not self.after_place_word(words, s))]
         if before:
-            return max(before)[2]
+            s, _, name = max(before)
+            return self.antecedent(words, doers, s) if name == PEOPLE else name
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
         # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
         # A game or a sport may also be what is beaten ("we beat the other team").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
                  and not self.joined(words, end, s)
-                 and ((name in self.figure_places and self.after_place_word(words, s))
+                 and ((self.figure_places.get(name) in ("after", "anywhere") and self.after_place_word(words, s))
                       or end < s and all(w in self.determiners and w not in self.places_words
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 
+    def figured(self, words: Words, doers: list[tuple[int, int, str]], meaning: str, start: int, end: int) -> bool:
+        """Whether the doer of a danger match makes it a figure of speech ("my mom is gonna kill me")."""
+        group = self.figure_groups[self.doer(words, doers, start, end)]
+        if meaning in group:
+            return True
+        low = max((b for b in words.breaks if b <= start), default=0)
+        return (meaning == "violence" and "threat" in group and not _LAUGHS.isdisjoint(words.surface)
+                and not _FUTURE.isdisjoint(words.surface[max(low, start - 3):end]))
+
+    @staticmethod
+    def antecedent(words: Words, doers: list[tuple[int, int, str]], s: int) -> str:
+        """The group of the doer a pronoun at s picks up ("my son, he…", "my coach said he…"), else PEOPLE."""
+        pronoun = _PRONOUNS.get(words.surface[s])
+        named = [(e, b, name) for b, e, name in doers if e <= s] if pronoun is not None else []
+        if not named:
+            return PEOPLE
+        e, b, name = max(named)  # the doer named last: if it may mean harm ("my boyfriend, he…"), so does the pronoun
+        gap = words.surface[e:s]
+        # Named as the texter's own ("my son", "mi hijo"), not an object ("with the baby, he took my keys").
+        if b == 0 or words.surface[b - 1] not in _POSSESSIVES:
+            return PEOPLE
+        if not (gap or s in words.breaks) or not all(w in _REPORTING for w in gap):
+            return PEOPLE
+        gender = _GENDER.get(words.surface[e - 1], "")
+        return PEOPLE if pronoun and gender and gender != pronoun else name
+
     def joined(self, words: Words, i: int, j: int) -> bool:
         """Whether a join between words i and j starts another clause. "and" straight before a verb keeps the
-        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not."""
+        subject ("my dog escaped the yard and hid under the porch"); before another subject it does not. Nor does
+        "que" after one saying it, with a verb of one person: "mi hermana dijo que me va a matar" is hers."""
         surface = words.surface
         return any(w in self.joins and not (w == "and" and k + 1 < len(surface)
                                             and not self.names_a_subject(surface[k + 1]))
+                   and not (w == "que" and i < k <= i + 2 and surface[k - 1] in _SAYS_ONE
+                            and _PLURAL.isdisjoint(surface[k + 1:k + 4]))
                    for k, w in enumerate(surface[i:j], i))
 
     def subject_kept(self, words: Words, low: int, s: int, e: int, start: int) -> bool:
@@ -158,6 +224,34 @@ class Clauses(Lexicon):
             else:
                 reach = max(reach, min((b for b in words.breaks if b > s), default=len(words.surface)))
         return min(insisted, reach)
+    @staticmethod
+    def felt_then(words: Words, start: int, category: str) -> bool:
+        """Whether a feeling is told as then: "was", "tuve", "estaba" a few words before it in its clause, or
+        its first word ("were hiding")."""
+        if category not in _FELT:
+            return False
+        low = max((b for b in words.breaks if b <= start), default=0)
+        surface = words.surface
+        # "were" alone is as often "we're" typed without its apostrophe ("we got out and were hiding"): it is
+        # the past only after its subject.
+        return any(surface[k] in _WAS and (surface[k] != "were" or k > low and surface[k - 1] in _WERE_AFTER)
+                   for k in range(max(low, start - FELT_REACH), start + 1))
+
+    def over(self, words: Words, danger: dict, where: dict[str, list[int]]) -> set[str]:
+        """The danger told as over, once a past and a reassurance are told: all but a must-catch phrase and what is
+        told as now in its own stretch of the message ("years ago, im ok, but he keeps texting me threats")."""
+        return {c for c, (_, start, sure) in danger.items()
+                if not sure and not any(self.told_as_now(words, i) for i in where.get(c, (start,)))}
+
+    @staticmethod
+    def told_as_now(words: Words, i: int) -> bool:
+        """Whether the stretch holding word i, between stops, commas and a "but", says now ("still", "ahora")."""
+        surface = words.surface
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(surface))
+        low = max((k for k in range(low, i + 1) if surface[k] in _CONTRASTS), default=low)
+        high = min((k for k in range(i + 1, high) if surface[k] in _CONTRASTS), default=high)
+        return not _NOW.isdisjoint(surface[low:high])
 
     def clause_starts(self, words: Words) -> list[int]:
         """Where each clause starts: after a comma or full stop, at a word that starts another subject, or at

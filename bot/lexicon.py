@@ -43,6 +43,9 @@ _CACHE_LIMIT = 50_000
 class Lexicon:
     """What the compiler makes of the file: words, spellings, negations, patterns by language and first key."""
 
+    context_also: frozenset[str] = frozenset()  # contexts that count only with their `also` phrases found
+    figure_unless: frozenset[str] = frozenset()  # doers' groups with an `unless` of their own
+
     def __init__(self) -> None:
         self.stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
         self.spellings: dict[str, tuple[str, ...]] = {}

@@ -17,7 +17,7 @@ from bot.patterns import Pattern, Words, find, negates_itself
 from bot.signals import Reading, Signal
 from bot.told import Told
 from bot.understanding_file import Compiler
-from bot.understanding_sections import (FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS,
+from bot.understanding_sections import (ALSO, FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS,
                                         UnderstandingError)
 from bot.yaml_text import WordsLoader
 
@@ -28,14 +28,6 @@ _SETTLED = frozenset({"reassured", "just_asking"})
 NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 # Spanish told as what used to happen ("me pegaba", "nos encerraban"): with a reassurance, it is over.
 _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
-# A feeling told as then, a few words after one of these in its clause ("i was so scared back then", "tuve mucho
-# miedo esa vez", "estaba bien asustada"): with a reassurance, it is over too. Only feelings: a blow or a threat
-# told so ("i was hit") stands as it did.
-_FELT = frozenset({"fear", "hiding", "not_safe"})
-_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
-                  "sentia", "sentimos", "sentiamos"})
-FELT_REACH = 3
-_WERE_AFTER = frozenset({"we", "they", "you"})
 # A text this short is remembered with its reading, up to MEMO_LIMIT of them (then forgotten, all at once).
 MEMO_CHARS, MEMO_LIMIT = 24, 4096
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
@@ -68,7 +60,9 @@ class Understanding(Negation):
         Compiler(self, path).compile(data)
         self._switched_off = {name: name + UNLESS for name in self.context_groups}  # its `unless` patterns' name
         self._told_names = frozenset({"benign", FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, *self.context_groups,
-                                      *self._switched_off.values(), *self.figure_groups})  # what _how_told takes
+                                      *self._switched_off.values(), *self.figure_groups,
+                                      *(name + ALSO for name in self.context_also),
+                                      *(name + UNLESS for name in self.figure_unless)})  # what _how_told takes
         self._memo: dict[str, Reading] = {}  # short texts read (read()); benchmarks call remember(0)
         self.memo_limit = MEMO_LIMIT
         self._check_must_catch(path)
@@ -187,15 +181,17 @@ class Understanding(Negation):
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
             spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
-            if spans is None:
-                continue
+            if name in self.context_also and found.pop(name + ALSO, None) is None:
+                spans = None  # "can they keep my tips?" is a question of rights only with "just curious" told too
+            if spans is None or switched_off is not None:
+                continue  # switched off ("lol not joking", "le puse seguro porque el quiere entrar"): not told so
             contexts.append(name)
-            if switched_off is None:
-                (laughed if name in self.laughs else cancelled).update(cancels)
-                laughs += [(s, e) for s, e, _ in spans if name in self.laughs]
-                if name in self.supposing:
-                    supposed += [(s, cancels) for s, _, _ in spans]
-        doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ())]
+            (laughed if name in self.laughs else cancelled).update(cancels)
+            laughs += [(s, e) for s, e, _ in spans if name in self.laughs]
+            if name in self.supposing:
+                supposed += [(s, cancels) for s, _, _ in spans]
+        off = {name for name in self.figure_unless if found.pop(name + UNLESS, None)}  # "el taquero tiene una pistola"
+        doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ()) if name not in off]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
         past = bool(found.pop(PAST, None))
@@ -223,11 +219,11 @@ class Understanding(Negation):
                             and (meaning not in told.laughed or start < told.laughs_reach)
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                    if told.doers and meaning in self.figure_groups[self.doer(words, told.doers, start, end)]:
+                    if told.doers and self.figured(words, told.doers, meaning, start, end):
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
                     said = " ".join(words.surface[start:end])
-                    told_now = told_now or not (_IMPERFECT.search(said) or self._felt_then(words, start, meaning))
+                    told_now = told_now or not (_IMPERFECT.search(said) or self.felt_then(words, start, meaning))
                     where.setdefault(meaning, []).append(start)
                     known = danger.get(meaning)
                     if known is None or (pattern.sure and not known[2]):
@@ -242,19 +238,6 @@ class Understanding(Negation):
                     negator = self._negation_before(words, start, NEGATION_REACH)
                     answers.append((start if negator is None else negator, end, "reassured"))
         return danger, answers, stated, figured, told_now, where
-
-    @staticmethod
-    def _felt_then(words: Words, start: int, category: str) -> bool:
-        """Whether a feeling is told as then: "was", "tuve", "estaba" a few words before it in its clause, or
-        its first word ("were hiding")."""
-        if category not in _FELT:
-            return False
-        low = max((b for b in words.breaks if b <= start), default=0)
-        surface = words.surface
-        # "were" alone is as often "we're" typed without its apostrophe ("we got out and were hiding"): it is
-        # the past only after its subject.
-        return any(surface[k] in _WAS and (surface[k] != "were" or k > low and surface[k - 1] in _WERE_AFTER)
-                   for k in range(max(low, start - FELT_REACH), start + 1))
 
     def _vetoes(self, words: Words, idiom: tuple[int, int, bool], start: int, end: int, sure: bool) -> bool:
         """An idiom read across another person's words does not cancel a must-catch phrase that person says or
@@ -274,7 +257,7 @@ class Understanding(Negation):
         if past and stated:
             # "he used to hit me but that was years ago, i'm fine now": what is told is over. A must-catch
             # phrase still stands ("years ago he sold me, im ok but hes outside").
-            settled |= {c for c, (_, _, is_sure) in danger.items() if not is_sure}
+            settled |= self.over(words, danger, where)  # what is told as now stands: "but now he keeps calling"
         return settled
 
     def _meaning(self, words: Words, name: str, start: int, end: int, pattern: Pattern) -> str | None:

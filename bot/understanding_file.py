@@ -9,7 +9,7 @@ import yaml
 from bot.intents import fold
 from bot.lexicon import LANGUAGES, sounds_like
 from bot.patterns import GAPS, NUMBER, Pattern, gate, index_options, key_for_word, match
-from bot.understanding_sections import FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS, Sections
+from bot.understanding_sections import ALSO, FIGURES_UNLESS, PAST, SOURCE, SOURCE_UNLESS, UNLESS, Sections
 
 
 class Compiler(Sections):
@@ -101,7 +101,7 @@ class Compiler(Sections):
         u = self.u
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
         as_written = ("benign", *u.context_groups, *(n + UNLESS for n in u.context_groups), *u.figure_groups, FIGURES_UNLESS, PAST,
-                      SOURCE, SOURCE_UNLESS)
+                      SOURCE, SOURCE_UNLESS, *(n + ALSO for n in u.context_also), *(n + UNLESS for n in u.figure_unless))
         for name, lang, text, _ in raw_patterns:
             if name in as_written:
                 continue  # typos are corrected towards what people mean, not towards idioms or doers

@@ -13,6 +13,7 @@ from bot.lexicon import LANGUAGES, Lexicon
 from bot.must_catch import MustCatch, inflect
 
 UNLESS = " unless"  # the patterns that switch a context off are named after it with this
+ALSO = " also"  # the patterns a context needs found too (a question of rights, and "just curious")
 PEOPLE = "figure people"  # doers who may mean a threat or a blow (he, my boyfriend, el patron)
 FIGURES_UNLESS = "figure unless"  # a danger kept secret, or tied to leaving or the police: never a figure
 PAST = "past"  # "years ago", "hace mucho": with a reassurance, the danger told is over
@@ -121,6 +122,7 @@ class Sections:
             name = f"context {n + 1}"
             self.u.context_groups[name] = self.cancels(spec.pop("cancels", None), item, "context")
             unless = spec.pop("unless", None)  # "lol not joking": the joke is off
+            also = spec.pop("also", None)  # "can they keep my tips?" counts only with "just curious" found too
             scope = spec.pop("scope", None)  # "sentence": a supposition, which governs even a must-catch phrase
             # "asks_backstop: true": the context says how a word is meant (a knife as a tool), not that the message
             # is settled, so the statistical backstop is still asked when no pattern read danger.
@@ -141,6 +143,10 @@ class Sections:
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
             if unless is not None:
                 raw += [(name + UNLESS, lang, text, entry) for text, entry in self.strings(unless, f"{name} unless")
+                        for lang in LANGUAGES]
+            if also is not None:
+                self.u.context_also |= {name}
+                raw += [(name + ALSO, lang, text, entry) for text, entry in self.strings(also, f"{name} also")
                         for lang in LANGUAGES]
         return raw
 
@@ -201,11 +207,16 @@ class Sections:
             self.u.figure_groups[name] = self.cancels(fields.get("cancels"), item, "figures")
             if "as_place" in fields:
                 where = str(fields["as_place"].value)
-                if where not in ("after", "anywhere"):
-                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger) or 'anywhere'")
+                if where not in ("after", "anywhere", "holder"):
+                    self.fail(fields["as_place"], "a figure's 'as_place' is 'after' (the danger), 'anywhere' or 'holder' "
+                                                  "(after a place word, before the danger only: who holds it)")
                 places[name] = where
             phrases = self.per_language(item, name)
             raw += [(name, lang, text, entry) for lang in LANGUAGES for text, entry in phrases[lang]]
+            if "unless" in fields:  # "a taquero's knife", but not his gun: this group's doers are no figure then
+                self.u.figure_unless |= {name}
+                raw += [(name + UNLESS, lang, text, entry) for text, entry in self.strings(fields["unless"], f"{name} unless")
+                        for lang in LANGUAGES]
         self.u.figure_places = places
         return raw
 
@@ -219,7 +230,7 @@ class Sections:
 
     def per_language(self, node, what: str) -> dict[str, list[tuple[str, Any]]]:
         spec = {k: v for k, v in self.mapping(node, what).items() if k not in ("cancels", "unless", "as_place", "scope",
-                                                                                  "asks_backstop", "laugh")}
+                                                                                  "asks_backstop", "laugh", "also")}
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
             self.fail(node, f"{what}: unknown language {sorted(unknown)} (the line speaks {', '.join(LANGUAGES)})")

@@ -319,8 +319,8 @@ def test_a_model_sure_a_long_message_is_not_danger_overrules_any_category_but_ne
     told with a danger word in it. A shorter message keeps what the patterns read, and so does a must-catch
     phrase at any length: the model may never overrule one."""
     from bot.danger_model import DangerModel, char_wb_ngrams
-    day = "my uncle carries a machete at the farm every day to cut the sugar cane, anyway do you have clinic info"
-    short = "my uncle has a machete on the farm"
+    day = "my uncle has a machete and we had a big family barbecue in the backyard all weekend, anyway do you have clinic info"
+    short = "my uncle has a machete"
     sure = "it was a normal day at the farm and then he pulled a knife on me and said nobody would know"
     shipped = ENGINE.understanding
     assert shipped.read(short).categories == ("weapon",) and shipped.read(sure).danger
