@@ -69,6 +69,8 @@ HELDOUT = (
      "and the lead; measured before and after it, then read to tune (and trained on in) issue 19's tenth round", True),
     (REPO / "bench" / "heldout_v25.yaml", "written apart on 2026-12-04 after the ninth round; measured once untouched, "
      "then read to tune (and trained on in) issue 19's tenth round", True),
+    (REPO / "bench" / "heldout_v26.yaml", "written apart on 2026-12-04 after the ninth round, kept from the tenth and "
+     "the lead: the honest measure of the tenth; read to tune issue 19's eleventh round", False),
     (REPO / "bench" / "heldout_v27.yaml", "written apart on 2026-12-04 after the ninth round; measured once untouched, "
      "then read to tune (and trained on in) issue 19's tenth round", True),
 )
