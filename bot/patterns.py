@@ -183,10 +183,10 @@ def find(words: Words, lang: str, index: dict[str, Gated],
     present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
     fillers, last = grammar.fillers, len(stems) - 1
     for start, stem in enumerate(stems):
-        # The word right after this one as a pattern's next element names it (none at the end); unknown if it is a
-        # filler, which a pattern reads past.
-        after: tuple[str, ...] | None = () if start == last else (
-            None if surface[start + 1] in fillers else (stems[start + 1], marked[start + 1]))
+        # The word right after this one (its stem, as written), as a pattern's next element names it: nothing at the
+        # end; not known when it is a filler, which a pattern reads past.
+        known = start == last or surface[start + 1] not in fillers
+        a0, a1 = ("", "") if start == last else (stems[start + 1], marked[start + 1])
         for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
             keyed = index.get(key)
             if keyed is None:
@@ -194,14 +194,14 @@ def find(words: Words, lang: str, index: dict[str, Gated],
             ungated, gated = keyed
             hits: dict[int, tuple[int, Pattern]] = {}
             for seq, pattern, past, nexts in ungated:
-                if nexts is not None and after is not None and nexts.isdisjoint(after):
+                if nexts is not None and known and a0 not in nexts and a1 not in nexts:
                     continue  # what must come next does not
                 end = match(pattern.elements, past, words, stems, start + past, grammar)
                 if end is not None:
                     hits[seq] = (end, pattern)
             for word in gated.keys() & present:
                 for seq, pattern, past, nexts, rest in gated[word]:
-                    if nexts is not None and after is not None and nexts.isdisjoint(after):
+                    if nexts is not None and known and a0 not in nexts and a1 not in nexts:
                         continue
                     for need in rest:
                         if need.isdisjoint(present):
