@@ -22,6 +22,9 @@ _SUBJECTS = frozenset({"you", "the", "a", "an", "this", "that", "there", "now", 
 # things, and only the second is the texter's.
 _AND = frozenset({"and", "but", "y", "pero"})
 _I = frozenset({"i", "we", "yo", "nosotros", "nosotras"})
+# Told as happening again, or just now: the past phrase in the message does not cover it ("su marido le pegaba hace
+# tiempo y ayer le volvio a pegar").
+_AGAIN = frozenset({"again", "yesterday", "tonight", "ayer", "anoche", "volvio", "volvieron", "vuelve", "vuelven"})
 # A hedge ("its prob nothing", "idk", "im ok for now") and then a contrast: what follows is what the texter means.
 HEDGES = ("reassured", "unsure", "played_down")
 _NERVOUS = ("unsure", "played_down")  # the hedges a laugh beside is nerves with ("whatever lol"; not "im ok lol")
@@ -172,7 +175,15 @@ class Clauses(Lexicon):
         where = where or {}
         return {c for c, (_, start, sure) in danger.items()
                 if not sure and c not in self.stands_when_told and (sources or c in self.own_only)
-                and not any(self.names_texter(words, s, sources) for s in where.get(c, (start,)))}
+                and not any(self.names_texter(words, s, sources) or not sources and self._again(words, s)
+                            for s in where.get(c, (start,)))}
+
+    @staticmethod
+    def _again(words: Words, i: int) -> bool:
+        """Whether the sentence holding word i tells it as happening again or just now ("ayer le volvio a pegar")."""
+        low = max((b for b in words.breaks if b <= i), default=0)
+        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        return not _AGAIN.isdisjoint(words.surface[low:high])
 
     def names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
         """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",

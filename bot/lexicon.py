@@ -38,6 +38,8 @@ _SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k")
                ("ge", "je"), ("gi", "ji"), ("h", ""))
 _DOUBLE = re.compile(r"(\w)\1")
 _CACHE_LIMIT = 50_000
+# Read in a long message, these stand whatever the model says (Lexicon.overrules_below).
+_NEVER_TOLD_LONG = frozenset({"violence", "documents"})
 
 
 class Lexicon:
@@ -89,9 +91,12 @@ class Lexicon:
 
     def overrules_below(self, categories: tuple[str, ...], words: int) -> float:
         """How unlikely the model must find danger to overrule what the patterns read (none of it must-catch):
-        only a soft category (`backstop.overrules`), or any in a long message (`backstop.long`)."""
+        only a soft category (`backstop.overrules`), or any but a blow or papers held in a long message
+        (`backstop.long`): asked about politely and at length ("buenas tardes, quisiera saber si es normal que el
+        encargado nos empuje") they read unlike danger to the model, and are danger."""
         soft = self.overrule_below if set(categories) <= self.overrulable and words >= MIN_WORDS else 0.0
-        return max(soft, self.overrule_long[1] if words >= self.overrule_long[0] > 0 else 0.0)
+        told_long = words >= self.overrule_long[0] > 0 and _NEVER_TOLD_LONG.isdisjoint(categories)
+        return max(soft, self.overrule_long[1] if told_long else 0.0)
 
     def words(self, text: str) -> Words:
         surface: list[str] = []
