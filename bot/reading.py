@@ -6,7 +6,7 @@ from bot.flow import Flow
 from bot.intents import Keywords
 from bot.transcript import transcript_text
 from bot.turn import NOTHING_READ, Turn
-from bot.understanding import Reading, Understanding
+from bot.understanding import POSSIBLE_DANGER, Reading, Understanding
 
 # Needs a person may name beside danger ("he hit me and i need a place tonight"): kept on the request.
 NEED_LABELS = {"place": "a safe place tonight", "food": "food", "medical": "medical care", "legal": "legal help",
@@ -40,8 +40,12 @@ class Reader:
         if reading.danger:
             if "quiet" in meanings:
                 return "danger_quiet", reading
-            if answer and set(reading.categories) <= self.flow.expects.get(state, frozenset()):
-                return answer, reading  # the danger the question asks about ("tengo 15" to "under 18?")
+            expected = self.flow.expects.get(state, frozenset())
+            # The danger the question asks about ("tengo 15" to "under 18?"), or the backstop unsure beside an answer
+            # to a question about danger ("my arm, he broke it" to "are you hurt?"): the answer, which escalates.
+            if answer and (set(reading.categories) <= expected or reading.categories == (POSSIBLE_DANGER,)
+                           and not expected.isdisjoint(self.understanding.categories)):
+                return answer, reading
             if conv is not None and conv.priority is Priority.URGENT:
                 # Already urgent: an answer to the question still counts; the danger is noted for the advocate.
                 chosen = answer or digit or ("text" if "text" in self.flow.triggers_by_state[state] else None)
