@@ -70,9 +70,13 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v25.yaml", "written apart on 2026-12-04 after the ninth round; measured once untouched, "
      "then read to tune (and trained on in) issue 19's tenth round", True),
     (REPO / "bench" / "heldout_v26.yaml", "written apart on 2026-12-04 after the ninth round, kept from the tenth and "
-     "the lead: the honest measure of the tenth; read to tune issue 19's eleventh round", False),
+     "the lead: the honest measure of the tenth; read to tune (and trained on in) issue 19's eleventh round", True),
     (REPO / "bench" / "heldout_v27.yaml", "written apart on 2026-12-04 after the ninth round; measured once untouched, "
      "then read to tune (and trained on in) issue 19's tenth round", True),
+    (REPO / "bench" / "heldout_v28.yaml", "written apart on 2026-12-04, kept from issue 19's tenth and eleventh rounds "
+     "and the lead: never read, never trained on (an honest measure)", False),
+    (REPO / "bench" / "heldout_v29.yaml", "written apart on 2026-12-04 after the tenth round, kept from the eleventh "
+     "and the lead: never read, never trained on (an honest measure)", False),
 )
 LANGS = ("en", "es")
 TARGETS = {"recall": 0.98, "false_alarms": 0.03, "answers": 0.95}
