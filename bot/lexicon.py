@@ -38,8 +38,6 @@ _SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k")
                ("ge", "je"), ("gi", "ji"), ("h", ""))
 _DOUBLE = re.compile(r"(\w)\1")
 _CACHE_LIMIT = 50_000
-# Read in a long message, these stand whatever the model says (Lexicon.overrules_below).
-_NEVER_TOLD_LONG = frozenset({"violence", "documents"})
 
 
 class Lexicon:
@@ -63,7 +61,7 @@ class Lexicon:
         self.pleas_alone: frozenset[str] = frozenset()  # words that, the whole message ("ayuda"), are an urgent plea
         self.saying: frozenset[str] = frozenset()  # "say", "digo": the "no" after them is said, not meant
         self.overrulable: frozenset[str] = frozenset()  # categories the model may overrule (backstop:)
-        self.overrule_below, self.overrule_long, self.sure_above = 0.0, (0, 0.0), 1.0  # the model's, backstop:
+        self.overrule_below, self.overrule_long, self.sure_above = 0.0, (0, 0.0, frozenset[str]()), 1.0  # backstop:
         self.negator_index: dict[str, tuple[tuple[str, ...], ...]] = {}
         self.patterns_by_lang: dict[str, dict[str, Gated]] = {}  # lang → first-stem key → its patterns, gated
         self.fuzzy_index: dict[str, set[str]] = {}
@@ -95,7 +93,7 @@ class Lexicon:
         (`backstop.long`): asked about politely and at length ("buenas tardes, quisiera saber si es normal que el
         encargado nos empuje") they read unlike danger to the model, and are danger."""
         soft = self.overrule_below if set(categories) <= self.overrulable and words >= MIN_WORDS else 0.0
-        told_long = words >= self.overrule_long[0] > 0 and _NEVER_TOLD_LONG.isdisjoint(categories)
+        told_long = words >= self.overrule_long[0] > 0 and self.overrule_long[2].isdisjoint(categories)
         return max(soft, self.overrule_long[1] if told_long else 0.0)
 
     def words(self, text: str) -> Words:

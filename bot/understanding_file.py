@@ -62,9 +62,10 @@ class Compiler(Sections):
         u = self.u
         danger = self.mapping(top["danger"], "'danger'")
         u.categories = tuple(danger)
-        unknown = sorted(u.overrulable - set(u.categories))
-        if unknown:
-            self.fail(self.backstop_node, f"'backstop.overrules': unknown category {unknown[0]!r}")
+        for what, names in (("overrules", u.overrulable), ("long.never", u.overrule_long[2])):
+            unknown = sorted(names - set(u.categories))
+            if unknown:
+                self.fail(self.backstop_node, f"'backstop.{what}': unknown category {unknown[0]!r}")
         meanings = self.mapping(top["meanings"], "'meanings'")
         raw_patterns: list[tuple[str, str, str, Any]] = []
         for category, node in danger.items():

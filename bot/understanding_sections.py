@@ -97,10 +97,11 @@ class Sections:
         self.u.overrule_long = self._long(spec.get("long"))
         self.backstop_node = node
 
-    def _long(self, node) -> tuple[int, float]:
-        """`backstop.long`: from how many words the model may overrule any category, and below what."""
+    def _long(self, node) -> tuple[int, float, frozenset[str]]:
+        """`backstop.long`: from how many words the model may overrule any category but those it `never` may,
+        and below what."""
         if node is None:
-            return 0, 0.0
+            return 0, 0.0, frozenset()
         spec = self.mapping(node, "'backstop.long'")
         try:
             words, below = int(spec["words"].value), float(spec["below"].value)
@@ -108,7 +109,8 @@ class Sections:
             words, below = 0, -1.0
         if words < 8 or not 0 < below < 0.5:
             self.fail(node, "'backstop.long' needs words (8 or more) and below (a probability under 0.5)")
-        return words, below
+        never = spec.get("never")
+        return words, below, frozenset(w for w, _ in self.strings(never, "'backstop.long.never'")) if never else frozenset()
 
     def context(self, node) -> list[tuple[str, str, str, Any]]:
         """`context`: phrases that, anywhere in a message, say some categories are not meant (a joke, a class)."""

@@ -330,14 +330,17 @@ def test_a_model_sure_a_long_message_is_not_danger_overrules_any_category_but_ne
     assert len(calm.words(day).surface) >= 15 and calm.read(day).categories == ()
     assert calm.read(short).categories == ("weapon",)  # too short to overrule a weapon
     assert "weapon" in calm.read(sure).categories  # "pulled a knife on me": must-catch
-    calm.overrule_long = (0, 0.0)  # `long` left out of the file: never
+    # A blow or papers held (`never`) stand at any length: asked politely, the model reads a question.
+    asked = "buenas tardes, quisiera saber si es normal que el encargado nos empuje cuando vamos lento en la obra"
+    assert len(calm.words(asked).surface) >= 15 and "violence" in calm.read(asked).categories
+    calm.overrule_long = (0, 0.0, frozenset())  # `long` left out of the file: never
     assert calm.read(day).categories == ("weapon",)
 
 
 @pytest.mark.parametrize("line", ["  long: {words: 4, below: 0.2}", "  long: {words: 15, below: 0.7}", "  long: 15",
                                   "  long: {words: 15}"])
 def test_the_backstop_long_overrule_needs_a_length_and_a_low_probability(tmp_path, line):
-    path = broken(tmp_path, "  long: {words: 15, below: 0.2}", line)
+    path = broken(tmp_path, "  long: {words: 15, below: 0.2, never: [violence, documents]}", line)
     with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+.*'backstop.long'"):
         Understanding.load(path)
 
@@ -348,9 +351,12 @@ def test_the_backstop_must_be_sure_of_danger_to_stand_against_the_patterns(tmp_p
         Understanding.load(path)
 
 
-def test_the_backstop_may_name_only_known_categories(tmp_path):
-    path = broken(tmp_path, "  overrules: [fear,", "  overrules: [worry, fear,")
-    with pytest.raises(UnderstandingError, match=r"'backstop.overrules': unknown category 'worry'"):
+@pytest.mark.parametrize("old, new, what", [
+    ("  overrules: [fear,", "  overrules: [worry, fear,", "overrules"),
+    ("never: [violence, documents]", "never: [violence, papers]", "long.never")])
+def test_the_backstop_may_name_only_known_categories(tmp_path, old, new, what):
+    path = broken(tmp_path, old, new)
+    with pytest.raises(UnderstandingError, match=rf"'backstop.{what}': unknown category '(worry|papers)'"):
         Understanding.load(path)
 
 
