@@ -41,8 +41,6 @@ _REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelle
 # smack us with the chancla lmao"): where the doer's threats are hyperbole, so is this one. A blow told as done, or
 # without a laugh ("my dad is going to beat me when he sees my grades"), stays a blow.
 _FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threaten", "va", "van", "amenaza"})
-_LAUGHS = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "hehe", "rofl", "jaja", "jajaja", "jajaj", "jajajaja",
-                     "jeje", "jsjs", "xd"})
 # Danger told as now, in its stretch of the message (up to a "but" or a stop): "that was years ago, but he still follows
 # me", "sali de eso hace anos pero ahora me sigue amenazando". A past told over does not settle it.
 _NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "keep", "still", "lately", "recently",
@@ -69,6 +67,12 @@ _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "mo
                             "sobrino", "maestro", "profesor", "entrenador", "companero", "amigo", "nene"), "male")}
 
 
+def stretch(words: Words, i: int) -> tuple[int, int]:
+    """The clause holding word i: from the break at or before it to the next one (or the message's ends)."""
+    return (max((b for b in words.breaks if b <= i), default=0),
+            min((b for b in words.breaks if b > i), default=len(words.surface)))
+
+
 class Clauses(Lexicon):
     """The clause-level reading a Lexicon's words allow."""
 
@@ -77,8 +81,7 @@ class Clauses(Lexicon):
         word: "they will not let me"), else the nearest after it ("me va a matar mi mama"); PEOPLE when none is
         named, so the danger stands. A doer past a join ("and", "que") or after a word that says where ("en el
         trabajo") is not this match's."""
-        low = max((b for b in words.breaks if b <= start), default=0)
-        high = min((b for b in words.breaks if b > start), default=len(words.surface))
+        low, high = stretch(words, start)
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
                   and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
                   and (self.figure_places.get(name) in ("anywhere", "holder") or not self.after_place_word(words, s))]
@@ -95,13 +98,15 @@ class Clauses(Lexicon):
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 
-    def figured(self, words: Words, doers: list[tuple[int, int, str]], meaning: str, start: int, end: int) -> bool:
-        """Whether the doer of a danger match makes it a figure of speech ("my mom is gonna kill me")."""
+    def figured(self, words: Words, doers: list[tuple[int, int, str]], meaning: str, start: int, end: int,
+                laughed: bool) -> bool:
+        """Whether the doer of a danger match makes it a figure of speech ("my mom is gonna kill me"); `laughed`:
+        whether a laugh is told in the message (a `laugh: true` context)."""
         group = self.figure_groups[self.doer(words, doers, start, end)]
         if meaning in group:
             return True
         low = max((b for b in words.breaks if b <= start), default=0)
-        return (meaning == "violence" and "threat" in group and not _LAUGHS.isdisjoint(words.surface)
+        return (meaning == "violence" and "threat" in group and laughed
                 and not _FUTURE.isdisjoint(words.surface[max(low, start - 3):end]))
 
     @staticmethod
@@ -181,15 +186,13 @@ class Clauses(Lexicon):
     @staticmethod
     def _again(words: Words, i: int) -> bool:
         """Whether the sentence holding word i tells it as happening again or just now ("ayer le volvio a pegar")."""
-        low = max((b for b in words.breaks if b <= i), default=0)
-        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        low, high = stretch(words, i)
         return not _AGAIN.isdisjoint(words.surface[low:high])
 
     def names_texter(self, words: Words, i: int, skip: list[tuple[int, int]]) -> bool:
         """Whether the sentence holding word i (between stops and commas) speaks of the texter: "i", "me", "nos",
         "my passport"; not "my cousin", and not the words of the source ("my professor said")."""
-        low = max((b for b in words.breaks if b <= i), default=0)
-        high = min((b for b in words.breaks if b > i), default=len(words.surface))
+        low, high = stretch(words, i)
         surface = words.surface
         # Within it, the clause of word i: from after the last join before it, to a join that makes the texter
         # the subject of what follows ("... and i have custody now").
@@ -235,6 +238,7 @@ class Clauses(Lexicon):
             else:
                 reach = max(reach, min((b for b in words.breaks if b > s), default=len(words.surface)))
         return min(insisted, reach)
+
     @staticmethod
     def felt_then(words: Words, start: int, category: str) -> bool:
         """Whether a feeling is told as then: "was", "tuve", "estaba" a few words before it in its clause, or
@@ -258,8 +262,7 @@ class Clauses(Lexicon):
     def told_as_now(words: Words, i: int) -> bool:
         """Whether the stretch holding word i, between stops, commas and a "but", says now ("still", "ahora")."""
         surface = words.surface
-        low = max((b for b in words.breaks if b <= i), default=0)
-        high = min((b for b in words.breaks if b > i), default=len(surface))
+        low, high = stretch(words, i)
         low = max((k for k in range(low, i + 1) if surface[k] in _CONTRASTS), default=low)
         high = min((k for k in range(i + 1, high) if surface[k] in _CONTRASTS), default=high)
         return not _NOW.isdisjoint(surface[low:high])

@@ -219,7 +219,7 @@ class Understanding(Negation):
                             and (meaning not in told.laughed or start < told.laughs_reach)
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
-                    if told.doers and self.figured(words, told.doers, meaning, start, end):
+                    if told.doers and self.figured(words, told.doers, meaning, start, end, bool(told.laughed)):
                         figured = True  # "my mom is gonna kill me", "el calor nos va a matar"
                         continue
                     said = " ".join(words.surface[start:end])
