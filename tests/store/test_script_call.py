@@ -4,6 +4,7 @@ a script Redis lost is loaded again, and a forked process never shares the paren
 from __future__ import annotations
 
 import multiprocessing
+import time
 
 import pytest
 import redis as redis_lib
@@ -47,12 +48,17 @@ def test_through_sentinel_the_script_runs_on_the_primary_and_follows_a_failover(
         assert topology.primary.client().execute_command("WAIT", 1, 5000) == 1  # the replica has it too
         old = topology.kill_primary()
         new = topology.wait_failover(old)
-        for _ in range(50):  # the dead primary's connection fails, is closed, and the next reaches the new one
+        # The dead primary's connection fails and is closed; the next reaches the new one once the sentinels
+        # name it to every client (a few tries; under load, up to some seconds).
+        deadline = time.monotonic() + 15
+        while True:
             try:
                 answer = swap(b"two")
                 break
             except redis_lib.ConnectionError:
-                continue
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         assert answer == b"one"  # the replica had it; the script was loaded there (a new primary has none)
         assert redis_lib.Redis(port=new).get("lantern-test:swap") == b"two"
     finally:
