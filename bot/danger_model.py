@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 MIN_WORDS = 3  # shorter messages are answers ("no thx", "sip"), which the patterns read
@@ -54,26 +56,25 @@ class DangerModel:
 
     def probability(self, text: str) -> float:
         """P(danger) for a message already read into words (lower case, spelled out, space-separated)."""
-        terms, log = self._terms, math.log
-        grams: list[str] = []
         squares = dot = 0.0
+        known: list[tuple[str, ...]] = []
+        size = 0
         for word in text.split():  # each n-gram counted once, as most are: sublinear tf is then 1
-            known, word_squares, word_dot = self._known_grams(word)
-            grams += known
+            grams, word_squares, word_dot = self._known_grams(word)
+            known.append(grams)
             squares += word_squares
             dot += word_dot
-        if not grams:
+            size += len(grams)
+        if not size:
             return 0.0
-        if len(set(grams)) < len(grams):  # an n-gram said n times weighs 1 + log(n) times, not n times
-            counts: dict[str, int] = {}
-            for gram in grams:
-                counts[gram] = counts.get(gram, 0) + 1
-            for gram, n in counts.items():
-                if n > 1:
-                    idf, weighted = terms[gram]
-                    tf = 1 + log(n)
-                    squares += (tf * tf - n) * idf * idf
-                    dot += (tf - n) * weighted
+        counts = Counter(chain.from_iterable(known))
+        if len(counts) < size:  # an n-gram said n times weighs 1 + log(n) times, not n times
+            terms, log = self._terms, math.log
+            for gram, n in [(gram, n) for gram, n in counts.items() if n > 1]:
+                idf, weighted = terms[gram]
+                tf = 1 + log(n)
+                squares += (tf * tf - n) * idf * idf
+                dot += (tf - n) * weighted
         score = self.intercept + dot / math.sqrt(squares)  # tf × idf, l2-normalised, dotted with the weights
         return 1 / (1 + math.exp(-score))
 

@@ -254,6 +254,27 @@ def test_the_model_reads_n_grams_exactly_as_it_was_trained():
         assert char_wb_ngrams(text, 2, 5) == analyzer(text)
 
 
+def test_the_model_scores_a_message_as_scikit_learn_does(tmp_path):
+    """bot/danger_model.py works out tf-idf and the logistic score with the standard library; an n-gram said
+    twice ("he he", "ayuda ayuda", shared by two words) must weigh as scikit-learn's sublinear tf weighs it."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from bench.train_danger_model import write_model
+    from bot.danger_model import DangerModel
+    texts = ["he hit me", "he hits me again and again", "me pega", "ayuda ayuda por favor", "he is here now",
+             "hi there", "thanks so much", "where is the clinic", "what time do you open", "gracias por todo"]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=1, sublinear_tf=True)
+    model = LogisticRegression(C=4.0, max_iter=5000).fit(vectorizer.fit_transform(texts), np.array([1] * 5 + [0] * 5))
+    write_model(tmp_path / "m.json", vectorizer, model, 0.6, [], [])
+    ours = DangerModel.load(tmp_path / "m.json")
+    for body in ("he he he hit hit me", "ayuda ayuda ayuda", "the thermos there", "clinic", "zzz"):
+        row = vectorizer.transform([body])
+        # No n-gram it knows: no evidence, so 0 (scikit-learn would give the intercept alone).
+        assert ours.probability(body) == (pytest.approx(model.predict_proba(row)[0, 1], abs=1e-4) if row.nnz else 0.0)
+
+
 def test_the_model_only_adds_danger_where_the_patterns_found_none():
     understanding = ENGINE.understanding
     # Patterns decided: denied danger, a reassurance, a short answer. The model is not asked.
