@@ -9,6 +9,8 @@ from bot.patterns import Words
 
 # After "not", one of these closes the negation on a person set against another ("me, not them").
 _CONTRASTED = frozenset({"him", "her", "them", "us", "you"})
+# A conditional that, its accent dropped as most people type, is also "yes".
+_ACCENTLESS_YES = frozenset({"si"})
 
 
 class Negation(Clauses):
@@ -35,8 +37,10 @@ class Negation(Clauses):
 
     def asked(self, words: Words, start: int) -> bool:
         """Whether a reassurance is asked, not said: right after "if" ("you asked if im safe", "no se si estoy
-        bien")."""
-        return start > 0 and words.surface[start - 1] in self.conditionals
+        bien"). "Si" opening its clause is "sí" typed without its accent: "si estoy a salvo", "si, estoy bien"."""
+        if start == 0 or start in words.breaks or words.surface[start - 1] not in self.conditionals:
+            return False
+        return not (words.surface[start - 1] in _ACCENTLESS_YES and (start == 1 or start - 1 in words.breaks))
 
     def answered_no(self, words: Words, end: int) -> bool:
         """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not",

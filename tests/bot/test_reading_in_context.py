@@ -92,6 +92,8 @@ def test_danger_read_in_context_pages_an_advocate_urgent(body):
     "my brother wrestled me and pinned me down for an hour lol, its fine", "idk but my mom is gonna kill me lol",
     # "jk" takes back what was said wherever it is; a reassurance after "if" asked and answered yes.
     "its fine but he reads all my texts lol jk its my little sister", "you asked if im safe, yes, all good now",
+    # "Si" opening its clause is "sí" without its accent: a reassurance said, not asked.
+    "si toy bien, nomas no puedo dormir", "si, estoy segura, el ya no vive aqui",
 ])
 def test_what_only_looks_like_danger_pages_nobody(body):
     outcome = first_message(body)
