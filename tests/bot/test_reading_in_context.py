@@ -60,6 +60,8 @@ def urgent_pages(outcome) -> list:
     "you asked if im safe. no. not really", "me preguntas si estoy bien, la verdad no",
     # "nada mas" is "only", not a negation.
     "nada mas nos pega cuando llega borracho",
+    # Threats that go on are no hyperbole, whoever makes them.
+    "my older brother keeps threatening me when mom is at work", "mi hermano me sigue amenazando desde que me fui",
 ])
 def test_danger_read_in_context_pages_an_advocate_urgent(body):
     outcome = first_message(body)
