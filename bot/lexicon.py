@@ -136,8 +136,10 @@ class Lexicon:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self.vocab_words and once not in self.vocab_words else once
         spelled = self.spellings.get(word) or self._unattached(word) or (self._corrected(word),)
-        if len(spelled) == 1 and spelled[0] != word and word not in self.spellings and len(self._guesses) < _CACHE_LIMIT:
-            self._guesses.add(piece)  # a typo corrected: a guess (patterns.as_guessed)
+        # A typo corrected is a guess (patterns.as_guessed); "makin" for "making" is how the word is typed, not a typo.
+        if spelled[0] not in (word, word + "g") and len(spelled) == 1 and word not in self.spellings and (
+                len(self._guesses) < _CACHE_LIMIT):
+            self._guesses.add(piece)
         if stretched and spelled[-1] in self.pleas:
             spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
         if len(self._cache) < _CACHE_LIMIT:
