@@ -35,8 +35,8 @@ class Negation(Clauses):
 
     def asked(self, words: Words, start: int) -> bool:
         """Whether a reassurance is asked, not said: right after "if" ("you asked if im safe", "no se si estoy
-        bien")."""
-        return start > 0 and words.surface[start - 1] in self.conditionals
+        bien"). Not past a comma: "si, estoy a salvo" is yes, then the reassurance."""
+        return start > 0 and start not in words.breaks and words.surface[start - 1] in self.conditionals
 
     def answered_no(self, words: Words, end: int) -> bool:
         """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not",
