@@ -45,6 +45,8 @@ class Lexicon:
 
     context_also: frozenset[str] = frozenset()  # contexts that count only with their `also` phrases found
     figure_unless: frozenset[str] = frozenset()  # doers' groups with an `unless` of their own
+    _cache: dict[str, tuple[str, ...]]  # typed word → the words it stands for
+    _guesses: set[str]  # typed words whose word is a typo corrected (_corrected): patterns.as_guessed
 
     def __init__(self) -> None:
         self.stemmers = {"en": Stemmer.Stemmer("english"), "es": Stemmer.Stemmer("spanish")}
@@ -69,7 +71,7 @@ class Lexicon:
         self.fillers: frozenset[str] = frozenset()  # "ever", "siempre": a pattern reads past them
         self.vocab_words: set[str] = set()
         self.known_stems: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-        self._cache: dict[str, tuple[str, ...]] = {}  # typed word → the words it stands for
+        self._cache, self._guesses = {}, set()
         self._stem_cache: dict[str, tuple[str, ...]] = {}  # word → "=" + it, then its stem in each language
         self.context_groups: dict[str, frozenset[str]] = {}  # context name → the categories it cancels
         self.supposing: frozenset[str] = frozenset()  # contexts that suppose ("what if someone"): their sentence
@@ -101,12 +103,16 @@ class Lexicon:
         marked: list[str] = []
         breaks: set[int] = set()
         stems: list[list[str]] = [[] for _ in LANGUAGES]
+        guessed: list[int] = []
         cache, spelled = self._stem_cache, self._spelled
         for piece in _WORD.findall(fold(text).replace("'", "")):
             if piece[0] in _CLAUSE_ENDS:
                 breaks.add(len(surface))
                 continue
-            for word in spelled(piece):
+            said = spelled(piece)
+            if piece in self._guesses:
+                guessed.append(len(surface))
+            for word in said:
                 known = cache.get(word)  # the word as written ("=" + it) and its stem in each language
                 if known is None:
                     known = ("=" + word, *(self.stemmers[lang].stemWord(word) for lang in LANGUAGES))
@@ -118,7 +124,7 @@ class Lexicon:
                     stems[n].append(stem)
         if len(surface) == 1 and surface[0] in self.pleas_alone:
             return self.words(surface[0] + " urgente")  # "ayuda", the whole message: a plea, not a topic
-        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks)
+        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks, tuple(guessed))
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""
@@ -130,6 +136,10 @@ class Lexicon:
             twice, once = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)
             word = twice if twice in self.vocab_words and once not in self.vocab_words else once
         spelled = self.spellings.get(word) or self._unattached(word) or (self._corrected(word),)
+        # A typo corrected is a guess (patterns.as_guessed); "makin" for "making" is how the word is typed, not a typo.
+        if spelled[0] not in (word, word + "g") and len(spelled) == 1 and word not in self.spellings and (
+                len(self._guesses) < _CACHE_LIMIT):
+            self._guesses.add(piece)
         if stretched and spelled[-1] in self.pleas:
             spelled += ("urgente",)  # "ayudaaa", "helppp": a plea drawn out is an urgent one
         if len(self._cache) < _CACHE_LIMIT:

@@ -28,6 +28,7 @@ class Words:
     marked: list[str] = field(default_factory=list)  # "=" + the word: how short-stemmed pattern words compare
     stems: dict[str, list[str]] = field(default_factory=dict)
     breaks: set[int] = field(default_factory=set)  # a clause ends before this index
+    guessed: tuple[int, ...] = ()  # words a typo was corrected into ("kil" → "kill"): see as_guessed
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Pattern:
     # that rules a pattern out before it is matched word by word.
     required: tuple[frozenset[str], ...] = ()
     sure: bool = False  # from the must-catch list: danger whatever the model says, never settled
+    written: frozenset[str] = frozenset()  # its words as written (not stemmed): what a typo corrected may stand for
 
 
 # The patterns that start with one key: those that need no other word, and the others by their gate, the word
@@ -87,6 +89,19 @@ def gate(patterns: list[Pattern], key: str) -> Gated:
 def key_for_word(stem: str, word: str) -> str:
     """How a pattern word is compared: by its stem, or as written when the stem is short."""
     return stem if len(stem) >= SHORT_STEM else "=" + word
+
+
+def as_guessed(words: Words, lang: str, start: int, end: int, pattern: Pattern) -> bool:
+    """Whether a match holds its typo-corrected words as the pattern writes them. A correction is a guess towards one
+    word a pattern uses: the guess stands for that word, not for every word of its stem ("que vola" guessed as
+    "viola" is not "violacion"; "me vilo" guessed as "me violo" is)."""
+    for at in words.guessed:
+        if start <= at < end and words.surface[at] not in pattern.written:
+            keys = {words.stems[lang][at], words.marked[at]}
+            if any(not keys.isdisjoint(option) for element in pattern.elements if element[0] in ("alt", "opt")
+                   for options in element[1].values() for option in options):
+                return False  # matched by its stem alone, as another word than the one guessed
+    return True
 
 
 def negates_itself(pattern: Pattern) -> bool:

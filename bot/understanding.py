@@ -13,7 +13,7 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.negation import Negation
 from bot.lexicon import LANGUAGES
-from bot.patterns import Pattern, Words, find, negates_itself
+from bot.patterns import Pattern, Words, as_guessed, find, negates_itself
 from bot.signals import Reading, Signal
 from bot.told import Told
 from bot.understanding_file import Compiler
@@ -151,7 +151,8 @@ class Understanding(Negation):
         found: dict[str, list[tuple[int, int, Pattern]]] = {}
         for lang in LANGUAGES:
             for start, end, pattern in find(words, lang, self.patterns_by_lang[lang], self):
-                found.setdefault(pattern.name, []).append((start, end, pattern))
+                if not words.guessed or as_guessed(words, lang, start, end, pattern):
+                    found.setdefault(pattern.name, []).append((start, end, pattern))
         told = self._how_told(found, words)
         danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".

@@ -127,16 +127,19 @@ class Compiler(Sections):
     def patterns(self, raw_patterns: list[tuple[str, str, str, Any]], sure: set[tuple[str, str, str]]) -> None:
         u = self.u
         u.patterns_by_lang = {lang: {} for lang in LANGUAGES}
-        compiled_sure: set[tuple[str, str, str]] = set()
-        by_key: dict[tuple[str, str], list[Pattern]] = {}
+        kept: dict[tuple, tuple[tuple, set[str]]] = {}  # each pattern once, with the words its forms write
         for name, lang, text, node in raw_patterns:
             # Idioms and contexts are matched as written: a stem would let "showed" stand for "show".
             elements = self.elements(text, lang, node, exact=name == "benign" or name.startswith(("context ", "figure ")))
-            pattern = Pattern(name, lang, text, elements, self.required(elements), (name, lang, text) in sure)
-            if pattern.sure:
-                if (name, lang, repr(elements)) in compiled_sure:
-                    continue  # "is gonna" and "is going to" read the same: one pattern is enough
-                compiled_sure.add((name, lang, repr(elements)))
+            is_sure = (name, lang, text) in sure
+            same = (name, lang, repr(elements)) if is_sure else (name, lang, text, id(node))
+            if same in kept:
+                kept[same][1].update(self.plain(text))  # "is gonna" and "is going to" read the same: one pattern
+                continue
+            kept[same] = ((name, lang, text, node, elements, is_sure), set(self.plain(text)))
+        by_key: dict[tuple[str, str], list[Pattern]] = {}
+        for (name, lang, text, node, elements, is_sure), written in kept.values():
+            pattern = Pattern(name, lang, text, elements, self.required(elements), is_sure, frozenset(written))
             self.check_matches_itself(pattern, node)
             for key in self.first_keys(pattern.elements):
                 by_key.setdefault((lang, key), []).append(pattern)
