@@ -11,6 +11,9 @@ from bot.patterns import Words
 _CONTRASTED = frozenset({"him", "her", "them", "us", "you"})
 # A conditional that, its accent dropped as most people type, is also "yes".
 _ACCENTLESS_YES = frozenset({"si"})
+# In the answer to a reassurance asked, these start another clause: its "no" is of something else ("si estoy bien,
+# solo aburrida y no puedo dormir").
+_OTHER_CLAUSE = frozenset({"and", "y", "i", "yo", "he", "she", "el", "ella", "they", "ellos", "we", "nosotros"})
 
 
 class Negation(Clauses):
@@ -45,8 +48,14 @@ class Negation(Clauses):
     def answered_no(self, words: Words, end: int) -> bool:
         """Whether what was asked is answered no in a clause of its own right after it ("if im safe, no, im not",
         "si estoy bien? la verdad no")."""
-        answer = range(end, min(end + 4, len(words.surface)))
-        return end in words.breaks and any(self._negator_at(words, k) for k in answer)
+        if end not in words.breaks:
+            return False
+        for k in range(end, min(end + 4, len(words.surface))):
+            if words.surface[k] in _OTHER_CLAUSE or (k > end and k in words.breaks):
+                return False  # "si toy bien, solo aburria y no puedo dormir": that "no" answers nothing
+            if self._negator_at(words, k):
+                return True
+        return False
 
     def _negated(self, words: Words, start: int, reach: int) -> bool:
         return self._negation_before(words, start, reach) is not None
