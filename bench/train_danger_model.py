@@ -1,10 +1,10 @@
 """Train flows/danger_model.json, the statistical backstop of bot/danger_model.py: `python bench/train_danger_model.py`.
 
 Texts: tests/bot/corpus.yaml (danger, benign, and every free-text answer as benign) and the held-out sets
-that bench/understanding.py's HELDOUT marks as trained on. The never-read sets are never trained on:
+that bench/heldout_sets.py's HELDOUT marks as trained on. The never-read sets are never trained on:
 bench/understanding.py measures the result there.
-The threshold is chosen by 5-fold cross-validation of the model alone (the patterns were written while
-reading these texts): the lowest whose false alarms, where the patterns would ask it, stay within 0.01 of all
+The threshold is chosen by 5-fold cross-validation, repeated three times, of the model alone (the patterns
+were written while reading these texts): the lowest whose false alarms, where the patterns would ask it, stay within 0.01 of all
 benign texts (its share of the 0.03 target, halved: the patterns leave more new texts to it than these).
 Needs scikit-learn (requirements-dev.txt); the app reads the file with the standard library only.
 
@@ -32,6 +32,11 @@ MODEL = REPO / "flows" / "danger_model.json"
 NGRAMS = (2, 5)
 C = 4.0
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# Cross-validated three times over (each text held out once a round, in other folds each round), its scores
+# averaged: one split's luck no longer decides the threshold. With one split, the false alarms at 0.6 moved
+# between 0.007 and 0.010 as texts were added, and the threshold flipped between 0.6 and 0.65 (a dozen readings
+# with it); averaged, 0.6 reads 0.007 and 0.55 reads 0.012.
+REPEATS = 3
 # The model's share of the false-alarm target (0.03): the patterns raise false alarms of their own. Counted only
 # where the patterns leave a message to the model, which they do less on these texts (written while reading
 # them) than on new ones: half the 0.02 it would otherwise be.
@@ -80,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import RepeatedStratifiedKFold
 
     from bot.understanding import Understanding
 
@@ -97,9 +102,9 @@ def main(argv: list[str] | None = None) -> None:
         return vectorizer, LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(matrix, labels[rows])
 
     held = np.zeros(len(texts))
-    for train, test in StratifiedKFold(5, shuffle=True, random_state=7).split(read, labels):
+    for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=REPEATS, random_state=7).split(read, labels):
         vectorizer, model = fit(train)
-        held[test] = model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1]
+        held[test] += model.predict_proba(vectorizer.transform([read[i] for i in test]))[:, 1] / REPEATS
     long_enough = np.array([len(r.split()) >= MIN_WORDS for r in read])
     asked = long_enough & np.array([patterns.asks_model(t) for t, _ in texts])
     chosen = choose_threshold(long_enough, asked, held, labels)
@@ -117,9 +122,10 @@ def choose_threshold(long_enough, asked, held, labels) -> float:
         danger = held >= threshold
         false_alarms = (danger & asked & (labels == 0)).sum() / (long_enough & (labels == 0)).sum()
         recall = (danger & long_enough & (labels == 1)).sum() / (long_enough & (labels == 1)).sum()
+        first = chosen is None and false_alarms <= MODEL_FALSE_ALARMS
         print(f"threshold {threshold:.2f}: model alone, cross-validated recall {recall:.3f}, "
-              f"false alarms {false_alarms:.3f}")
-        if chosen is None and false_alarms <= MODEL_FALSE_ALARMS:
+              f"false alarms {false_alarms:.4f}{'  <- chosen' if first else ''}")
+        if first:
             chosen = threshold
     return chosen or THRESHOLDS[-1]
 
