@@ -30,6 +30,9 @@ NEGATION_REACH = 3  # a negation counts this many words back, within the clause
 _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
 # A text this short is remembered with its reading, up to MEMO_LIMIT of them (then forgotten, all at once).
 MEMO_CHARS, MEMO_LIMIT = 24, 4096
+# A time since which things go on is no past now over: "ando con el desde hace un ano", "llegue hace un ano y ...".
+_SINCE = frozenset({"desde", "llegue", "llegamos", "vine", "vinimos", "llevo", "llevamos", "empece"})
+SINCE_REACH = 3
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -195,7 +198,7 @@ class Understanding(Negation):
         doers = [(s, e, name) for name in self.figure_groups for s, e, _ in found.pop(name, ()) if name not in off]
         if found.pop(FIGURES_UNLESS, None):
             doers = []  # "my dad said he'd kill me if i tell": kept secret, so meant
-        past = bool(found.pop(PAST, None))
+        past = any(_SINCE.isdisjoint(words.surface[max(0, s - SINCE_REACH):s]) for s, _, _ in found.pop(PAST, ()))
         sources = [(s, e) for s, e, _ in found.pop(SOURCE, ())]
         if found.pop(SOURCE_UNLESS, None):
             # "saw a show about it, that is what he does to me": the texter's own after all, not a story.
