@@ -46,6 +46,10 @@ _FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threa
 _NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "keep", "still", "lately", "recently",
                   "currently", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun", "ultimamente",
                   "otra"})
+# What a film, a show or a book holds (Clauses.in_story): the people told after one of these are in the story.
+_STORY_HOLDS = frozenset({"had", "has", "about", "starring", "features", "featured", "showed", "shows", "trata",
+                          "sobre"})
+_STORY_REACH = 3
 # Spanish says who by the verb: after "dijo que", a verb of one person is the sayer's ("mi mama dijo que me va a
 # matar"); of several, someone else's ("mi mama dice que me van a matar").
 _SAYS_ONE = frozenset({"dijo", "dice", "decia", "grito", "escribio", "aviso"})
@@ -85,9 +89,12 @@ class Clauses(Lexicon):
         before = [(s, e, name) for s, e, name in doers if low <= s <= start and e <= end and start - e <= DOER_REACH
                   and not self.joined(words, e, start) and self.subject_kept(words, low, s, e, start)
                   and (self.figure_places.get(name) in ("anywhere", "holder") or not self.after_place_word(words, s))]
+        story = self.in_story(words, doers, start)
         if before:
             s, _, name = max(before)
-            return self.antecedent(words, doers, s) if name == PEOPLE else name
+            return name if name != PEOPLE else story or self.antecedent(words, doers, s)
+        if story:
+            return story
         # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
         # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
         # A game or a sport may also be what is beaten ("we beat the other team").
@@ -108,6 +115,20 @@ class Clauses(Lexicon):
         low = max((b for b in words.breaks if b <= start), default=0)
         return (meaning == "violence" and "threat" in group and laughed
                 and not _FUTURE.isdisjoint(words.surface[max(low, start - 3):end]))
+
+    def in_story(self, words: Words, doers: list[tuple[int, int, str]], start: int) -> str:
+        """The story a danger match at `start` is told of, as what it holds: "the movie had a guy with a machete",
+        "the show is about a man who…", "la serie trata de un tipo que…"; else "". Not across a stop or a join ("the
+        movie had just started when he grabbed me")."""
+        surface = words.surface
+        for _, e, name in doers:
+            if self.figure_places.get(name) != "anywhere" or e > start:
+                continue
+            held = [h for h in range(e, min(e + _STORY_REACH, start)) if surface[h] in _STORY_HOLDS
+                    and (surface[h + 1] in self.determiners or surface[h + 1] in self.people_words)]
+            if held and not any(e <= b <= start for b in words.breaks) and not self.joined(words, held[0], start):
+                return name
+        return ""
 
     @staticmethod
     def antecedent(words: Words, doers: list[tuple[int, int, str]], s: int) -> str:

@@ -103,11 +103,13 @@ class Compiler(Sections):
         # The vocabulary first (typos are corrected towards it), then the patterns themselves.
         as_written = ("benign", *u.context_groups, *(n + UNLESS for n in u.context_groups), *u.figure_groups, FIGURES_UNLESS, PAST,
                       SOURCE, SOURCE_UNLESS, *(n + ALSO for n in u.context_also), *(n + UNLESS for n in u.figure_unless))
+        by_lang: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         for name, lang, text, _ in raw_patterns:
             if name in as_written:
                 continue  # typos are corrected towards what people mean, not towards idioms or doers
             for word in self.plain(text):
                 u.vocab_words.add(word)
+                by_lang[lang].add(word)
                 u.known_stems[lang].add(u.stemmers[lang].stemWord(word))  # a known word in its own language
         # The words of idioms are real words, never someone's typo ("contract" is not "contact").
         u.common = u.common | ({w for name, _, text, _ in raw_patterns if name in as_written
@@ -117,9 +119,10 @@ class Compiler(Sections):
                 u.fuzzy_index.setdefault(word, set()).add(word)
                 for i in range(len(word)):
                     u.fuzzy_index.setdefault(word[:i] + word[i + 1:], set()).add(word)
-        # Words spelled by ear: only a sound that one pattern word makes is corrected towards it.
+        # Words spelled by ear, as Spanish sounds: only a sound that one Spanish pattern word makes is corrected towards
+        # it, never towards an English word ("squared" is not "scared", "heating" not "eating").
         sounds: dict[str, set[str]] = {}
-        for word in u.vocab_words:
+        for word in by_lang["es"] - by_lang["en"]:
             if len(word) >= 5 and word not in u.common and not word.isdigit():
                 sounds.setdefault(sounds_like(word), set()).add(word)
         u.sound_index = {sound: next(iter(words)) for sound, words in sounds.items() if len(words) == 1}
