@@ -58,9 +58,13 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v31.yaml", "written apart on 2026-12-04 after the eleventh round; measured once "
      "untouched, then read to tune (and trained on in) issue 19's twelfth round", True),
     (REPO / "bench" / "heldout_v32.yaml", "written apart on 2026-12-04 after the eleventh round, kept from the "
-     "twelfth and the lead: never read, never trained on (an honest measure)", False),
+     "twelfth and the lead: the honest measure of the twelfth; read to tune (and trained on in) the thirteenth", True),
     (REPO / "bench" / "heldout_v33.yaml", "written apart on 2026-12-04 after the eleventh round, kept from the "
-     "twelfth and the lead: never read, never trained on (an honest measure)", False),
+     "twelfth and the lead: the honest measure of the twelfth; read to tune (and trained on in) the thirteenth", True),
     (REPO / "bench" / "heldout_v34.yaml", "written apart on 2026-12-04 after the eleventh round, kept from the "
-     "twelfth and the lead: never read, never trained on (an honest measure)", False),
+     "twelfth and the lead: the honest measure of the twelfth; read to tune (and trained on in) the thirteenth", True),
+    (REPO / "bench" / "heldout_v35.yaml", "written apart on 2026-12-04 after the twelfth round, kept from the "
+     "thirteenth and the lead: never read, never trained on (an honest measure)", False),
+    (REPO / "bench" / "heldout_v36.yaml", "written apart on 2026-12-04 after the twelfth round, kept from the "
+     "thirteenth and the lead: never read, never trained on (an honest measure)", False),
 )
