@@ -407,6 +407,7 @@ def test_figures_of_speech_and_reassurances_are_not_danger(text):
     ("he is killing me", "threat"), ("my boyfriend is killing me", "threat"),  # "is killing me" of a person
     ("my sister said he is outside", "present_now"), ("mi hermana dice que el esta afuera", "present_now"),
     ("we were watching a movie and he pulled a gun on me", "weapon"), ("at work he kills me if i dont finish", "threat"),
+    ("he will kill me if im late", "threat"),  # the boss's hyperbole ("my boss will kill me if im late") names the boss
 ])
 def test_danger_stands_when_the_doer_may_mean_it(text, category):
     assert category in ENGINE.understanding.read(text).categories, ENGINE.understanding.read(text)
