@@ -67,4 +67,8 @@ HELDOUT = (
      "thirteenth and the lead: never read, never trained on (an honest measure)", False),
     (REPO / "bench" / "heldout_v36.yaml", "written apart on 2026-12-04 after the twelfth round, kept from the "
      "thirteenth and the lead: never read, never trained on (an honest measure)", False),
+    (REPO / "bench" / "heldout_v37.yaml", "written apart on 2026-12-04 after the thirteenth round; measured once "
+     "untouched, then read to tune issue 19's fourteenth round", False),
+    (REPO / "bench" / "heldout_v38.yaml", "written apart on 2026-12-04 after the thirteenth round; measured once "
+     "untouched, then read to tune issue 19's fourteenth round", False),
 )

@@ -361,7 +361,7 @@ def test_a_model_sure_a_long_message_is_not_danger_overrules_any_category_but_ne
 @pytest.mark.parametrize("line", ["  long: {words: 4, below: 0.2}", "  long: {words: 15, below: 0.7}", "  long: 15",
                                   "  long: {words: 15}"])
 def test_the_backstop_long_overrule_needs_a_length_and_a_low_probability(tmp_path, line):
-    path = broken(tmp_path, "  long: {words: 15, below: 0.3, never: [violence, documents, minor]}", line)
+    path = broken(tmp_path, "  long: {words: 15, below: 0.2, never: [violence, documents, minor]}", line)
     with pytest.raises(UnderstandingError, match=r"understanding\.yaml:\d+.*'backstop.long'"):
         Understanding.load(path)
 
