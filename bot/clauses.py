@@ -55,11 +55,11 @@ _STORY_REACH = 3
 _SAYS_ONE = frozenset({"dijo", "dice", "decia", "grito", "escribio", "aviso"})
 _PLURAL = frozenset({"van", "quieren", "pueden", "iban", "querian", "piensan", "amenazan", "vamos", "dicen", "tienen"})
 # A feeling told as then, a few words after one of these in its clause ("i was so scared back then", "tuve mucho
-# miedo esa vez", "estaba bien asustada"): with a reassurance, it is over too. Only feelings: a blow or a threat
+# miedo esa vez", "estuve en peligro"): with a reassurance, it is over too. Only feelings: a blow or a threat
 # told so ("i was hit") stands as it did.
 _FELT = frozenset({"fear", "hiding", "not_safe"})
-_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "tuve", "tuvimos", "tenia", "teniamos", "senti",
-                  "sentia", "sentimos", "sentiamos"})
+_WAS = frozenset({"was", "were", "estaba", "estabamos", "estaban", "estuve", "estuvimos", "anduve", "andaba", "tuve",
+                  "tuvimos", "tenia", "teniamos", "senti", "sentia", "sentimos", "sentiamos", "vivia", "viviamos"})
 FELT_REACH = 3
 _WERE_AFTER = frozenset({"we", "they", "you"})
 _GENDER = {**dict.fromkeys(("mom", "moms", "mother", "mum", "mommy", "mama", "momma", "sister", "sis", "grandma", "granny",
