@@ -64,11 +64,11 @@ HELDOUT = (
     (REPO / "bench" / "heldout_v34.yaml", "written apart on 2026-12-04 after the eleventh round, kept from the "
      "twelfth and the lead: the honest measure of the twelfth; read to tune (and trained on in) the thirteenth", True),
     (REPO / "bench" / "heldout_v35.yaml", "written apart on 2026-12-04 after the twelfth round, kept from the "
-     "thirteenth and the lead: never read, never trained on (an honest measure)", False),
+     "thirteenth and the lead: its honest measure; read to tune (and trained on in) the fourteenth", True),
     (REPO / "bench" / "heldout_v36.yaml", "written apart on 2026-12-04 after the twelfth round, kept from the "
-     "thirteenth and the lead: never read, never trained on (an honest measure)", False),
+     "thirteenth and the lead: its honest measure; read to tune (and trained on in) the fourteenth", True),
     (REPO / "bench" / "heldout_v37.yaml", "written apart on 2026-12-04 after the thirteenth round; measured once "
-     "untouched, then read to tune issue 19's fourteenth round", False),
+     "untouched, then read to tune (and trained on in) issue 19's fourteenth round", True),
     (REPO / "bench" / "heldout_v38.yaml", "written apart on 2026-12-04 after the thirteenth round; measured once "
-     "untouched, then read to tune issue 19's fourteenth round", False),
+     "untouched, then read to tune (and trained on in) issue 19's fourteenth round", True),
 )
