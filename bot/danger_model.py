@@ -1,4 +1,5 @@
-"""A small statistical backstop for danger the patterns do not name: character n-grams, logistic regression.
+"""A small statistical backstop for danger the patterns do not name: character n-grams and word n-grams (each
+tf-idf, l2-normalised on its own, as scikit-learn's FeatureUnion of two TfidfVectorizers), logistic regression.
 
 Trained by `python bench/train_danger_model.py` from texts in the repo (tests/bot/corpus.yaml and
 the held-out sets that were read) and shipped as flows/danger_model.json; this module only reads it,
@@ -31,6 +32,9 @@ class DangerModel:
     idf: dict[str, float]
     weight: dict[str, float]  # coefficient per n-gram (only those the model uses)
     trained_on: str
+    word_range: tuple[int, int] = (0, 0)  # word n-grams ("took my", "me pega"): none in a model made without them
+    word_idf: dict[str, float] = field(default_factory=dict)
+    word_weight: dict[str, float] = field(default_factory=dict)
     _grams: dict[str, tuple[tuple[str, ...], float, float]] = field(default_factory=dict, compare=False, repr=False)
     # n-gram → (idf, idf × weight): one lookup per n-gram when a message is scored, inside every webhook.
     _terms: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
@@ -43,9 +47,12 @@ class DangerModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             low, high = data["ngram_range"]
+            words_low, words_high = data.get("word_ngram_range", (0, 0))
             model = cls((int(low), int(high)), float(data["threshold"]), float(data["intercept"]),
                         {g: float(v) for g, v in data["idf"].items()},
-                        {g: float(v) for g, v in data["weight"].items()}, str(data["trained_on"]))
+                        {g: float(v) for g, v in data["weight"].items()}, str(data["trained_on"]),
+                        (int(words_low), int(words_high)), {g: float(v) for g, v in data.get("word_idf", {}).items()},
+                        {g: float(v) for g, v in data.get("word_weight", {}).items()})
         except FileNotFoundError:
             raise DangerModelError(f"{path}: not found (make it with `python bench/train_danger_model.py`)") from None
         except (ValueError, KeyError, TypeError) as exc:
@@ -65,8 +72,9 @@ class DangerModel:
             squares += word_squares
             dot += word_dot
             size += len(grams)
+        words = self._words_score(text)
         if not size:
-            return 0.0
+            return 0.0 if words is None else 1 / (1 + math.exp(-(self.intercept + words)))
         counts = Counter(chain.from_iterable(known))
         if len(counts) < size:  # an n-gram said n times weighs 1 + log(n) times, not n times
             terms, log = self._terms, math.log
@@ -75,8 +83,26 @@ class DangerModel:
                 tf = 1 + log(n)
                 squares += (tf * tf - n) * idf * idf
                 dot += (tf - n) * weighted
-        score = self.intercept + dot / math.sqrt(squares)  # tf × idf, l2-normalised, dotted with the weights
+        score = self.intercept + dot / math.sqrt(squares) + (words or 0.0)  # tf × idf, l2-normalised, · weights
         return 1 / (1 + math.exp(-score))
+
+    def _words_score(self, text: str) -> float | None:
+        """The word n-grams' share of the score (their tf-idf, l2-normalised, dotted with the weights), or None
+        when the message holds none the model knows."""
+        if not self.word_idf:
+            return None
+        said = text.split()
+        low, high = self.word_range
+        counts = Counter(g for n in range(low, high + 1) for i in range(len(said) - n + 1)
+                         if (g := " ".join(said[i:i + n])) in self.word_idf)
+        if not counts:
+            return None
+        squares = dot = 0.0
+        for gram, n in counts.items():
+            value = (1 + math.log(n)) * self.word_idf[gram]
+            squares += value * value
+            dot += value * self.word_weight.get(gram, 0.0)
+        return dot / math.sqrt(squares)
 
     def _known_grams(self, word: str) -> tuple[tuple[str, ...], float, float]:
         """The n-grams of one word that the model knows, with the sums a message adds up when each is said

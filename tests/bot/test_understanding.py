@@ -256,20 +256,22 @@ def test_the_model_reads_n_grams_exactly_as_it_was_trained():
 
 def test_the_model_scores_a_message_as_scikit_learn_does(tmp_path):
     """bot/danger_model.py works out tf-idf and the logistic score with the standard library; an n-gram said
-    twice ("he he", "ayuda ayuda", shared by two words) must weigh as scikit-learn's sublinear tf weighs it."""
+    twice ("he he", "ayuda ayuda", shared by two words), of characters or of words, must weigh as scikit-learn's
+    sublinear tf weighs it, each kind l2-normalised on its own."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from bench.train_danger_model import write_model
+    from bench.train_danger_model import features, write_model
     from bot.danger_model import DangerModel
     texts = ["he hit me", "he hits me again and again", "me pega", "ayuda ayuda por favor", "he is here now",
              "hi there", "thanks so much", "where is the clinic", "what time do you open", "gracias por todo"]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=1, sublinear_tf=True)
+    vectorizer = features(min_df=1)
     model = LogisticRegression(C=4.0, max_iter=5000).fit(vectorizer.fit_transform(texts), np.array([1] * 5 + [0] * 5))
     write_model(tmp_path / "m.json", vectorizer, model, 0.6, [], [])
     ours = DangerModel.load(tmp_path / "m.json")
-    for body in ("he he he hit hit me", "ayuda ayuda ayuda", "the thermos there", "clinic", "zzz"):
+    assert ours.word_range == (1, 2) and "hit me" in ours.word_idf
+    for body in ("he he he hit hit me", "ayuda ayuda ayuda", "the thermos there", "clinic", "zzz", "he hit me he hit me",
+                 "me pega me pega", "gracias"):
         row = vectorizer.transform([body])
         # No n-gram it knows: no evidence, so 0 (scikit-learn would give the intercept alone).
         assert ours.probability(body) == (pytest.approx(model.predict_proba(row)[0, 1], abs=1e-4) if row.nnz else 0.0)
