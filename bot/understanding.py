@@ -31,6 +31,7 @@ _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
 # A text this short is remembered with its reading, up to MEMO_LIMIT of them (then forgotten, all at once).
 MEMO_CHARS, MEMO_LIMIT = 24, 4096
 # A time since which things go on is no past now over: "ando con el desde hace un ano", "llegue hace un ano y ...".
+_AGAIN = frozenset({"again", "anymore", "every", "always", "like", "when", "whenever"})  # what keeps happening
 _SINCE = frozenset({"desde", "llegue", "llegamos", "vine", "vinimos", "llevo", "llevamos", "empece"})
 SINCE_REACH = 3
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
@@ -46,6 +47,16 @@ def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
     if age:
         return s <= start and end <= e
     return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
+
+
+def _foretold(words: Words, start: int, end: int) -> bool:
+    """Whether a blow is told as one to come ("she will shoot me", "hes going to hit me"), in its clause: a threat, as a
+    doer's hyperbole may make it ("my wife will kill me"). Told as what keeps happening ("will hit me again") it is
+    the blow itself."""
+    before = words.surface[max(0, start - 3):start]
+    if any(b in words.breaks for b in range(max(0, start - 3) + 1, start + 1)) or set(words.surface[end:end + 3]) & _AGAIN:
+        return False
+    return "will" in before or any(before[i:i + 2] == ["going", "to"] for i in range(len(before) - 1))
 
 
 def _supposed(words: Words, told: Told, category: str, start: int) -> bool:
@@ -218,6 +229,8 @@ class Understanding(Negation):
         for name, spans in found.items():
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
+                if meaning == "violence" and _foretold(words, start, end):
+                    meaning = "threat"  # "my wife will shoot me if i buy another truck": a blow promised is a threat
                 if meaning in self.categories:
                     if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
                             and (meaning not in told.laughed or start < told.laughs_reach)
