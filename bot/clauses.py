@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from bot.lexicon import Lexicon
+from bot.lexicon import OBJECT_DETERMINERS, Lexicon
 from bot.patterns import Words
 from bot.understanding_sections import PEOPLE
 
@@ -42,10 +42,10 @@ _REPORTING = frozenset({"said", "says", "say", "told", "tells", "texted", "yelle
 # without a laugh ("my dad is going to beat me when he sees my grades"), stays a blow.
 _FUTURE = frozenset({"going", "will", "would", "threatens", "threatened", "threaten", "va", "van", "amenaza"})
 # Danger told as now, in its stretch of the message (up to a "but" or a stop): "that was years ago, but he still follows
-# me", "sali de eso hace anos pero ahora me sigue amenazando". A past told over does not settle it.
+# me", "sali de eso hace anos pero ahora me sigue amenazando", "im not safe anymore": no past told over settles it.
 _NOW = frozenset({"now", "tonight", "today", "yesterday", "again", "keeps", "keep", "still", "lately", "recently",
-                  "currently", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun", "ultimamente",
-                  "otra"})
+                  "currently", "anymore", "ahora", "hoy", "ayer", "anoche", "sigue", "siguen", "todavia", "aun",
+                  "ultimamente", "otra"})
 # What a film, a show or a book holds (Clauses.in_story): the people told after one of these are in the story.
 _STORY_HOLDS = frozenset({"had", "has", "about", "starring", "features", "featured", "showed", "shows", "trata",
                           "sobre"})
@@ -95,13 +95,13 @@ class Clauses(Lexicon):
             return name if name != PEOPLE else story or self.antecedent(words, doers, s)
         if story:
             return story
-        # After it, a doer is the subject only right after the verb ("me va a matar mi mama"); further on it is
-        # more often the object ("no me deja tener amigas"), unless it says where ("una paliza en el futbol").
-        # A game or a sport may also be what is beaten ("we beat the other team").
+        # After it, a doer is the subject only right after the verb ("me va a matar mi mama", not "they threatened my kids"),
+        # else the object, unless it says where ("una paliza en el futbol"), or is a game beaten ("beat the other team").
         after = [(s, name) for s, e, name in doers if end <= s < high and s - end <= DOER_REACH
                  and not self.joined(words, end, s)
                  and ((self.figure_places.get(name) in ("after", "anywhere") and self.after_place_word(words, s))
                       or end < s and all(w in self.determiners and w not in self.places_words
+                                         and (w not in OBJECT_DETERMINERS or name in self.figure_places)
                                          for w in words.surface[end:s]))]
         return min(after)[1] if after else PEOPLE
 

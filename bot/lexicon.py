@@ -23,6 +23,10 @@ from bot.must_catch import MustCatch
 from bot.patterns import Gated, Words
 
 LANGUAGES = ("en", "es")
+# English puts the subject before its verb: a doer right after a verb, behind "my" or "the", is its object ("they
+# threatened my kids", "he hit my dog"), as Spanish's "me va a matar mi mama" is not.
+OBJECT_DETERMINERS = frozenset({"my", "the", "an", "our", "his", "her", "their", "your", "this", "that", "these",
+                                 "those"})
 # Words, numbers ("8am" is two words: 8, am), emoji (each a word of its own), and what ends a clause.
 _WORD = re.compile(r"[^\W\d_]+|\d+|[\u2600-\u27bf\U0001f300-\U0001faff]|[.!?;,:\n]+")
 _CLAUSE_ENDS = frozenset(".!?;,:\n")
