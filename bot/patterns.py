@@ -8,6 +8,16 @@ from typing import Any, Iterator, Protocol
 GAPS = {"*": 2, "**": 5}  # a gap in a pattern: up to this many words
 SHORT_STEM = 4  # a word whose stem is shorter matches only as written ("her" is not "herida")
 NUMBER = re.compile(r"#(\d+)-(\d+)$")
+# Estar (seguir) before a gerund tells what is going on now, and a pattern reads past it as past a filler: "le esta
+# pegando a mi hermana" is "le pega a mi hermana", "nos estan encerrando" is "nos encierran".
+_GOING_ON = frozenset({"esta", "estan", "estaba", "estaban", "sigue", "siguen"})
+_GERUND = re.compile(r"\w\w(ando|iendo|yendo)$")
+
+
+def reads_past(surface: list[str], i: int, fillers: frozenset[str]) -> bool:
+    """Whether a pattern reads past word i: a filler ("siempre"), or estar before a gerund ("esta pegando")."""
+    return surface[i] in fillers or (surface[i] in _GOING_ON and i + 1 < len(surface)
+                                     and _GERUND.search(surface[i + 1]) is not None)
 
 
 class Grammar(Protocol):
@@ -133,13 +143,13 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if kind == "num":
         if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
-        if k and i < len(stems) and words.surface[i] in u.fillers:
+        if k and i < len(stems) and reads_past(words.surface, i, u.fillers):
             return match(elements, k, words, stems, i + 1, u)
         return None
     end = _words_at(u.negator_index if kind == "not" else element[1], elements, k, words, stems, i, u)
     if end is not None:
         return end
-    if k and i < len(stems) and words.surface[i] in u.fillers:
+    if k and i < len(stems) and reads_past(words.surface, i, u.fillers):
         return match(elements, k, words, stems, i + 1, u)  # "if i ever leave", "siempre nos encierran"
     return None
 
@@ -200,7 +210,7 @@ def find(words: Words, lang: str, index: dict[str, Gated],
     for start, stem in enumerate(stems):
         # The word right after this one (its stem, as written), as a pattern's next element names it: nothing at the
         # end; not known when it is a filler, which a pattern reads past.
-        known = start == last or surface[start + 1] not in fillers
+        known = start == last or not reads_past(surface, start + 1, fillers)
         a0, a1 = ("", "") if start == last else (stems[start + 1], marked[start + 1])
         for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
             keyed = index.get(key)

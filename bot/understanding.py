@@ -34,6 +34,8 @@ MEMO_CHARS, MEMO_LIMIT = 24, 4096
 _AGAIN = frozenset({"again", "anymore", "every", "always", "like", "when", "whenever"})  # what keeps happening
 _SINCE = frozenset({"desde", "llegue", "llegamos", "vine", "vinimos", "llevo", "llevamos", "empece"})
 SINCE_REACH = 3
+# Said right before a danger word, these say how much, not that one is fine: "estoy bien asustada", "ando bien mal".
+_INTENSIFIERS = frozenset({"bien", "re", "bn"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
 
@@ -167,6 +169,7 @@ class Understanding(Negation):
             for start, end, pattern in find(words, lang, self.patterns_by_lang[lang], self):
                 if not words.guessed or as_guessed(words, lang, start, end, pattern):
                     found.setdefault(pattern.name, []).append((start, end, pattern))
+        self._intensified(words, found)
         told = self._how_told(found, words)
         danger, answers, stated, figured, told_now, where = self._weigh(words, found, told)
         # A bare yes or no inside a longer phrase is that phrase: "no problem" is not "no".
@@ -181,6 +184,18 @@ class Understanding(Negation):
         # A must-catch phrase, or danger insisted on against a hedge: the model is not asked.
         sure = any(is_sure or start >= told.insisted and c not in settled for c, (_, start, is_sure) in danger.items())
         return words, Reading(signals, frozenset(meanings)), decided, sure
+
+    def _intensified(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]]) -> None:
+        """Takes out of `found` what ends in "bien" said of a danger word right after it: "estoy bien asustada"
+        is very scared, not "estoy bien"; "estoy bien, gracias" and "estoy bien protegida" still reassure."""
+        starts = {s for name, spans in found.items() if name in self.categories for s, _, _ in spans}
+        for name in [n for n in found if n not in self.categories]:
+            kept = [(s, e, p) for s, e, p in found[name]
+                    if not (words.surface[e - 1] in _INTENSIFIERS and e in starts and e not in words.breaks)]
+            if kept:
+                found[name] = kept
+            else:
+                del found[name]
 
     def _how_told(self, found: dict[str, list[tuple[int, int, Pattern]]], words: Words) -> Told:
         """Takes out of `found` what says how the message is told: idioms, contexts, doers, the past, sources."""
