@@ -41,6 +41,10 @@ _WHOLE_VERBS = frozenset({"ir", "ver", "dar", "oir", "reir", "huir", "usar", "ec
 _SAME_SOUND = (("ch", "ç"), ("qu", "k"), ("ce", "se"), ("ci", "si"), ("c", "k"), ("z", "s"), ("v", "b"), ("ll", "y"),
                ("ge", "je"), ("gi", "ji"), ("h", ""))
 _DOUBLE = re.compile(r"(\w)\1")
+# "No para de" is "keeps on", no negation: "la deuda no para de subir", "el patron no me deja de amenazar", "nunca
+# han parado de cobrarnos" are read as "sigue ...", so what goes on is not read as denied.
+_KEEPS_ON = re.compile(r"\b(?:no|nunca|jamas) ((?:me|te|se|le|les|nos|lo|la|los|las) )?(?:(?:ha|han|he|hemos) )?"
+                       r"(?:par|dej)(?:a|an|o|aron|aba|aban|ado|as|amos|e|en)? de\b")
 _CACHE_LIMIT = 50_000
 
 
@@ -109,7 +113,7 @@ class Lexicon:
         stems: list[list[str]] = [[] for _ in LANGUAGES]
         guessed: list[int] = []
         cache, spelled = self._stem_cache, self._spelled
-        for piece in _WORD.findall(fold(text).replace("'", "")):
+        for piece in _WORD.findall(_KEEPS_ON.sub(r"sigue \1", fold(text).replace("'", ""))):
             if piece[0] in _CLAUSE_ENDS:
                 breaks.add(len(surface))
                 continue

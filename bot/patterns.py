@@ -18,6 +18,16 @@ def reads_past(surface: list[str], i: int, fillers: frozenset[str]) -> bool:
     """Whether a pattern reads past word i: a filler ("siempre"), or estar before a gerund ("esta pegando")."""
     return surface[i] in fillers or (surface[i] in _GOING_ON and i + 1 < len(surface)
                                      and _GERUND.search(surface[i + 1]) is not None)
+# Spanish numbers written out count as the number for a range: "hace dos anos", "un chamaco de quince" ("un", "una"
+# are left out: too often an article).
+_SPELLED = {w: n for n, w in enumerate("dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+                                       "dieciseis diecisiete dieciocho diecinueve veinte".split(), start=2)}
+_SPELLED.update(treinta=30, cuarenta=40, cincuenta=50)
+
+
+def number_of(word: str) -> int | None:
+    """The number a word says ("15", "quince"), or None."""
+    return int(word) if word.isdigit() else _SPELLED.get(word)
 
 
 class Grammar(Protocol):
@@ -141,7 +151,8 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if k and i in words.breaks:
         return None
     if kind == "num":
-        if i < len(stems) and words.surface[i].isdigit() and element[1] <= int(words.surface[i]) <= element[2]:
+        said = number_of(words.surface[i]) if i < len(stems) else None
+        if said is not None and element[1] <= said <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
         if k and i < len(stems) and reads_past(words.surface, i, u.fillers):
             return match(elements, k, words, stems, i + 1, u)
@@ -205,14 +216,14 @@ def find(words: Words, lang: str, index: dict[str, Gated],
     each start's in the order the file gives them."""
     stems = words.stems[lang]
     marked, surface = words.marked, words.surface
-    present = {*stems, *marked, *("#" for w in surface if w.isdigit())}
+    present = {*stems, *marked, *("#" for w in surface if number_of(w) is not None)}
     fillers, last = grammar.fillers, len(stems) - 1
     for start, stem in enumerate(stems):
         # The word right after this one (its stem, as written), as a pattern's next element names it: nothing at the
         # end; not known when it is a filler, which a pattern reads past.
         known = start == last or not reads_past(surface, start + 1, fillers)
         a0, a1 = ("", "") if start == last else (stems[start + 1], marked[start + 1])
-        for key in ((stem, marked[start], "#") if surface[start].isdigit() else (stem, marked[start])):
+        for key in ((stem, marked[start], "#") if number_of(surface[start]) is not None else (stem, marked[start])):
             keyed = index.get(key)
             if keyed is None:
                 continue

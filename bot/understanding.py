@@ -210,7 +210,8 @@ class Understanding(Negation):
         laughs: list[tuple[int, int]] = []
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
-            spans, switched_off = found.pop(name, None), found.pop(self._switched_off[name], None)
+            spans = self._unnegated(words, found.pop(name, None), name)
+            switched_off = found.pop(self._switched_off[name], None)
             if name in self.context_also and found.pop(name + ALSO, None) is None:
                 spans = None  # "can they keep my tips?" is a question of rights only with "just curious" told too
             if spans is None or switched_off is not None:
@@ -231,6 +232,13 @@ class Understanding(Negation):
             sources, doers, benign = [], [], []
         return Told(benign, contexts, cancelled | laughed, supposed if cancelled else [], doers, past, sources,
                      laughed - cancelled, self.laugh_reach(words, laughs, found, insisted), insisted)
+
+    def _unnegated(self, words: Words, spans: list | None, name: str) -> list | None:
+        """A context said right after a negation is not told: "no me pagan extra" is no good pay, "no era el vecino"
+        no harmless knock. A laugh is a laugh even after a "no" ("no jaja")."""
+        if not spans or name in self.laughs:
+            return spans
+        return [span for span in spans if not self._negated(words, span[0], 1)] or None
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: Told):
         """Each match read as danger (unless an idiom, a context or a figure of speech), an answer, or danger
