@@ -18,6 +18,8 @@ def reads_past(surface: list[str], i: int, fillers: frozenset[str]) -> bool:
     """Whether a pattern reads past word i: a filler ("siempre"), or estar before a gerund ("esta pegando")."""
     return surface[i] in fillers or (surface[i] in _GOING_ON and i + 1 < len(surface)
                                      and _GERUND.search(surface[i + 1]) is not None)
+
+
 # Spanish numbers written out count as the number for a range: "hace dos anos", "un chamaco de quince" ("un", "una"
 # are left out: too often an article).
 _SPELLED = {w: n for n, w in enumerate("dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "

@@ -13,6 +13,7 @@ import yaml
 from bot.danger_model import MIN_WORDS, DangerModel
 from bot.negation import Negation
 from bot.lexicon import LANGUAGES
+from bot.match_rules import foretold, supposed, vetoes
 from bot.patterns import Pattern, Words, as_guessed, find, negates_itself
 from bot.signals import Reading, Signal
 from bot.told import Told
@@ -31,42 +32,12 @@ _IMPERFECT = re.compile(r"\w(aba|aban|abamos)\b")
 # A text this short is remembered with its reading, up to MEMO_LIMIT of them (then forgotten, all at once).
 MEMO_CHARS, MEMO_LIMIT = 24, 4096
 # A time since which things go on is no past now over: "ando con el desde hace un ano", "llegue hace un ano y ...".
-_AGAIN = frozenset({"again", "anymore", "every", "always", "like", "when", "whenever"})  # what keeps happening
 _SINCE = frozenset({"desde", "llegue", "llegamos", "vine", "vinimos", "llevo", "llevamos", "empece"})
 SINCE_REACH = 3
 # Said right before a danger word, these say how much, not that one is fine: "estoy bien asustada", "ando bien mal".
 _INTENSIFIERS = frozenset({"bien", "re", "bn"})
 # Understanding.load's: one per process for the same files (it is read-only once built, its caches aside).
 _LOADED: dict[tuple, "Understanding"] = {}
-
-
-def _vetoes(idiom: tuple[int, int, bool], danger: tuple[int, int]) -> bool:
-    """Whether a benign phrase cancels a danger match. An idiom cancels the danger it overlaps ("hit me up"), but
-    not a longer danger phrase that holds it whole ("creo q es trata" is not the question "que es trata"); an age
-    told ("my son is 15") cancels only what it holds: danger said past it still counts ("… and a man pays him")."""
-    s, e, age = idiom
-    start, end = danger
-    if age:
-        return s <= start and end <= e
-    return s < end and start < e and not (start <= s and e <= end and end - start > e - s)
-
-
-def _foretold(words: Words, start: int, end: int) -> bool:
-    """Whether a blow is told as one to come ("she will shoot me", "hes going to hit me"), in its clause: a threat, as a
-    doer's hyperbole may make it ("my wife will kill me"). Told as what keeps happening ("will hit me again") it is
-    the blow itself."""
-    before = words.surface[max(0, start - 3):start]
-    if any(b in words.breaks for b in range(max(0, start - 3) + 1, start + 1)) or set(words.surface[end:end + 3]) & _AGAIN:
-        return False
-    return "will" in before or any(before[i:i + 2] == ["going", "to"] for i in range(len(before) - 1))
-
-
-def _supposed(words: Words, told: Told, category: str, start: int) -> bool:
-    """Whether a must-catch match at `start` is supposed ("what if someone took my passport"): a supposition
-    that cancels its category starts before it in its sentence. Any other context ("lol", "my uber is here")
-    never cancels one: "lol he said he will kill me" is a threat."""
-    return any(s <= start and category in cancels and not any(s < b <= start for b in words.breaks)
-               for s, cancels in told.supposed)
 
 
 class Understanding(Negation):
@@ -252,10 +223,10 @@ class Understanding(Negation):
         for name, spans in found.items():
             for start, end, pattern in spans:
                 meaning = self._meaning(words, name, start, end, pattern)
-                if meaning == "violence" and _foretold(words, start, end):
+                if meaning == "violence" and foretold(words, start, end):
                     meaning = "threat"  # "my wife will shoot me if i buy another truck": a blow promised is a threat
                 if meaning in self.categories:
-                    if (meaning in told.cancelled and (not pattern.sure or _supposed(words, told, meaning, start))
+                    if (meaning in told.cancelled and (not pattern.sure or supposed(words, told, meaning, start))
                             and (meaning not in told.laughed or start < told.laughs_reach)
                             or any(self._vetoes(words, idiom, start, end, pattern.sure) for idiom in told.benign)):
                         continue  # an idiom that only looks like danger ("hit me up", "killing time")
@@ -285,7 +256,7 @@ class Understanding(Negation):
         surface = words.surface
         if sure and any(surface[p] in self.people_words for p in range(idiom[0] + 1, min(start, idiom[1] - 1) + 1)):
             return False
-        return _vetoes(idiom, (start, end))
+        return vetoes(idiom, (start, end))
 
     def _settled(self, words: Words, danger: dict, stated: list[int], told: Told, told_now: bool,
                  where: dict[str, list[int]]) -> set[str]:
