@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from bot.danger_model import MIN_WORDS
 from bot.intents import fold
 from bot.must_catch import MustCatch
-from bot.patterns import Gated, Words
+from bot.patterns import Gated, Words, number_of, reads_past
 
 LANGUAGES = ("en", "es")
 # English puts the subject before its verb: a doer right after a verb, behind "my" or "the", is its object ("they
@@ -113,7 +113,10 @@ class Lexicon:
         stems: list[list[str]] = [[] for _ in LANGUAGES]
         guessed: list[int] = []
         cache, spelled = self._stem_cache, self._spelled
-        for piece in _WORD.findall(_KEEPS_ON.sub(r"sigue \1", fold(text).replace("'", ""))):
+        folded = fold(text).replace("'", "")
+        if " de" in folded and ("dej" in folded or "par" in folded):  # the words _KEEPS_ON needs: most texts lack them
+            folded = _KEEPS_ON.sub(r"sigue \1", folded)
+        for piece in _WORD.findall(folded):
             if piece[0] in _CLAUSE_ENDS:
                 breaks.add(len(surface))
                 continue
@@ -132,7 +135,10 @@ class Lexicon:
                     stems[n].append(stem)
         if len(surface) == 1 and surface[0] in self.pleas_alone:
             return self.words(surface[0] + " urgente")  # "ayuda", the whole message: a plea, not a topic
-        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks, tuple(guessed))
+        fillers = self.fillers
+        return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks, tuple(guessed),
+                     frozenset(i for i, w in enumerate(surface) if w in fillers or reads_past(surface, i, fillers)),
+                     frozenset(i for i, w in enumerate(surface) if number_of(w) is not None))
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""

@@ -51,6 +51,8 @@ class Words:
     stems: dict[str, list[str]] = field(default_factory=dict)
     breaks: set[int] = field(default_factory=set)  # a clause ends before this index
     guessed: tuple[int, ...] = ()  # words a typo was corrected into ("kil" → "kill"): see as_guessed
+    skips: frozenset[int] = frozenset()  # words a pattern reads past (see reads_past), worked out once a message
+    numbers: frozenset[int] = frozenset()  # words that say a number ("15", "quince"): see number_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +155,16 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if k and i in words.breaks:
         return None
     if kind == "num":
-        said = number_of(words.surface[i]) if i < len(stems) else None
+        said = number_of(words.surface[i]) if i in words.numbers else None
         if said is not None and element[1] <= said <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
-        if k and i < len(stems) and reads_past(words.surface, i, u.fillers):
+        if k and i in words.skips:
             return match(elements, k, words, stems, i + 1, u)
         return None
     end = _words_at(u.negator_index if kind == "not" else element[1], elements, k, words, stems, i, u)
     if end is not None:
         return end
-    if k and i < len(stems) and reads_past(words.surface, i, u.fillers):
+    if k and i in words.skips:
         return match(elements, k, words, stems, i + 1, u)  # "if i ever leave", "siempre nos encierran"
     return None
 
@@ -217,15 +219,16 @@ def find(words: Words, lang: str, index: dict[str, Gated],
     """Every match (start, end, pattern) of `lang`'s patterns (`index`, gated: see gate) in the message, by start,
     each start's in the order the file gives them."""
     stems = words.stems[lang]
-    marked, surface = words.marked, words.surface
-    present = {*stems, *marked, *("#" for w in surface if number_of(w) is not None)}
-    fillers, last = grammar.fillers, len(stems) - 1
+    marked = words.marked
+    numbers, skips = words.numbers, words.skips
+    present = {*stems, *marked, "#"} if numbers else {*stems, *marked}
+    last = len(stems) - 1
     for start, stem in enumerate(stems):
         # The word right after this one (its stem, as written), as a pattern's next element names it: nothing at the
         # end; not known when it is a filler, which a pattern reads past.
-        known = start == last or not reads_past(surface, start + 1, fillers)
+        known = start == last or start + 1 not in skips
         a0, a1 = ("", "") if start == last else (stems[start + 1], marked[start + 1])
-        for key in ((stem, marked[start], "#") if number_of(surface[start]) is not None else (stem, marked[start])):
+        for key in ((stem, marked[start], "#") if start in numbers else (stem, marked[start])):
             keyed = index.get(key)
             if keyed is None:
                 continue

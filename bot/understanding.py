@@ -181,7 +181,9 @@ class Understanding(Negation):
         laughs: list[tuple[int, int]] = []
         supposed: list[tuple[int, frozenset[str]]] = []
         for name, cancels in self.context_groups.items():
-            spans = self._unnegated(words, found.pop(name, None), name)
+            spans = found.pop(name, None)
+            if spans is not None and name not in self.laughs:
+                spans = self._unnegated(words, spans)
             switched_off = found.pop(self._switched_off[name], None)
             if name in self.context_also and found.pop(name + ALSO, None) is None:
                 spans = None  # "can they keep my tips?" is a question of rights only with "just curious" told too
@@ -204,11 +206,9 @@ class Understanding(Negation):
         return Told(benign, contexts, cancelled | laughed, supposed if cancelled else [], doers, past, sources,
                      laughed - cancelled, self.laugh_reach(words, laughs, found, insisted), insisted)
 
-    def _unnegated(self, words: Words, spans: list | None, name: str) -> list | None:
+    def _unnegated(self, words: Words, spans: list) -> list | None:
         """A context said right after a negation is not told: "no me pagan extra" is no good pay, "no era el vecino"
-        no harmless knock. A laugh is a laugh even after a "no" ("no jaja")."""
-        if not spans or name in self.laughs:
-            return spans
+        no harmless knock. A laugh is a laugh even after a "no" ("no jaja"): it is not asked about."""
         return [span for span in spans if not self._negated(words, span[0], 1)] or None
 
     def _weigh(self, words: Words, found: dict[str, list[tuple[int, int, Pattern]]], told: Told):
