@@ -38,9 +38,11 @@ class DangerModel:
     _grams: dict[str, tuple[tuple[str, ...], float, float]] = field(default_factory=dict, compare=False, repr=False)
     # n-gram → (idf, idf × weight): one lookup per n-gram when a message is scored, inside every webhook.
     _terms: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+    _word_terms: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)  # the same
 
     def __post_init__(self) -> None:
         self._terms.update((g, (v, v * self.weight.get(g, 0.0))) for g, v in self.idf.items())
+        self._word_terms.update((g, (v, v * self.word_weight.get(g, 0.0))) for g, v in self.word_idf.items())
 
     @classmethod
     def load(cls, path: Path) -> "DangerModel":
@@ -89,19 +91,28 @@ class DangerModel:
     def _words_score(self, text: str) -> float | None:
         """The word n-grams' share of the score (their tf-idf, l2-normalised, dotted with the weights), or None
         when the message holds none the model knows."""
-        if not self.word_idf:
+        terms = self._word_terms
+        if not terms:
             return None
         said = text.split()
         low, high = self.word_range
-        counts = Counter(g for n in range(low, high + 1) for i in range(len(said) - n + 1)
-                         if (g := " ".join(said[i:i + n])) in self.word_idf)
-        if not counts:
+        grams = [w for w in said if w in terms] if low <= 1 else []
+        for n in range(max(2, low), high + 1):
+            grams += [g for g in map(" ".join, zip(*(said[i:] for i in range(n)))) if g in terms]
+        if not grams:
             return None
         squares = dot = 0.0
-        for gram, n in counts.items():
-            value = (1 + math.log(n)) * self.word_idf[gram]
-            squares += value * value
-            dot += value * self.word_weight.get(gram, 0.0)
+        if len(set(grams)) == len(grams):  # each said once, as most are: sublinear tf is 1
+            for gram in grams:
+                idf, weighted = terms[gram]
+                squares += idf * idf
+                dot += weighted
+        else:
+            for gram, n in Counter(grams).items():
+                idf, weighted = terms[gram]
+                tf = 1 + math.log(n)
+                squares += tf * tf * idf * idf
+                dot += tf * weighted
         return dot / math.sqrt(squares)
 
     def _known_grams(self, word: str) -> tuple[tuple[str, ...], float, float]:
