@@ -79,4 +79,8 @@ HELDOUT = (
      "fourteenth and the lead: its honest measure; then read to tune (and trained on in) the fifteenth", True),
     (REPO / "bench" / "heldout_v42.yaml", "written apart on 2026-12-04 after the thirteenth round, kept from the "
      "fourteenth and the lead: its honest measure; then read to tune (and trained on in) the fifteenth", True),
+    (REPO / "bench" / "heldout_v43.yaml", "written apart on 2026-12-04 during the fifteenth round, kept from it "
+     "and the lead: never read, never trained on (an honest measure)", False),
+    (REPO / "bench" / "heldout_v44.yaml", "written apart on 2026-12-04 during the fifteenth round, kept from it "
+     "and the lead: never read, never trained on (an honest measure)", False),
 )
