@@ -135,10 +135,9 @@ class Lexicon:
                     stems[n].append(stem)
         if len(surface) == 1 and surface[0] in self.pleas_alone:
             return self.words(surface[0] + " urgente")  # "ayuda", the whole message: a plea, not a topic
-        fillers = self.fillers
+        numbers = {i: value for i, w in enumerate(surface) if (value := number_of(w)) is not None}
         return Words(surface, marked, dict(zip(LANGUAGES, stems)), breaks, tuple(guessed),
-                     frozenset(i for i, w in enumerate(surface) if w in fillers or reads_past(surface, i, fillers)),
-                     frozenset(i for i, w in enumerate(surface) if number_of(w) is not None))
+                     frozenset(i for i in range(len(surface)) if reads_past(surface, i, self.fillers)), numbers)
 
     def _spelled(self, piece: str) -> tuple[str, ...]:
         """One typed word as the words it stands for: squeezed, expanded, its typo corrected."""

@@ -52,7 +52,7 @@ class Words:
     breaks: set[int] = field(default_factory=set)  # a clause ends before this index
     guessed: tuple[int, ...] = ()  # words a typo was corrected into ("kil" → "kill"): see as_guessed
     skips: frozenset[int] = frozenset()  # words a pattern reads past (see reads_past), worked out once a message
-    numbers: frozenset[int] = frozenset()  # words that say a number ("15", "quince"): see number_of
+    numbers: dict[int, int] = field(default_factory=dict)  # where a word says a number ("15", "quince"): which
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ def match(elements, k: int, words: Words, stems: list[str], i: int, u: Grammar) 
     if k and i in words.breaks:
         return None
     if kind == "num":
-        said = number_of(words.surface[i]) if i in words.numbers else None
+        said = words.numbers.get(i)
         if said is not None and element[1] <= said <= element[2]:
             return match(elements, k + 1, words, stems, i + 1, u)
         if k and i in words.skips:
